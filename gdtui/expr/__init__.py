@@ -1,0 +1,1 @@
+"""Typed functions: safe parse -> allowlisted tree -> sympy (in a worker) -> fast callables."""

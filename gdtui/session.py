@@ -1,0 +1,116 @@
+"""Glue from :class:`~gdtui.settings.Settings` to an engine run.
+
+Used by the CLI and the TUI alike, so both build runs the same way.  Compiling the
+expression talks to the symbolic worker process (a second or so the first time), so
+the TUI calls :func:`build_problem` from a thread worker, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from gdtui.errors import OptionError
+from gdtui.settings import Settings
+
+if TYPE_CHECKING:
+    from gdtui.engine.data import Dataset
+    from gdtui.engine.objective import Objective
+    from gdtui.engine.run import Run
+
+__all__ = ["Problem", "apply_preset", "build_problem"]
+
+
+def apply_preset(settings: Settings) -> Settings:
+    """Resolve defaults: fill what the user did not give from ``settings.preset``.
+
+    A preset's start point, data set and batch size only apply when the user did
+    not type their own function; the user's own options always win.
+    """
+    out = settings.copy()
+    if settings.preset and not settings.fn:
+        from gdtui.engine.presets import get_preset
+
+        p = get_preset(settings.preset)
+        out.fn = p.fn
+        out.start = {**p.start, **settings.start}
+        out.data = settings.data if settings.data is not None else p.data
+        out.optimizer = settings.optimizer or p.optimizer
+        preset_hyper = dict(p.hyper) if out.optimizer == p.optimizer else {}
+        out.hyper = {"lr": p.lr, **preset_hyper, **settings.hyper}
+        if out.batch_size is None:
+            out.batch_size = p.batch_size
+        if out.schedule == "constant" and p.schedule:
+            out.schedule = p.schedule
+    out.optimizer = out.optimizer or "sgd"
+    return out
+
+
+@dataclass
+class Problem:
+    """A compiled, data-bound problem with its optimizer settings, ready to make runs."""
+
+    settings: Settings
+    objective: "Objective"
+    dataset: "Dataset | None"
+
+    @property
+    def start(self) -> list[float]:
+        """The start point in parameter order (unnamed parameters start at 0)."""
+        return [float(self.settings.start.get(p, 0.0)) for p in self.objective.params]
+
+    def new_run(self, start: list[float] | None = None) -> "Run":
+        """A fresh run of this problem (optionally from another start point)."""
+        from gdtui.engine.data import BatchSampler
+        from gdtui.engine.optimizers import make_optimizer
+        from gdtui.engine.run import Run
+        from gdtui.engine.schedules import make_schedule
+
+        s = self.settings
+        optimizer = make_optimizer(s.optimizer, **s.hyper)
+        schedule = make_schedule(s.schedule)
+        sampler = None
+        if self.dataset is not None and s.batch_size is not None:
+            sampler = BatchSampler(self.dataset.n_rows, s.batch_size, s.seed)
+        return Run(
+            self.objective,
+            optimizer,
+            self.start if start is None else start,
+            schedule=schedule,
+            sampler=sampler,
+            tol=s.tol,
+            max_steps=s.max_steps,
+        )
+
+
+def build_problem(settings: Settings, *, timeout: float = 3.0) -> Problem:
+    """Compile the function, load and bind the data, check options; GdtuiError on bad input."""
+    from gdtui.expr import compile_function
+
+    s = apply_preset(settings)
+    if not s.fn.strip():
+        raise OptionError("no function given: use --fn EXPR or --preset NAME")
+    dataset = None
+    columns: tuple[str, ...] = ()
+    if s.data:
+        from gdtui.engine.data import load_dataset
+
+        dataset = load_dataset(s.data, rows=s.rows, seed=s.seed)
+        columns = tuple(dataset.column_names)
+    objective = compile_function(s.fn, columns, timeout=timeout)
+    if dataset is not None:
+        if not objective.columns:
+            dataset = None  # the function does not use the data: a plain function
+        else:
+            objective = objective.bind(dataset.columns)
+    unknown = sorted(set(s.start) - set(objective.params))
+    if unknown:
+        raise OptionError(
+            f"--start names {unknown[0]!r}, which is not a parameter of the function "
+            f"(parameters: {', '.join(objective.params)})"
+        )
+    if s.batch_size is not None and s.batch_size < 1:
+        raise OptionError(f"--batch-size must be at least 1, got {s.batch_size}")
+    problem = Problem(s, objective, dataset)
+    problem.new_run()  # validates optimizer, hyperparameters and schedule now
+    return problem

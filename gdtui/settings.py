@@ -1,0 +1,44 @@
+"""What a session is set up with: the problem, optimizer and display options.
+
+The CLI fills a :class:`Settings` from options (and a preset), the TUI edits it, and
+:mod:`gdtui.session` turns it into an engine run.  No textual, no sympy here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+__all__ = ["DEFAULT_PRESET", "Settings"]
+
+#: The problem `gdtui` opens on when given nothing.
+DEFAULT_PRESET = "lesson-bowl"
+
+
+@dataclass
+class Settings:
+    """Everything needed to build a run, as plain values (all optional but fn)."""
+
+    fn: str = ""
+    preset: str | None = None
+    data: str | None = None  # built-in data set name or CSV path
+    rows: int | None = None  # rows for generated data sets (noisy-line)
+    start: dict[str, float] = field(default_factory=dict)
+    optimizer: str | None = None  # None: the preset's, else sgd
+    hyper: dict[str, float] = field(default_factory=dict)  # lr, momentum, betas, eps, alpha ...
+    schedule: str = "constant"
+    batch_size: int | None = None
+    seed: int = 0
+    max_steps: int = 1_000_000
+    tol: float = 1e-8
+    theme: str | None = None
+    ascii: bool = False
+
+    @property
+    def lr(self) -> float | None:
+        """The learning rate, if one was given."""
+        return self.hyper.get("lr")
+
+    def copy(self, **changes: object) -> "Settings":
+        """A copy with some fields changed (dicts are copied, not shared)."""
+        base = replace(self, start=dict(self.start), hyper=dict(self.hyper))
+        return replace(base, **changes) if changes else base

@@ -114,3 +114,34 @@ def build_problem(settings: Settings, *, timeout: float = 3.0) -> Problem:
     problem = Problem(s, objective, dataset)
     problem.new_run()  # validates optimizer, hyperparameters and schedule now
     return problem
+
+
+def validate_quickly(settings: Settings) -> Settings:
+    """Check everything that can be checked without sympy, so the TUI can refuse bad
+    options with one line before any screen is drawn.  Returns the resolved settings."""
+    from gdtui.engine.optimizers import make_optimizer
+    from gdtui.engine.schedules import make_schedule
+    from gdtui.expr import check_syntax
+
+    s = apply_preset(settings)
+    columns: tuple[str, ...] = ()
+    if s.data:
+        from gdtui.engine.data import load_dataset
+
+        columns = tuple(load_dataset(s.data, rows=s.rows, seed=s.seed).column_names)
+    error = check_syntax(s.fn, columns)
+    if error is not None:
+        raise error
+    make_optimizer(s.optimizer or "sgd", **s.hyper)
+    make_schedule(s.schedule)
+    if s.theme is not None:
+        _check_theme(s.theme)
+    return s
+
+
+def _check_theme(name: str) -> None:
+    from gdtui.ui.themes import theme_names  # theme files only; imports no app
+
+    names = theme_names()
+    if name not in names:
+        raise OptionError(f"unknown theme {name!r} (themes: {', '.join(names)})")

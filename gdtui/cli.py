@@ -1,0 +1,303 @@
+"""The `gdtui` command: launch the TUI, print runs (`run`), check derivatives (`check`).
+
+Imports are lazy: `gdtui --help` and `gdtui presets` never import textual or sympy, so
+they answer at once.  Every user error ends in one clear line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import NoReturn, Sequence
+
+from gdtui import __version__
+from gdtui.errors import GdtuiError, OptionError
+from gdtui.settings import DEFAULT_PRESET, Settings
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+MAIN_EPILOG = """\
+examples:
+  gdtui                                    open the playground on the default problem
+  gdtui --preset rosenbrock                open it on a named problem (see: gdtui presets)
+  gdtui --fn "x^2 + 3*x*y + y^2" --start x=1,y=2 --optimizer momentum --lr 0.05
+  gdtui run --preset parabola --steps 20   print a run as a table
+  gdtui run --fn "(w*x + b - y)^2" --data hours --optimizer adam --lr 0.1 --format json
+  gdtui check --fn "x^2 - y^2" --at x=1,y=2   derivatives, Hessian and kind of point
+
+A function that starts with a minus sign needs '=': --fn=-x^2.
+"""
+
+RUN_EPILOG = """\
+examples:
+  gdtui run --preset parabola --steps 20
+  gdtui run --fn "x^2 + y^2" --start x=4,y=3 --optimizer adam --lr 0.5 --steps 100 --every 10
+  gdtui run --fn "(w*x - y)^2" --data hours --lr 0.01 --steps 10 --format csv
+  gdtui run --preset line --batch-size 1 --seed 7 --steps 50 --format json
+
+Row k holds w after k updates, the loss and the gradient there (full batch).
+Schedules: constant, step:STEP_SIZE:GAMMA, exp:GAMMA, cosine:T_MAX[:ETA_MIN].
+"""
+
+CHECK_EPILOG = """\
+examples:
+  gdtui check --fn "x^2 + 3*x*y + y^2" --at x=1,y=2
+  gdtui check --fn "x^2 - y^2" --at x=0,y=0 --format json
+  gdtui check --fn "sin(x)*exp(y)" --at x=0.5,y=-1 --h 1e-4
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# ------------------------------------------------------------------ option types
+def _float(name: str, *, positive: bool = False, unit: bool = False):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{name} must be finite, got {text!r}")
+        if positive and value <= 0:
+            raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
+        if unit and not 0 <= value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be in [0, 1), got {text}")
+        return value
+
+    return parse
+
+
+def _int(name: str, *, minimum: int = 0):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def parse_point(text: str, option: str = "--start") -> dict[str, float]:
+    """Parse ``x=1,y=-2`` into ``{"x": 1.0, "y": -2.0}`` (OptionError on bad text)."""
+    point: dict[str, float] = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, eq, value = part.partition("=")
+        name = name.strip()
+        if not eq or not name.isidentifier() or not name.isascii():
+            raise OptionError(f"{option} takes name=value pairs like x=1,y=2, got {part!r}")
+        try:
+            number = float(value)
+        except ValueError:
+            raise OptionError(f"{option}: {name} must be a number, got {value.strip()!r}") from None
+        if not math.isfinite(number):
+            raise OptionError(f"{option}: {name} must be finite, got {value.strip()!r}")
+        if name in point:
+            raise OptionError(f"{option} gives {name} twice")
+        point[name] = number
+    return point
+
+
+def _point(option: str):
+    def parse(text: str) -> dict[str, float]:
+        try:
+            return parse_point(text, option)
+        except OptionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+# ----------------------------------------------------------------------- parsers
+def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
+    src = p.add_argument_group("problem")
+    src.add_argument("--fn", metavar="EXPR", help='the loss, e.g. "x^2 + 3*x*y + y^2"')
+    src.add_argument("--preset", metavar="NAME", help="a named problem (gdtui presets lists them)")
+    src.add_argument("--data", metavar="NAME|FILE.csv", help="data set: hours, line, noisy-line, pass-fail or a CSV")
+    src.add_argument("--rows", type=_int("--rows", minimum=1), metavar="N", help="rows of generated data sets")
+    src.add_argument("--start", type=_point("--start"), metavar="x=1,y=2", help="start point (others start at 0)")
+    opt = p.add_argument_group("optimizer")
+    opt.add_argument("--optimizer", metavar="NAME",
+                     help="sgd, momentum, nesterov, adagrad, rmsprop, adam or newton (default sgd)")
+    opt.add_argument("--lr", type=_float("--lr", positive=True), metavar="F", help="learning rate")
+    opt.add_argument("--momentum", type=_float("--momentum", unit=True), metavar="F")
+    opt.add_argument("--beta1", type=_float("--beta1", unit=True), metavar="F")
+    opt.add_argument("--beta2", type=_float("--beta2", unit=True), metavar="F")
+    opt.add_argument("--eps", type=_float("--eps", positive=True), metavar="F")
+    opt.add_argument("--alpha", type=_float("--alpha", unit=True), metavar="F")
+    opt.add_argument("--schedule", metavar="SPEC", help="constant, step:10:0.5, exp:0.99, cosine:100")
+    opt.add_argument("--batch-size", type=_int("--batch-size", minimum=1), metavar="N",
+                     help="mini-batch size (1 = SGD); full batch by default")
+    opt.add_argument("--seed", type=_int("--seed"), default=0, metavar="N", help="shuffling seed (default 0)")
+    if tui:
+        ui = p.add_argument_group("display")
+        ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
+        ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line (exposed for tests and docs)."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="gdtui",
+        description="A terminal playground for gradient descent.",
+        epilog=MAIN_EPILOG,
+        formatter_class=fmt,
+    )
+    parser.add_argument("--version", action="version", version=f"gdtui {__version__}")
+    _add_problem_options(parser, tui=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run an optimizer and print the steps", epilog=RUN_EPILOG,
+                         formatter_class=fmt, description="Run an optimizer and print every step.")
+    _add_problem_options(run, tui=False)
+    out = run.add_argument_group("output")
+    out.add_argument("--steps", type=_int("--steps"), default=100, metavar="N", help="updates to take (default 100)")
+    out.add_argument("--every", type=_int("--every", minimum=1), default=1, metavar="N",
+                     help="print rows 0, N, 2N, ... and the last")
+    out.add_argument("--tol", type=_float("--tol", positive=True), default=1e-8, metavar="F",
+                     help="converged when the gradient norm is below this (default 1e-8)")
+    out.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    check = sub.add_parser("check", help="derivatives, Hessian and kind of point", epilog=CHECK_EPILOG,
+                           formatter_class=fmt,
+                           description="Symbolic against numerical derivatives at a point, the Hessian and "
+                                       "its eigenvalues, and the kind of point.")
+    check.add_argument("--fn", metavar="EXPR", help="the function")
+    check.add_argument("--preset", metavar="NAME", help="a named problem instead of --fn")
+    check.add_argument("--data", metavar="NAME|FILE.csv", help="data set for a data-driven loss")
+    check.add_argument("--at", type=_point("--at"), default={}, metavar="x=1,y=2",
+                       help="the point (others at 0)")
+    check.add_argument("--h", type=_float("--h", positive=True), default=1e-5, metavar="F",
+                       help="central-difference step (default 1e-5)")
+    check.add_argument("--format", choices=("table", "json"), default="table")
+
+    sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Turn parsed options into Settings (preset defaults are applied later)."""
+    if getattr(args, "fn", None) and getattr(args, "preset", None):
+        raise OptionError("give --fn or --preset, not both")
+    hyper = {}
+    for key in ("lr", "momentum", "beta1", "beta2", "eps", "alpha"):
+        value = getattr(args, key, None)
+        if value is not None:
+            hyper[key] = value
+    return Settings(
+        fn=args.fn or "",
+        preset=args.preset,
+        data=getattr(args, "data", None),
+        rows=getattr(args, "rows", None),
+        start=dict(getattr(args, "start", None) or {}),
+        optimizer=getattr(args, "optimizer", None),
+        hyper=hyper,
+        schedule=getattr(args, "schedule", None) or "constant",
+        batch_size=getattr(args, "batch_size", None),
+        seed=getattr(args, "seed", 0),
+        tol=getattr(args, "tol", 1e-8),
+        theme=getattr(args, "theme", None),
+        ascii=getattr(args, "ascii", False),
+    )
+
+
+# ---------------------------------------------------------------------- commands
+def _cmd_presets() -> int:
+    from gdtui.engine.presets import PRESETS
+
+    width = max(len(name) for name in PRESETS)
+    for name, preset in PRESETS.items():
+        print(f"{name:<{width}}  {preset.description}")
+        print(f"{'':<{width}}  f = {preset.fn}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from gdtui.output import format_run
+    from gdtui.session import build_problem
+
+    settings = settings_from_args(args)
+    if not settings.fn and not settings.preset:
+        raise OptionError("gdtui run needs --fn EXPR or --preset NAME")
+    settings.max_steps = args.steps
+    problem = build_problem(settings)
+    run = problem.new_run()
+    run.step(args.steps)
+    sys.stdout.write(format_run(problem, run, every=args.every, fmt=args.format))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from gdtui.output import format_check
+    from gdtui.session import build_problem
+
+    if args.fn and args.preset:
+        raise OptionError("give --fn or --preset, not both")
+    if not args.fn and not args.preset:
+        raise OptionError("gdtui check needs --fn EXPR (or --preset NAME)")
+    settings = Settings(fn=args.fn or "", preset=args.preset, data=args.data)
+    problem = build_problem(settings)
+    unknown = sorted(set(args.at) - set(problem.objective.params))
+    if unknown:
+        raise OptionError(
+            f"--at names {unknown[0]!r}, which is not a parameter "
+            f"(parameters: {', '.join(problem.objective.params)})"
+        )
+    point = [float(args.at.get(p, problem.settings.start.get(p, 0.0) if not args.at else 0.0))
+             for p in problem.objective.params]
+    sys.stdout.write(format_check(problem, point, h=args.h, fmt=args.format))
+    return 0
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    from gdtui.session import validate_quickly
+
+    settings = settings_from_args(args)
+    if not settings.fn and not settings.preset:
+        settings.preset = DEFAULT_PRESET
+    settings = validate_quickly(settings)  # one clear line before any screen is drawn
+    from gdtui.ui.app import run_app
+
+    return run_app(settings)
+
+
+def _report(exc: GdtuiError) -> int:
+    lines = exc.lines()[:3]
+    sys.stderr.write("gdtui: " + "\n".join(lines) + "\n")
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `gdtui` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "presets":
+            return _cmd_presets()
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "check":
+            return _cmd_check(args)
+        return _cmd_tui(args)
+    except GdtuiError as exc:
+        return _report(exc)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `gdtui run ... | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,29 @@
+"""`python -m benchmarks [engine|cli|tui ...]`: print the figures the issues ask for."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    sections = argv or ["engine", "cli", "tui"]
+    for name in sections:
+        if name == "engine":
+            from benchmarks import engine
+
+            engine.main()
+        elif name == "cli":
+            from benchmarks import cli
+
+            cli.main()
+        elif name == "tui":
+            from benchmarks import tui
+
+            tui.main()
+        else:
+            print(f"unknown benchmark section {name!r} (engine, cli, tui)", file=sys.stderr)
+            return 2
+    return 0
+
+
+raise SystemExit(main(sys.argv[1:]))

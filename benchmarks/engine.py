@@ -1,0 +1,133 @@
+"""Engine speed: optimizers on 2-D Rosenbrock (vs torch.optim when importable), 64 runs at
+once, mini-batch cost against data set size, and history memory."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import numpy as np
+
+from gdtui.engine.batch import RunBatch, RunSpec
+from gdtui.engine.data import BatchSampler, Dataset
+from gdtui.engine.optimizers import OPTIMIZERS, make_optimizer
+from gdtui.engine.run import Run
+from gdtui.expr import compile_function
+
+ROSENBROCK = "(1 - x)^2 + 100*(y - x^2)^2"
+START = [-1.5, 2.0]
+LR = {"sgd": 1e-4, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 0.05, "rmsprop": 1e-3,
+      "adam": 1e-3, "newton": 0.5}
+
+
+def best_rate(fn: Callable[[], int], repeats: int = 3) -> float:
+    """The best of a few timings, as units per second (the machine is shared and noisy)."""
+    best = 0.0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        units = fn()
+        best = max(best, units / (time.perf_counter() - t0))
+    return best
+
+
+def gdtui_steps(objective, name: str, steps: int) -> int:
+    run = Run(objective, make_optimizer(name, lr=LR[name]), START, tol=0.0, max_steps=steps)
+    return run.step(steps)
+
+
+def torch_steps(name: str, steps: int) -> int | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    make = {
+        "sgd": lambda: torch.optim.SGD([p], lr=LR["sgd"]),
+        "momentum": lambda: torch.optim.SGD([p], lr=LR["momentum"], momentum=0.9),
+        "nesterov": lambda: torch.optim.SGD([p], lr=LR["nesterov"], momentum=0.9, nesterov=True),
+        "adagrad": lambda: torch.optim.Adagrad([p], lr=LR["adagrad"]),
+        "rmsprop": lambda: torch.optim.RMSprop([p], lr=LR["rmsprop"]),
+        "adam": lambda: torch.optim.Adam([p], lr=LR["adam"]),
+    }
+    if name not in make:
+        return None
+    opt = make[name]()
+    for _ in range(steps):
+        opt.zero_grad()
+        x, y = p[0], p[1]
+        loss = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+        loss.backward()
+        opt.step()
+    return steps
+
+
+def bench_optimizers() -> None:
+    objective = compile_function(ROSENBROCK)
+    print("Single run, 2-D Rosenbrock from (-1.5, 2): steps per second")
+    print(f"  {'optimizer':<10} {'gdtui':>12} {'torch.optim':>12} {'ratio':>8}")
+    for name in OPTIMIZERS:
+        steps = 20_000 if name != "newton" else 5_000
+        ours = best_rate(lambda: gdtui_steps(objective, name, steps))
+        theirs_steps = 2_000
+        theirs = None
+        if torch_steps(name, 10) is not None:
+            theirs = best_rate(lambda: torch_steps(name, theirs_steps) or 0)
+        ratio = f"{ours / theirs:7.1f}x" if theirs else "     n/a"
+        theirs_s = f"{theirs:12,.0f}" if theirs else f"{'(no torch)':>12}"
+        print(f"  {name:<10} {ours:12,.0f} {theirs_s} {ratio}")
+
+
+def bench_batch(runs: int = 64, steps: int = 2_000) -> None:
+    objective = compile_function(ROSENBROCK)
+    rng = np.random.default_rng(0)
+    specs = [RunSpec(make_optimizer("adam", lr=float(lr)), list(s))
+             for lr, s in zip(np.geomspace(1e-3, 1e-1, runs), rng.uniform(-2, 2, (runs, 2)))]
+
+    def go() -> int:
+        batch = RunBatch(objective, specs)
+        batch.step(steps)
+        return runs * steps
+
+    rate = best_rate(go)
+    print(f"{runs} Adam runs stepped together on Rosenbrock: {rate:,.0f} run-steps per second")
+
+
+def bench_minibatch(batch_size: int = 32, steps: int = 20_000) -> None:
+    objective = compile_function("(w*x + b - y)^2", ["x", "y"])
+    times = {}
+    for n in (1_000, 1_000_000):
+        rng = np.random.default_rng(1)
+        x = rng.uniform(0, 5, n)
+        data = Dataset("bench", {"x": x, "y": 2 * x + 1 + rng.normal(0, 0.5, n)})
+        bound = objective.bind(data.columns)
+
+        def go() -> int:
+            run = Run(bound, make_optimizer("sgd", lr=0.01), [0.0, 0.0], tol=0.0, max_steps=steps,
+                      sampler=BatchSampler(n, batch_size, 0))
+            return run.step(steps)
+
+        times[n] = 1e6 / best_rate(go)
+    print(f"Mini-batch SGD step (B={batch_size}): 1,000 rows {times[1_000]:.2f} µs, "
+          f"1,000,000 rows {times[1_000_000]:.2f} µs, ratio {times[1_000_000] / times[1_000]:.2f}")
+
+
+def bench_history_memory(steps: int = 1_000_000) -> None:
+    import tracemalloc
+
+    objective = compile_function(ROSENBROCK)
+    tracemalloc.start()
+    run = Run(objective, make_optimizer("adam", lr=1e-3), START, tol=0.0, max_steps=steps)
+    t0 = time.perf_counter()
+    run.step(steps)
+    seconds = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"1,000,000 Adam steps, 2 variables: {seconds:.2f} s, peak traced memory {peak / 2**20:.0f} MiB")
+
+
+def main() -> None:
+    bench_optimizers()
+    bench_batch()
+    bench_minibatch()
+    bench_history_memory()

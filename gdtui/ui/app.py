@@ -1,0 +1,104 @@
+"""GdApp: the Textual app of gdtui, and `run_app`, the entry point the CLI calls.
+
+The app owns one session (settings, problem, run, speed) and the themes; the
+MainScreen composes the panes and does the work.  Nothing here is global, so
+many apps (one per student) can share a process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from gdtui.settings import Settings
+from gdtui.ui.controller import Session
+from gdtui.ui.palette import GdCommands
+from gdtui.ui.screens.help import HelpScreen
+from gdtui.ui.screens.main import MainScreen
+
+__all__ = ["GdApp", "run_app"]
+
+STYLES = Path(__file__).parent / "styles"
+
+#: Textual themes offered after gdtui's own (ansi-dark uses the terminal's 16 colours).
+EXTRA_THEMES = ("ansi-dark", "textual-dark", "textual-light")
+
+
+class GdApp(App[int]):
+    """The gradient-descent playground for one user."""
+
+    TITLE = "gdtui"
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "panes.tcss"]
+    COMMANDS = App.COMMANDS | {GdCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("question_mark", "help", "help", id="gd.help", tooltip="keys and what they do"),
+        Binding("q", "quit", "quit", id="gd.quit", tooltip="quit gdtui"),
+    ]
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.session = Session(self.settings)
+        self.theme_failures: list[str] = []
+        self._theme_cycle: list[str] = []
+
+    # ------------------------------------------------------------ themes
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Defaults for gdtui's own `$gd-*` variables, so any theme can be used."""
+        from gdtui.ui.themes import default_theme_variables
+
+        return default_theme_variables()
+
+    def _load_themes(self) -> None:
+        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, load_themes,
+                                     theme_names, user_theme_dirs)
+
+        themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
+        for theme in themes.values():
+            self.register_theme(theme)
+        self.theme_failures = [message for _, message in failures]
+        self._theme_cycle = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
+        wanted = self.settings.theme or DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        elif self.settings.theme:
+            self.theme_failures.append(f"unknown theme {wanted!r}")
+
+    def next_theme(self) -> None:
+        """Switch to the next theme in the cycle (gdtui's own first)."""
+        cycle = self._theme_cycle or list(self.available_themes)
+        i = cycle.index(self.theme) + 1 if self.theme in cycle else 0
+        self.theme = cycle[i % len(cycle)]
+        self.main_screen.notice(f"theme: {self.theme}")
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def main_screen(self) -> MainScreen:
+        """The playground screen (the bottom of the screen stack)."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(screen, MainScreen):
+            return screen
+        return self.get_screen("main")  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self._load_themes()
+        self.set_class(self.settings.ascii, "-ascii")
+        self.install_screen(MainScreen(), "main")
+        self.push_screen("main")
+        for message in self.theme_failures:
+            self.notify(message, title="theme", severity="warning", timeout=8)
+
+    def action_help(self) -> None:
+        """Show the keys; escape closes."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run_app(settings: Settings) -> int:
+    """Run the playground until the user quits; returns the exit code."""
+    app = GdApp(settings)
+    result = app.run()
+    return 0 if result is None else int(result)

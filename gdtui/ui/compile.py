@@ -1,0 +1,111 @@
+"""Off-the-loop jobs for the main screen: validate as you type, compile a problem.
+
+Each job runs in a thread worker (sympy lives in the expression worker process; the
+thread only waits for it) and reports with `post_message`, which is thread-safe.
+Jobs in the same group are exclusive: a newer one cancels the older, and a
+cancelled job posts nothing.  Also: the option lists the panes are built from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from textual.worker import get_current_worker
+
+from gdtui.errors import GdtuiError
+from gdtui.settings import Settings
+from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+__all__ = ["compile_problem", "optimizer_specs", "preset_options", "preview"]
+
+
+def _error(exc: Exception) -> GdtuiError:
+    """Any failure as a one-line user error (a bug must not crash the TUI)."""
+    if isinstance(exc, GdtuiError):
+        return exc
+    return GdtuiError(f"{type(exc).__name__}: {exc}")
+
+
+def preview(node: "DOMNode", text: str, columns: Sequence[str]) -> None:
+    """Check `text` (syntax first, then a full compile) and post a `PreviewReady`."""
+
+    def job() -> None:
+        from gdtui.expr import check_syntax, compile_function
+
+        worker = get_current_worker()
+        try:
+            err = check_syntax(text, tuple(columns))
+            if err is not None:
+                result = PreviewReady(text, None, err)
+            else:
+                if worker.is_cancelled:
+                    return
+                result = PreviewReady(text, compile_function(text, tuple(columns)), None)
+        except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
+            result = PreviewReady(text, None, _error(exc))
+        if not worker.is_cancelled:
+            node.post_message(result)
+
+    node.run_worker(job, thread=True, exclusive=True, group="preview", exit_on_error=False)
+
+
+def compile_problem(node: "DOMNode", settings: Settings, text: str,
+                    keep_start: dict[str, float] | None = None) -> None:
+    """Build the problem for `settings` and post `ProblemReady` or `ProblemFailed`.
+
+    `keep_start`: start values to carry over to parameters of the same name.
+    """
+
+    def job() -> None:
+        from gdtui.session import build_problem
+
+        worker = get_current_worker()
+        try:
+            problem = build_problem(settings)
+            if keep_start:
+                problem.settings.start = {p: v for p, v in keep_start.items()
+                                          if p in problem.objective.params}
+            columns: tuple[str, ...] = ()
+            if problem.dataset is not None:
+                columns = tuple(problem.dataset.column_names)
+            elif problem.settings.data:
+                from gdtui.engine.data import load_dataset
+
+                s = problem.settings
+                columns = tuple(load_dataset(s.data, rows=s.rows, seed=s.seed).column_names)
+            result: ProblemReady | ProblemFailed = ProblemReady(text, problem, columns)
+        except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
+            result = ProblemFailed(text, _error(exc))
+        if not worker.is_cancelled:
+            node.post_message(result)
+
+    node.run_worker(job, thread=True, exclusive=True, group="compile", exit_on_error=False)
+
+
+def preset_options() -> list[tuple[str, str]]:
+    """(label, name) for the preset Select; empty while presets do not exist."""
+    try:
+        from gdtui.engine.presets import PRESETS
+    except ImportError:
+        return []
+    return [(name, name) for name in PRESETS]
+
+
+#: The hyperparameters the UI offers (the ones Settings and the CLI know), in order.
+HYPER_NAMES = ("lr", "momentum", "beta1", "beta2", "eps", "alpha")
+
+
+def optimizer_specs() -> dict[str, dict[str, float]]:
+    """Optimizer name -> {hyperparameter: default} (lr first), from the engine."""
+    try:
+        from gdtui.engine.optimizers import OPTIMIZERS
+    except ImportError:
+        return {"sgd": {"lr": 0.1}}
+    specs: dict[str, dict[str, float]] = {}
+    for name, cls in OPTIMIZERS.items():
+        defaults = cls.defaults()
+        specs[name] = {n: float(v) for n, v in defaults.items() if n in HYPER_NAMES}
+    return specs

@@ -1,0 +1,313 @@
+"""MainScreen: composes the panes and is the only place that knows all of them.
+
+Panes post what the user did; this screen turns it into calls on the app's
+:class:`~gdtui.ui.controller.Session` and pushes the result back down with
+`_draw`.  Compiling runs in thread workers that post messages back; live running
+is a timer that steps a time-bounded batch per frame (at most ~30 redraws a
+second) and is stopped, not idling, whenever the run is paused.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from gdtui.ui import compile as jobs
+from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
+from gdtui.ui.widgets.function_pane import FunctionPane
+from gdtui.ui.widgets.optimizer_pane import OptimizerPane
+from gdtui.ui.widgets.plot_panes import LandscapePane, LossPane
+from gdtui.ui.widgets.state_table import StateTable
+from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
+
+if TYPE_CHECKING:
+    from gdtui.ui.app import GdApp
+
+__all__ = ["MIN_SIZE", "MainScreen"]
+
+MIN_SIZE = (60, 20)
+SPEED = Binding.Group("speed", compact=True)
+
+
+class MainScreen(Screen[None]):
+    """The playground: function, optimizer, state, landscape and loss."""
+
+    app: "GdApp"
+
+    BINDINGS = [
+        Binding("space", "step(1)", "step", id="gd.step", tooltip="take one step"),
+        Binding("n", "step(10)", "×10", id="gd.step10", tooltip="take ten steps"),
+        Binding("p", "toggle_live", "run", id="gd.run", tooltip="run / pause live"),
+        Binding("b", "back", "back", id="gd.back", tooltip="one step back (exact)"),
+        Binding("r", "reset", "reset", id="gd.reset", tooltip="back to the start point"),
+        Binding("plus,equals_sign", "faster", "faster", id="gd.faster", group=SPEED,
+                key_display="+"),
+        Binding("minus", "slower", "slower", id="gd.slower", group=SPEED, key_display="-"),
+        Binding("l", "log", "log", id="gd.log", tooltip="log-scale loss axis"),
+        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme"),
+        Binding("escape", "leave_field", "", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._live: Timer | None = None
+        self._preview_text: str | None = None
+        self._notice = ""
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        app, ascii_only = self.app, self.app.settings.ascii
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield FunctionPane(jobs.preset_options(), ascii_only=ascii_only, id="function")
+                yield OptimizerPane(jobs.optimizer_specs(), ascii_only=ascii_only, id="optimizer")
+                with Vertical(id="state"):
+                    yield StateTable(ascii_only=ascii_only, id="table")
+            with Vertical(id="right"):
+                yield LandscapePane(ascii_only, id="landscape-pane")
+                yield LossPane(ascii_only, id="loss-pane")
+        yield StatusBar(id="status")
+        yield TooSmall(id="too-small")
+        yield Footer(compact=True)
+        del app
+
+    def on_mount(self) -> None:
+        titles = {"#function": "function", "#optimizer": "optimizer", "#state": "state",
+                  "#landscape-pane": "landscape", "#loss-pane": "loss"}
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        self.query_one(FunctionPane).show_busy()
+        self.query_one("#landscape-pane").focus()
+        jobs.compile_problem(self, self.app.settings, "")
+        self._draw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        w, h = event.size
+        small = w < MIN_SIZE[0] or h < MIN_SIZE[1]
+        self.set_class(small, "-too-small")
+        self.set_class(w >= 120 and h >= 36, "-roomy")
+        if small:
+            self.query_one(TooSmall).show(w, h, MIN_SIZE)
+
+    # ------------------------------------------------------------ drawing
+    def _draw(self) -> None:
+        """Push the session's current row to every pane (called at most once a frame)."""
+        session = self.app.session
+        view = session.view()
+        self.query_one(StateTable).show(view)
+        status = self.query_one(StatusBar)
+        if view is None:
+            status.show("running", "", live=False, speed=session.speed, k=0,
+                        notice=self._notice or "compiling…")
+            return
+        self.query_one("#state").border_title = f"state · step {view.k}"
+        status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
+                    notice=self._notice)
+        run = session.run
+        assert run is not None
+        hist = run.history
+        plot = self.query_one("#loss")
+        if hasattr(plot, "show_history"):
+            plot.show_history(hist.loss[: run.k + 1], run.k)
+        land = self.query_one("#landscape")
+        if hasattr(land, "show_path"):
+            land.show_path(hist.w[: run.k + 1], run.k, list(view.rows[1][1]))
+
+    def _new_problem_drawn(self) -> None:
+        """After the problem or start changed: tell the landscape, then draw."""
+        session = self.app.session
+        land = self.query_one("#landscape")
+        if session.problem is not None and hasattr(land, "set_problem"):
+            land.set_problem(session.problem.objective, session.start_point(),
+                             session.problem.dataset)
+        self._draw()
+
+    def notice(self, text: str) -> None:
+        """A short note in the status bar (cleared by the next user action)."""
+        self._notice = text
+        self._draw()
+
+    # ------------------------------------------------------------ worker results
+    def on_problem_ready(self, message: ProblemReady) -> None:
+        session = self.app.session
+        problem = message.problem
+        session.set_problem(problem, message.columns)
+        self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
+        self.query_one(FunctionPane).show_formulas(problem.objective.params,
+                                                   problem.objective.derivative_formulas)
+        self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
+                                                    problem.objective.uses_data)
+        self.stop_live()
+        self._notice = ""
+        self._new_problem_drawn()
+
+    def on_problem_failed(self, message: ProblemFailed) -> None:
+        self.query_one(FunctionPane).show_error(message.error.lines())
+        running = self.app.session.problem
+        self.notice("error: kept the last good function" if running else "no function")
+
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        if message.text != self._preview_text:
+            return  # the user kept typing: a newer preview is on its way
+        pane = self.query_one(FunctionPane)
+        if message.error is not None:
+            pane.show_error(message.error.lines())
+        elif message.objective is not None:
+            pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
+
+    # ------------------------------------------------------------ pane messages
+    def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
+        self._preview_text = message.text
+        self.query_one(FunctionPane).show_busy()
+        jobs.preview(self, message.text, self.app.session.columns)
+
+    def on_function_pane_submitted(self, message: FunctionPane.Submitted) -> None:
+        self._preview_text = None
+        session = self.app.session
+        base = session.problem.settings if session.problem else self.app.settings
+        settings = base.copy(fn=message.text, preset=None, start={})
+        start = dict(base.start) if session.problem else {}
+        self.query_one(FunctionPane).show_busy()
+        jobs.compile_problem(self, settings, message.text, keep_start=start)
+        self.query_one("#landscape-pane").focus()
+
+    def on_function_pane_preset_chosen(self, message: FunctionPane.PresetChosen) -> None:
+        self.choose_preset(message.name)
+
+    def choose_preset(self, name: str) -> None:
+        """Load a preset with its own settings (display options kept)."""
+        s = self.app.settings
+        settings = type(s)(preset=name, theme=s.theme, ascii=s.ascii)
+        self.query_one(FunctionPane).show_busy()
+        jobs.compile_problem(self, settings, name)
+
+    def on_optimizer_pane_applied(self, message: OptimizerPane.Applied) -> None:
+        from gdtui.errors import GdtuiError
+
+        pane = self.query_one(OptimizerPane)
+        try:
+            self.app.session.apply_options(message.optimizer, message.hyper, message.schedule,
+                                           message.start, message.batch_size, message.seed)
+        except GdtuiError as exc:
+            pane.show_error(exc.lines()[0])
+            return
+        self.stop_live()
+        pane.show_error(None)
+        self._notice = "applied: run restarted"
+        self.query_one("#landscape-pane").focus()
+        self._new_problem_drawn()
+
+    def choose_optimizer(self, name: str) -> None:
+        """Switch optimizer from the command palette (same as picking it in the pane)."""
+        from textual.widgets import Select
+
+        self.query_one("#opt", Select).value = name
+
+    def on_landscape_pane_move_start(self, message: LandscapePane.MoveStart) -> None:
+        session = self.app.session
+        if session.problem is None or message.axis >= len(session.params):
+            return
+        self.stop_live()
+        session.move_start(message.axis, message.sign * session.start_step())
+        self.query_one(OptimizerPane).show_start(session.params, session.start_point())
+        self._notice = ""
+        self._draw()  # the landscape keeps its view; the path now starts elsewhere
+
+    # ------------------------------------------------------------ actions
+    @property
+    def live(self) -> bool:
+        """True while running live."""
+        return self._live is not None
+
+    def action_step(self, n: int) -> None:
+        """Take n steps now (pauses a live run first)."""
+        self.stop_live()
+        self._notice = ""
+        self.app.session.step(n)
+        self._draw()
+
+    def action_back(self) -> None:
+        """One step back, exactly."""
+        self.stop_live()
+        self._notice = ""
+        self.app.session.back(1)
+        self._draw()
+
+    def action_reset(self) -> None:
+        """Back to step 0."""
+        self.stop_live()
+        self._notice = ""
+        self.app.session.reset()
+        self._draw()
+
+    def action_toggle_live(self) -> None:
+        """Run or pause live."""
+        if self.live:
+            self.stop_live()
+            self._draw()
+            return
+        run = self.app.session.run
+        if run is None:
+            return
+        if run.status != "running":
+            self.notice(f"{run.status}: press r to reset")
+            return
+        self._notice = ""
+        self._start_timer()
+        self._draw()
+
+    def _start_timer(self) -> None:
+        session = self.app.session
+        session.pacer.start()
+        self._live = self.set_interval(session.pacer.interval(session.speed), self._tick)
+
+    def stop_live(self) -> None:
+        """Pause: stop the timer so nothing runs while paused."""
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    def _tick(self) -> None:
+        session = self.app.session
+        taken = session.step(session.pacer.owed(session.speed))
+        run = session.run
+        if run is None or taken == 0 or run.status != "running":
+            self.stop_live()
+        self._draw()
+
+    def action_faster(self) -> None:
+        """Next speed up."""
+        self.app.session.faster()
+        self._respeed()
+
+    def action_slower(self) -> None:
+        """Next speed down."""
+        self.app.session.slower()
+        self._respeed()
+
+    def _respeed(self) -> None:
+        if self.live:
+            self.stop_live()
+            self._start_timer()
+        self._draw()
+
+    def action_log(self) -> None:
+        """Toggle the loss plot's log scale."""
+        plot = self.query_one("#loss")
+        if hasattr(plot, "toggle_log"):
+            plot.toggle_log()
+
+    def action_next_theme(self) -> None:
+        """Cycle the themes."""
+        self.app.next_theme()
+
+    def action_leave_field(self) -> None:
+        """Escape from a field: focus the landscape, where the run keys work."""
+        self.query_one("#landscape-pane").focus()

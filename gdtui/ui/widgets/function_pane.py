@@ -1,0 +1,132 @@
+"""The function pane: preset picker, the loss as typed, and its derivatives or error.
+
+It only reports what the user did (`Edited` after a pause in typing, `Submitted`
+on enter, `PresetChosen`); the screen compiles off the event loop and calls
+`show_formulas` / `show_error` back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Label, Select, Static
+
+__all__ = ["FunctionPane"]
+
+DEBOUNCE = 0.3  # seconds of quiet typing before validating
+
+
+class FunctionPane(Vertical):
+    """Preset Select, the expression Input and a two-line info area."""
+
+    DEFAULT_CSS = """
+    FunctionPane { height: auto; }
+    FunctionPane #fn-info { height: 2; }
+    """
+
+    @dataclass
+    class Edited(Message):
+        """The text changed and the user paused: validate it."""
+
+        text: str
+
+    @dataclass
+    class Submitted(Message):
+        """Enter was pressed: compile and apply this function."""
+
+        text: str
+
+    @dataclass
+    class PresetChosen(Message):
+        """A preset was picked from the Select."""
+
+        name: str
+
+    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, ascii_only: bool = False,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._presets = list(presets)
+        self._ascii = ascii_only
+        self._debounce: Timer | None = None
+        # The preset the program last showed: its change event is not a user choice.
+        self._shown_preset: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label("f =", classes="lbl")
+            yield Input(placeholder="type a loss, e.g. x^2 + 3*x*y + y^2", id="fn", compact=True,
+                        select_on_focus=False)
+        with Horizontal(classes="row"):
+            yield Label("preset", classes="lbl")
+            yield Select(self._presets, prompt="(own function)", id="preset", compact=True)
+        yield Static("compiling…", id="fn-info", markup=False)
+
+    # ------------------------------------------------------------ program -> pane
+    def set_function(self, text: str, preset: str | None = None) -> None:
+        """Show the function now running (and its preset, if any) without re-posting."""
+        names = {value for _, value in self._presets}
+        preset = preset if preset in names else None
+        self._shown_preset = preset
+        self.query_one("#fn", Input).value = text
+        self.query_one("#preset", Select).value = Select.NULL if preset is None else preset
+
+    def show_formulas(self, params: Sequence[str], formulas: Sequence[str]) -> None:
+        """Show ∂f/∂p = … for each parameter (the function is valid)."""
+        d = "d" if self._ascii else "∂"
+        parts = [f"{d}f/{d}{p} = {f}" for p, f in zip(params, formulas)]
+        sep = "\n" if len(parts) <= 2 else "   "
+        text = sep.join(parts) or "constant function"
+        if any("sign(" in f for f in formulas):
+            text += "   (|x|: slope at 0 taken as 0)"
+        info = self.query_one("#fn-info", Static)
+        info.remove_class("-error")
+        info.update(text)
+
+    def show_error(self, lines: Sequence[str]) -> None:
+        """Show a one-line error; with (message, text, caret) the caret points under the input."""
+        info = self.query_one("#fn-info", Static)
+        info.add_class("-error")
+        if len(lines) >= 3 and "^" in lines[2]:
+            col = lines[2].index("^")
+            inp = self.query_one("#fn", Input)
+            x = col - int(inp.scroll_x)
+            offset = inp.region.x - self.content_region.x if inp.region.width else 4
+            if 0 <= x < max(inp.size.width, 1):
+                caret = " " * (offset + x) + "^"
+            else:
+                caret = f"at column {col + 1}"
+            info.update(f"{caret}\n{lines[0]}")
+        else:
+            info.update(lines[0] if lines else "error")
+
+    def show_busy(self) -> None:
+        """Say that the text is being checked."""
+        info = self.query_one("#fn-info", Static)
+        info.remove_class("-error")
+        info.update("checking…")
+
+    # ------------------------------------------------------------ user -> messages
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        text = event.value
+        self._debounce = self.set_timer(DEBOUNCE, lambda: self.post_message(self.Edited(text)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self.post_message(self.Submitted(event.value))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is Select.NULL or event.value == self._shown_preset:
+            return
+        self.post_message(self.PresetChosen(str(event.value)))

@@ -1,0 +1,171 @@
+"""The optimizer pane: optimizer, learning rate, only that optimizer's settings,
+schedule, start point, and batch size / seed when the loss uses data.
+
+Enter in any field (or picking an optimizer) posts `Applied` with parsed values;
+the screen validates them with the engine and calls `show_error` when one is bad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from gdtui.settings import Settings
+from gdtui.ui.fmt import fmt, label
+
+__all__ = ["OptimizerPane"]
+
+
+class OptimizerPane(Vertical):
+    """Fields for one optimizer's settings; shows only the ones it has."""
+
+    DEFAULT_CSS = """
+    OptimizerPane { height: auto; }
+    OptimizerPane .row { height: 1; }
+    """
+
+    @dataclass
+    class Applied(Message):
+        """The user applied these settings (already parsed as numbers)."""
+
+        optimizer: str
+        hyper: dict[str, float]
+        schedule: str
+        start: dict[str, float]
+        batch_size: int | None
+        seed: int
+
+    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii_only: bool = False,
+                 id: str | None = None) -> None:
+        """`specs`: optimizer name -> its hyperparameters and defaults, `lr` included."""
+        super().__init__(id=id)
+        self._specs = {k: dict(v) for k, v in specs.items()}
+        self._ascii = ascii_only
+        self._names: list[str] = []  # every hyperparameter of any optimizer, but lr
+        for spec in self._specs.values():
+            self._names += [n for n in spec if n != "lr" and n not in self._names]
+        self._params: tuple[str, ...] = ()
+        self._shown_optimizer: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
+                         value=next(iter(self._specs), Select.NULL))
+            yield Label(label("lr", self._ascii), classes="lbl")
+            yield Input(id="hp-lr", compact=True, classes="num")
+            yield Label("sched", classes="lbl")
+            yield Input(id="schedule", compact=True, classes="sched")
+        with Horizontal(classes="row", id="hyper-row"):
+            for name in self._names:
+                yield Label(label(name, self._ascii), classes=f"lbl hp hp-{name}")
+                yield Input(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
+        yield Horizontal(Label("start", classes="lbl"), classes="row", id="start-row")
+        with Horizontal(classes="row", id="data-row"):
+            yield Label("batch", classes="lbl")
+            yield Input(id="batch", compact=True, classes="num", placeholder="all")
+            yield Label("seed", classes="lbl")
+            yield Input(id="seed", compact=True, classes="num")
+        yield Static("", id="opt-error", markup=False)
+
+    # ------------------------------------------------------------ program -> pane
+    def show_settings(self, s: Settings, params: Sequence[str], uses_data: bool) -> None:
+        """Fill every field from the settings now running."""
+        opt = s.optimizer or "sgd"
+        self._shown_optimizer = opt
+        if opt in self._specs:
+            self.query_one("#opt", Select).value = opt
+        self._show_hyper(opt, s.hyper)
+        self.query_one("#schedule", Input).value = s.schedule
+        self.query_one("#batch", Input).value = "" if s.batch_size is None else str(s.batch_size)
+        self.query_one("#seed", Input).value = str(s.seed)
+        self.query_one("#data-row").display = uses_data
+        self.show_start(params, [float(s.start.get(p, 0.0)) for p in params])
+        self.show_error(None)
+
+    def _show_hyper(self, opt: str, hyper: Mapping[str, float]) -> None:
+        spec = self._specs.get(opt, {"lr": 0.1})
+        values = {**spec, **{k: v for k, v in hyper.items() if k in spec}}
+        for name in ["lr", *self._names]:
+            if name in values:
+                self.query_one(f"#hp-{name}", Input).value = fmt(values[name], 12)
+        for name in self._names:
+            for w in self.query(f".hp-{name}"):
+                w.display = name in spec
+        self.query_one("#hyper-row").display = any(n in spec for n in self._names)
+
+    def show_start(self, params: Sequence[str], start: Sequence[float]) -> None:
+        """Show the start point; rebuild the fields when the parameters changed."""
+        row = self.query_one("#start-row", Horizontal)
+        if tuple(params) != self._params:
+            self._params = tuple(params)
+            row.remove_children(".start")
+            row.mount_all(
+                [w for p in params for w in (
+                    Label(p, classes="lbl start"),
+                    Input(id=f"start-{p}", compact=True, classes="num start"),
+                )]
+            )
+            self.call_after_refresh(self._fill_start, list(start))
+        else:
+            self._fill_start(list(start))
+
+    def _fill_start(self, start: list[float]) -> None:
+        for p, v in zip(self._params, start):
+            for w in self.query(f"#start-{p}").results(Input):
+                w.value = fmt(v, 12)
+
+    def show_error(self, message: str | None) -> None:
+        """One line under the fields; None clears it."""
+        err = self.query_one("#opt-error", Static)
+        err.update(message or "")
+        err.display = bool(message)
+
+    # ------------------------------------------------------------ user -> messages
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        opt = str(event.value)
+        if event.value is Select.NULL or opt == self._shown_optimizer:
+            return
+        self._shown_optimizer = opt
+        lr = self.query_one("#hp-lr", Input).value
+        self._show_hyper(opt, {})
+        self.query_one("#hp-lr", Input).value = lr  # keep the learning rate across optimizers
+        self._apply()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._apply()
+
+    def _apply(self) -> None:
+        try:
+            self.post_message(self._read())
+        except ValueError as exc:
+            self.show_error(str(exc))
+
+    def _read(self) -> "OptimizerPane.Applied":
+        opt = str(self.query_one("#opt", Select).value)
+        spec = self._specs.get(opt, {"lr": 0.1})
+        hyper = {n: _number(n, self.query_one(f"#hp-{n}", Input).value) for n in spec}
+        start = {p: _number(f"start {p}", w.value)
+                 for p in self._params for w in self.query(f"#start-{p}").results(Input)}
+        batch_text = self.query_one("#batch", Input).value.strip()
+        batch = None if batch_text in ("", "all") else int(_number("batch", batch_text))
+        seed = int(_number("seed", self.query_one("#seed", Input).value or "0"))
+        schedule = self.query_one("#schedule", Input).value.strip() or "constant"
+        return self.Applied(opt, hyper, schedule, start, batch, seed)
+
+
+def _number(name: str, text: str) -> float:
+    """Parse one field; a one-line ValueError names the field."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{name}: not a number: {text.strip()!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{name}: must be a finite number, got {text.strip()!r}")
+    return value

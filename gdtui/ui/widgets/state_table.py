@@ -1,0 +1,76 @@
+"""The state table: one row per quantity (w, ∂f/∂w, Δw, optimizer state, loss),
+one column per parameter, for the current step.
+
+Cells are updated in place every frame; the rows are rebuilt (one `clear`) only
+when their labels change (new function or optimizer).  Numbers are formatted to
+the column width, so nothing is ever cut mid-number.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from gdtui.ui.controller import StateView
+from gdtui.ui.fmt import fmt, label
+
+__all__ = ["StateTable"]
+
+CELL = 10  # characters per number
+
+
+class StateTable(DataTable):
+    """A read-only DataTable fed with `show(view)`."""
+
+    DEFAULT_CSS = """
+    StateTable { height: 1fr; }
+    """
+
+    def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
+        # Labels are an ordinary first column: DataTable sizes row labels lazily, on idle.
+        super().__init__(id=id, cursor_type="none", zebra_stripes=True, show_cursor=False,
+                         show_row_labels=False)
+        self.ascii_only = ascii_only
+        self._layout: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+    def show(self, view: StateView | None) -> None:
+        """Show row k of a run (None: nothing compiled yet)."""
+        if view is None:
+            if self._layout is not None or self.row_count:
+                self.clear(columns=True)
+                self._layout = None
+            return
+        rows = self._rows(view)
+        layout = (view.params, tuple(key for key, _ in rows))
+        if layout != self._layout:
+            self._rebuild(view.params, rows)
+            self._layout = layout
+            return
+        for key, values in rows:
+            for p, v in zip(view.params, values):
+                self.update_cell(key, p, v)
+
+    def _rows(self, view: StateView) -> list[tuple[str, list[Text]]]:
+        """(row key, cells): the per-parameter rows, then the scalars under the first column."""
+        out = [(key, [self._num(v) for v in values]) for key, values in view.rows]
+        blank = [Text("")] * (len(view.params) - 1)
+        if view.full_loss is not None:
+            out.append(("batch", [self._num(view.loss), *blank]))
+            out.append(("loss", [self._num(view.full_loss), *blank]))
+        else:
+            out.append(("loss", [self._num(view.loss), *blank]))
+        out.append(("norm", [self._num(view.grad_norm), *blank]))
+        return out
+
+    @staticmethod
+    def _num(value: float) -> Text:
+        return Text(fmt(value, CELL), justify="right")
+
+    def _rebuild(self, params: tuple[str, ...], rows: list[tuple[str, list[Text]]]) -> None:
+        self.clear(columns=True)
+        names = {key: label(key, self.ascii_only) for key, _ in rows}
+        self.add_column("", key="_label", width=max(len(n) for n in names.values()))
+        for p in params:
+            self.add_column(Text(p, justify="right"), key=p, width=CELL)
+        for key, cells in rows:
+            self.add_row(Text(names[key], style="bold"), *cells, key=key)

@@ -1,0 +1,56 @@
+"""One line above the footer: run status in words with its reason, live state, speed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+__all__ = ["StatusBar", "TooSmall"]
+
+#: status -> (word shown, CSS-free style class used in markup-free Text)
+WORDS = {
+    "running": "ready",
+    "converged": "converged",
+    "diverged": "diverged",
+    "domain-error": "domain error",
+    "max-steps": "max steps",
+}
+
+
+class StatusBar(Static):
+    """`show(...)` replaces the line; the `-stopped` / `-problem` classes colour it via CSS."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; }
+    """
+
+    def show(self, status: str, reason: str, *, live: bool, speed: int, k: int,
+             notice: str = "") -> None:
+        """Describe the run: e.g. `step 57 · converged: ‖∇f‖ < 1e-8 · 30 steps/s`."""
+        if status == "running":
+            word = "running" if live else ("ready" if k == 0 else "paused")
+        else:
+            word = WORDS.get(status, status)
+        self.set_class(status in ("diverged", "domain-error"), "-problem")
+        self.set_class(status in ("converged", "max-steps"), "-done")
+        self.set_class(live, "-live")
+        text = Text(f" {word}", style="bold")
+        if reason and status != "running":
+            text.append(f": {reason}")
+        text.append(f"  · {speed} steps/s")
+        if notice:
+            text.append(f"  · {notice}")
+        self.update(text)
+
+
+class TooSmall(Static):
+    """Shown instead of the panes when the terminal is below the minimum size."""
+
+    DEFAULT_CSS = """
+    TooSmall { width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
+    """
+
+    def show(self, width: int, height: int, need: tuple[int, int]) -> None:
+        """Say what size is needed and what we have."""
+        self.update(f"terminal too small\nneed {need[0]}×{need[1]}, have {width}×{height}\n"
+                    "enlarge the window (q quits)")

@@ -38,9 +38,11 @@ __all__ = [
     "grid_centres",
     "linear_fit",
     "low_point",
+    "low_point_1d",
     "sample_slice",
     "tangent",
     "to_cells",
+    "values_at",
 ]
 
 #: Views never grow beyond this magnitude (a diverging run must not make the grid useless).
@@ -195,6 +197,19 @@ def low_point(objective: Objective, box: Box, point: Sequence[float],
         return None
     r, c = np.unravel_index(int(np.nanargmin(z)), z.shape)
     return float(grid_centres(box.x0, box.x1, n)[c]), float(grid_centres(box.y0, box.y1, n)[r])
+
+
+def low_point_1d(objective: Objective, lo: float, hi: float, n: int = 201) -> float | None:
+    """The lowest of ``n`` samples of a one-parameter f on [lo, hi], or None."""
+    xs, ys = curve(objective, lo, hi, n)
+    return float(xs[int(np.nanargmin(ys))]) if np.isfinite(ys).any() else None
+
+
+def values_at(objective: Objective, points: np.ndarray, max_rows: int = 200) -> np.ndarray:
+    """f at each row of ``points`` (n, D); nan where undefined."""
+    p = np.asarray(points, dtype=float).reshape(-1, objective.dims)
+    z = _evaluate(objective, [p[:, d] for d in range(objective.dims)], max_rows)
+    return np.broadcast_to(z, (len(p),)).copy()
 
 
 def contour_levels(z: np.ndarray, bands: int = 10) -> np.ndarray:

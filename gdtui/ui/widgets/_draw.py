@@ -1,0 +1,157 @@
+"""Drawing the landscape views onto a :class:`Canvas` (the maths is in gdtui.engine.landscape)."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+
+from gdtui.engine import landscape as L
+from gdtui.engine.objective import Objective
+from gdtui.ui.widgets._canvas import Canvas, Glyphs, Ink, head_glyph, line_glyph
+
+__all__ = ["arrow_cells", "curve_background", "curve_overlay", "sample_path", "value_row", "fit_panel", "surface_background", "surface_overlay"]
+
+ARROW_LEN = 5  # columns; rows count double so the arrow looks the same length in any direction
+
+
+def surface_background(objective: Objective, box: L.Box, w: int, h: int,
+                       point: Sequence[float], axes: tuple[int, int], g: Glyphs) -> Canvas:
+    """Contour lines between equal-area bands of f over ``box``, drawn with the ramp."""
+    canvas = Canvas(w, h)
+    z = L.sample_slice(objective, box, w, h, point, axes)
+    bands = L.band_index(z, L.contour_levels(z, len(g.ramp)))[::-1]
+    # contour lines, not a filled map: a cell is drawn where its band differs from the
+    # cell right of or below it, with the band's ramp character (sparse = low, dense = high)
+    edge = np.zeros(bands.shape, dtype=bool)
+    edge[:, :-1] |= bands[:, :-1] != bands[:, 1:]
+    edge[:-1, :] |= bands[:-1, :] != bands[1:, :]
+    ramp = np.array(list(g.ramp.replace(" ", ".", 1)))
+    chars = np.where(edge & (bands >= 0), ramp[np.clip(bands, 0, len(ramp) - 1)], " ")
+    canvas.chars[:] = chars
+    canvas.ink[:] = np.where(chars != " ", Ink.GRID, Ink.NONE)
+    return canvas
+
+
+def sample_path(path: np.ndarray, keep: int = 4000, tail: int = 500) -> np.ndarray:
+    """At most ``keep + tail`` rows of a long path: evenly spread, plus the latest ones."""
+    n = len(path)
+    if n <= keep + tail:
+        return path
+    idx = np.unique(np.concatenate([np.linspace(0, n - 1, keep).astype(int), np.arange(n - tail, n)]))
+    return path[idx]
+
+
+def arrow_cells(col: int, row: int, dx: float, dy_up: float, length: int) -> list[tuple[int, int]]:
+    """Cells (top-down rows) of an arrow leaving (col, row) along a screen direction."""
+    norm = math.hypot(dx, dy_up)
+    if not math.isfinite(norm) or norm == 0:
+        return []
+    ux, uy = dx / norm, dy_up / norm
+    cells: list[tuple[int, int]] = []
+    for t in range(1, length + 1):
+        cell = (col + int(round(ux * t)), row - int(round(uy * t / 2)))
+        if cell != (col, row) and cell not in cells:
+            cells.append(cell)
+    return cells
+
+
+def _draw_arrow(canvas: Canvas, col: int, row: int, dx: float, dy_up: float, g: Glyphs) -> None:
+    cells = arrow_cells(col, row, dx, dy_up, ARROW_LEN)
+    trail = g.trail or line_glyph(g, 2 * dy_up / dx if dx else math.inf)
+    for c, r in cells[:-1]:
+        canvas.put(c, r, trail, Ink.POINT)
+    if cells:
+        canvas.put(*cells[-1], head_glyph(g, dx, dy_up), Ink.POINT)
+
+
+def surface_overlay(canvas: Canvas, box: L.Box, path: np.ndarray, current: Sequence[float],
+                    grad: Sequence[float], g: Glyphs) -> tuple[int, int] | None:
+    """Draw the path (n, 2), the −∇f arrow and the current point; return its cell."""
+    w, h = canvas.width, canvas.height
+    cols, rows, ok = L.to_cells(sample_path(path), box, w, h)
+    canvas.put_many(cols[ok], h - 1 - rows[ok], g.path, Ink.PATH)
+    c, r, inside = L.to_cells(np.asarray([current], dtype=float), box, w, h)
+    if not inside[0]:
+        return None
+    col, row = int(c[0]), h - 1 - int(r[0])
+    gx, gy = (float(v) for v in grad)
+    # −∇f in parameter space, then in screen cells (rows are about twice as tall as columns)
+    _draw_arrow(canvas, col, row, -gx * w / box.width, -gy * 2 * h / box.height, g)
+    canvas.put(col, row, g.point, Ink.POINT)
+    return col, row
+
+
+def curve_background(xs: np.ndarray, ys: np.ndarray, y0: float, y1: float, h: int, g: Glyphs) -> Canvas:
+    """The curve f(w), one column per sample, gaps between columns filled vertically."""
+    canvas = Canvas(len(xs), h)
+    with np.errstate(all="ignore"):
+        rows = np.floor((ys - y0) / (y1 - y0) * h)
+    prev: int | None = None
+    for col, r in enumerate(rows):
+        if not np.isfinite(r):
+            prev = None
+            continue
+        r = int(min(max(r, -1), h))  # one beyond each edge, so steep walls still draw
+        lo, hi = (r, r) if prev is None else (min(r, prev), max(r, prev))
+        for rr in range(max(lo, 0), min(hi, h - 1) + 1):
+            canvas.put(col, h - 1 - rr, g.curve, Ink.GRID)
+        prev = r
+    return canvas
+
+
+def value_row(y: float, y0: float, y1: float, h: int) -> int | None:
+    """The top-down row of value ``y`` in a band [y0, y1] of ``h`` rows, or None outside."""
+    if not math.isfinite(y) or not (y0 <= y <= y1):
+        return None
+    return h - 1 - min(int((y - y0) / (y1 - y0) * h), h - 1)
+
+
+def fit_panel(x: np.ndarray, y: np.ndarray, predict: Callable[[np.ndarray], np.ndarray],
+              w: int, h: int, g: Glyphs) -> Canvas:
+    """The data (x, y) as points and the current model's line across them."""
+    canvas = Canvas(w, h)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if w < 2 or h < 2 or not ok.any():
+        return canvas
+    box = L.Box(*L.fit_span(x[ok], pad=0.05, min_span=1e-9), *L.fit_span(y[ok], pad=0.1, min_span=1e-9))
+    xs = L.grid_centres(box.x0, box.x1, w)
+    with np.errstate(all="ignore"):
+        line = np.asarray(predict(xs), dtype=float)
+    slope_cells = np.gradient(line) / box.height * h * 2 if w > 1 else np.zeros(w)
+    for col, (yy, s) in enumerate(zip(line, slope_cells)):
+        row = value_row(float(yy), box.y0, box.y1, h)
+        if row is not None:
+            canvas.put(col, row, line_glyph(g, float(s)), Ink.FIT)
+    cols, rows, inside = L.to_cells(sample_path(np.column_stack([x[ok], y[ok]]), 2000, 0), box, w, h)
+    canvas.put_many(cols[inside], h - 1 - rows[inside], g.data, Ink.FIT)
+    return canvas
+
+
+def curve_overlay(canvas: Canvas, objective: Objective, box: L.Box, xs_path: np.ndarray,
+                  w_now: float, grad: Sequence[float], g: Glyphs) -> None:
+    """Draw the tangent at ``w_now``, the visited points, the −f' arrow and the current point."""
+    w, h = canvas.width, canvas.height
+    slope = float(grad[0]) if len(grad) else math.nan
+    f_now = float(L.values_at(objective, np.array([[w_now]]))[0])
+    xs = L.grid_centres(box.x0, box.x1, w)
+    col_now = L.to_cells(np.array([[w_now, box.y0]]), box, w, h)[0][0]
+    if math.isfinite(slope) and math.isfinite(f_now):
+        visual = 2 * slope * (box.width / w) / (box.height / h)
+        glyph = line_glyph(g, visual)
+        reach = max(w // 4, 2)
+        for col in range(max(col_now - reach, 0), min(col_now + reach + 1, w)) if col_now >= 0 else ():
+            row = value_row(f_now + slope * (xs[col] - w_now), box.y0, box.y1, h)
+            if row is not None:
+                canvas.put(col, row, glyph, Ink.TANGENT)
+    pts = sample_path(np.asarray(xs_path, dtype=float)[:, None])
+    fs = L.values_at(objective, pts)
+    cols, rows, ok = L.to_cells(np.column_stack([pts[:, 0], fs]), box, w, h)
+    canvas.put_many(cols[ok], h - 1 - rows[ok], g.path, Ink.PATH)
+    row = value_row(f_now, box.y0, box.y1, h)
+    if col_now < 0 or row is None:
+        return
+    if math.isfinite(slope) and slope != 0:
+        _draw_arrow(canvas, int(col_now), row, -slope, 0.0, g)
+    canvas.put(int(col_now), row, g.point, Ink.POINT)

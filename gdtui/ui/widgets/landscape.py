@@ -1,0 +1,243 @@
+"""Landscape: f around the path — contour shading (2-D), curve + tangent (1-D), slices (3+).
+
+The owner calls :meth:`Landscape.set_problem` once per problem and
+:meth:`Landscape.show_path` whenever the run moves.  The shaded background is
+sampled only when the view box, the size, the axes or (for slices) the fixed
+coordinates change; each frame only overlays the path, the −∇f arrow and the point.
+With focus, the arrow keys move the start point and post :class:`Landscape.StartMoved`.
+
+When the data set has columns ``x`` and ``y`` and the parameters include ``w``
+(and optionally ``b``), a side panel shows the data and the line y = w·x + b at the
+current point (key ``f`` toggles it; narrow widgets show it instead of the landscape).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.binding import Binding
+from textual.color import Color, ColorParseError
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from gdtui.engine import landscape as L
+from gdtui.engine.objective import Objective
+from gdtui.ui.widgets import _draw as D
+from gdtui.ui.widgets._canvas import Canvas, Ink, glyphs
+
+__all__ = ["Landscape"]
+
+_INK_VARS = {Ink.GRID: ("gd-plot-grid", False), Ink.PATH: ("gd-plot-path", True),
+             Ink.POINT: ("gd-point", True), Ink.FIT: ("gd-plot-fit", False),
+             Ink.TANGENT: ("gd-point", False)}
+_MOVES = [("left", -1, 0), ("right", 1, 0), ("up", 0, 1), ("down", 0, -1)]
+NARROW = 36  # below this width the data panel replaces the landscape instead of sitting beside it
+
+
+class Landscape(Widget, can_focus=True):
+    """The loss surface around the run, the path on it and the way downhill."""
+
+    DEFAULT_CSS = """
+    Landscape { width: 1fr; height: 1fr; min-height: 6; }
+    """
+    BINDINGS = [
+        *[Binding(k, f"move({dx}, {dy}, 20)", "Move start", show=False) for k, dx, dy in _MOVES],
+        *[Binding(f"shift+{k}", f"move({dx}, {dy}, 5)", "Move start more", show=False) for k, dx, dy in _MOVES],
+        Binding("f", "toggle_fit", "Data fit", id="gd.landscape.fit", tooltip="Show or hide the data and current fit"),
+    ]
+
+    ascii: reactive[bool] = reactive(False)
+    """Draw with ASCII only."""
+    axes: reactive[tuple[int, int]] = reactive((0, 1))
+    """The two parameters a 3+-D slice shows."""
+    fit_panel: reactive[bool] = reactive(True)
+    """Show the data-and-fit panel when the problem has one."""
+
+    @dataclass
+    class StartMoved(Message):
+        """The user moved the start point (the app resets the run from there)."""
+
+        start: list[float]
+
+    def __init__(self, *, ascii: bool = False, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(Landscape.ascii, ascii)
+        self._obj: Objective | None = None
+        self._data: Mapping[str, np.ndarray] | None = None
+        self._start: list[float] = []
+        self._path = np.empty((0, 0))
+        self._k = 0
+        self._grad: list[float] = []
+        self._box: L.Box | None = None  # 2-D view, or (lo, hi) as x0/x1 for 1-D
+        self._bg_key: tuple | None = None
+        self._bg: Canvas | None = None
+        self._layout: tuple[int, int, int] = (0, 0, 0)  # area origin col, width, height
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
+
+    # ------------------------------------------------------------------ API
+    def set_problem(self, objective: Objective, start: Sequence[float], data: Any = None) -> None:
+        """A new loss and start point; ``data`` (a mapping or Dataset) defaults to the objective's."""
+        self._obj = objective
+        cols = getattr(data, "columns", data)
+        self._data = cols if isinstance(cols, Mapping) else objective.data
+        self._start = [float(v) for v in start]
+        self._path = np.asarray([self._start], dtype=float).reshape(1, objective.dims)
+        self._k = 0
+        try:
+            self._grad = objective.value_grad(self._start)[1]
+        except ArithmeticError:
+            self._grad = [math.nan] * objective.dims
+        self._box = None
+        self.set_reactive(Landscape.axes, (0, 1))
+        self.refresh()
+
+    def show_path(self, w_history: np.ndarray, current_step: int, grad: Sequence[float]) -> None:
+        """Show the points w_0..w_k (rows of ``w_history``), the current one and −∇f there."""
+        if self._obj is None:
+            return
+        self._path = np.asarray(w_history, dtype=float).reshape(-1, self._obj.dims)
+        self._k = min(max(int(current_step), 0), len(self._path) - 1)
+        self._grad = [float(v) for v in grad]
+        self.refresh()
+
+    def next_axes(self) -> tuple[int, int]:
+        """Show the next pair of parameters (3+ parameters); returns the new pair."""
+        pairs = L.axis_pairs(self._obj.dims if self._obj else 0)
+        if pairs:
+            i = pairs.index(self.axes) if self.axes in pairs else -1
+            self.axes = pairs[(i + 1) % len(pairs)]
+            self._box = None
+        return self.axes
+
+    def point_cell(self, w: Sequence[float]) -> tuple[int, int] | None:
+        """Where the point ``w`` is drawn, as (x, y) in the widget, or None if off view."""
+        obj, box = self._obj, self._box
+        x0, aw, ah = self._layout
+        if obj is None or box is None or aw <= 0:
+            return None
+        if obj.dims == 1:
+            f = obj.value(list(w))
+            c, _, ok = L.to_cells(np.array([[w[0], box.y0]]), box, aw, ah)
+            row = D.value_row(f, box.y0, box.y1, ah)
+            return None if not ok[0] or row is None else (x0 + int(c[0]), 1 + row)
+        i, j = self.axes
+        c, r, ok = L.to_cells(np.array([[w[i], w[j]]]), box, aw, ah)
+        return (x0 + int(c[0]), 1 + ah - 1 - int(r[0])) if ok[0] else None
+
+    # -------------------------------------------------------------- actions
+    def action_move(self, dx: int, dy: int, fraction: int) -> None:
+        """Move the start by 1/``fraction`` of the view and tell the app."""
+        if self._obj is None or self._box is None:
+            return
+        start = list(self._start)
+        start[self.axes[0] if self._obj.dims > 1 else 0] += dx * self._box.width / fraction
+        if self._obj.dims > 1:
+            start[self.axes[1]] += dy * self._box.height / fraction
+        elif dy:
+            return
+        self._start = start
+        self._path, self._k = np.asarray([start]), 0
+        self.post_message(self.StartMoved(start))
+        self.refresh()
+
+    def action_toggle_fit(self) -> None:
+        self.fit_panel = not self.fit_panel
+
+    # ------------------------------------------------------------ rendering
+    def _styles(self) -> dict[int, Style]:
+        out: dict[int, Style] = {}
+        for ink, (var, bold) in _INK_VARS.items():
+            try:
+                colour = Color.parse(self.app.theme_variables[var]).rich_color
+            except (KeyError, ColorParseError):
+                colour = None
+            out[int(ink)] = Style(color=colour, bold=bold)
+        return out
+
+    def render(self) -> RenderResult:
+        W, H = self.size.width, self.size.height
+        obj = self._obj
+        if obj is None or obj.dims == 0 or W < 4 or H < 3:
+            return Text("no function yet" if obj is None else "")
+        g = glyphs(self.ascii)
+        canvas = Canvas(W, H)
+        current = self._path[self._k]
+        fit = L.linear_fit(obj.params, current, self._data) if self.fit_panel else None
+        fw = 0 if fit is None else (W if W < NARROW else max(12, W // 3))
+        aw, ah = W - fw - (1 if 0 < fw < W else 0), H - 1
+        self._layout = (0, aw, ah)
+        caption = ""
+        if aw >= 4:
+            area, caption = (self._surface if obj.dims > 1 else self._curve)(aw, ah, current, g)
+            canvas.paste(area, 0, 1)
+        if fit is not None:
+            canvas.paste(D.fit_panel(*fit, fw, ah, g), W - fw, 1)
+            if fw < W:
+                canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
+            caption = caption or "data and fit (f: landscape)"
+        canvas.text(0, 0, caption)
+        return canvas.to_text(self._styles())
+
+    def _surface(self, w: int, h: int, current: np.ndarray, g: Any) -> tuple[Canvas, str]:
+        obj, (i, j) = self._obj, self.axes
+        assert obj is not None
+        pts = D.sample_path(self._path[: self._k + 1])[:, [i, j]]  # sample first: no copy of a long path
+        if self._box is None or not self._box.contains(pts[-1:]) or self._bg_key and self._bg_key[1:3] != (w, h):
+            self._box = self._fit_view(pts, w, h, current)
+        fixed = tuple(current) if obj.dims > 2 else ()
+        key = (self._box, w, h, (i, j), fixed, g.ramp, id(obj))
+        if key != self._bg_key or self._bg is None:
+            self._bg = D.surface_background(obj, self._box, w, h, current, (i, j), g)
+            self._bg_key = key
+        canvas = self._bg.copy()
+        grad = (self._grad[i], self._grad[j]) if len(self._grad) == obj.dims else (math.nan, math.nan)
+        D.surface_overlay(canvas, self._box, pts, current[[i, j]], grad, g)
+        b, p = self._box, obj.params
+        slice_note = "  slice" if obj.dims > 2 else ""
+        return canvas, f"{p[i]} {b.x0:.3g}..{b.x1:.3g}  {p[j]} {b.y0:.3g}..{b.y1:.3g}{slice_note}"
+
+    def _fit_view(self, pts: np.ndarray, w: int, h: int, current: np.ndarray) -> L.Box:
+        """A box around the start, the path and the lowest point nearby (the optimum region)."""
+        obj, (i, j) = self._obj, self.axes
+        assert obj is not None
+        start = np.asarray(self._start, dtype=float)[[i, j]] if self._start else pts[0]
+        every = np.vstack([start[None, :], pts])
+        low = L.low_point(obj, L.fit_box(every).grow(3.0), current, (i, j), n=31)
+        if low is not None:
+            every = np.vstack([every, np.asarray([low])])
+        return L.fit_box(every, cells=(w, h))
+
+    def _curve(self, w: int, h: int, current: np.ndarray, g: Any) -> tuple[Canvas, str]:
+        obj = self._obj
+        assert obj is not None
+        xs_path = self._path[: self._k + 1, 0]
+        box = self._box
+        if box is None or not (box.x0 <= current[0] <= box.x1) or self._bg_key and self._bg_key[1:3] != (w, h):
+            every = np.concatenate([[self._start[0]], D.sample_path(xs_path[:, None])[:, 0]])
+            lo, hi = L.fit_span(every)
+            low = L.low_point_1d(obj, lo - (hi - lo), hi + (hi - lo))
+            if low is not None:
+                lo, hi = L.fit_span(np.append(every, low))
+            xs, ys = L.curve(obj, lo, hi, w)
+            fin = ys[np.isfinite(ys)]
+            y0, y1 = (float(fin.min()), float(fin.max())) if len(fin) else (-1.0, 1.0)
+            pad = (y1 - y0) * 0.05 or 1.0
+            box = self._box = L.Box(lo, hi, y0 - pad, y1 + pad)
+        key = (box, w, h, (0, 0), (), g.ramp, id(obj))
+        if key != self._bg_key or self._bg is None:
+            xs, ys = L.curve(obj, box.x0, box.x1, w)
+            self._bg, self._bg_key = D.curve_background(xs, ys, box.y0, box.y1, h, g), key
+        canvas = self._bg.copy()
+        D.curve_overlay(canvas, obj, box, xs_path, float(current[0]), self._grad, g)
+        p = obj.params[0]
+        return canvas, f"{p} {box.x0:.3g}..{box.x1:.3g}  f {box.y0:.3g}..{box.y1:.3g}"

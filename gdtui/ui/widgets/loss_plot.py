@@ -1,0 +1,172 @@
+"""LossPlot: the loss against the step number, drawn with plotext.
+
+The owner calls :meth:`LossPlot.show_history` whenever the run moves; the widget
+redraws only then (or on resize, theme change, ``log_scale``/``ascii`` change),
+never on a timer.  A million-step history is reduced to a min/max pair per
+column before plotext sees it, so a frame costs the same at any length.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.text import Text
+from textual.app import RenderResult
+from textual.color import Color, ColorParseError
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual_plotext.plot import Plot
+
+__all__ = ["LossPlot", "downsample"]
+
+# Box-drawing characters plotext uses for the frame and ticks, in plain ASCII.
+_ASCII = str.maketrans({"─": "-", "━": "-", "│": "|", "┃": "|", **{c: "+" for c in "┌┐└┘├┤┬┴┼"}})
+
+
+def downsample(loss: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, losses) with at most ``2 * buckets`` points: the min and max of each
+    bucket of consecutive steps, so spikes survive.  Non-finite losses are dropped."""
+    y = np.asarray(loss, dtype=float)
+    n = len(y)
+    if n <= 2 * buckets:
+        ok = np.isfinite(y)
+        return np.arange(n, dtype=float)[ok], y[ok]
+    if not np.isfinite(y).all():
+        y = np.where(np.isfinite(y), y, np.nan)
+    starts = np.linspace(0, n, buckets + 1).astype(int)[:-1]
+    lo = np.fmin.reduceat(y, starts)  # fmin/fmax skip nan unless a bucket is all nan
+    hi = np.fmax.reduceat(y, starts)
+    mid = (starts + np.append(starts[1:], n) - 1) / 2.0
+    xs, ys = np.repeat(mid, 2), np.column_stack([lo, hi]).ravel()
+    ok = np.isfinite(ys)
+    return xs[ok], ys[ok]
+
+
+class LossPlot(Widget):
+    """Loss per step with the current step marked; ``log_scale`` and ``ascii`` modes."""
+
+    DEFAULT_CSS = """
+    LossPlot { width: 1fr; height: 1fr; min-height: 5; }
+    """
+
+    log_scale: reactive[bool] = reactive(True)
+    """Plot the loss on a log axis (falls back to linear, with a note, if a loss is ≤ 0)."""
+    ascii: reactive[bool] = reactive(False)
+    """Draw with ASCII only (no braille, block or box-drawing characters)."""
+
+    def __init__(
+        self, *, log_scale: bool = True, ascii: bool = False,
+        name: str | None = None, id: str | None = None, classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(LossPlot.log_scale, log_scale)
+        self.set_reactive(LossPlot.ascii, ascii)
+        self._loss = np.empty(0)
+        self._step = 0
+        self._version = 0
+        self._cache_key: tuple | None = None
+        self._cache: Text = Text()
+        self.note = ""
+        """Why the plot is not what was asked for (e.g. log scale with a negative loss)."""
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
+
+    # ------------------------------------------------------------------ API
+    def show_history(self, loss: np.ndarray, current_step: int) -> None:
+        """Show the losses of steps 0..len(loss)-1 and mark ``current_step``."""
+        self._loss = np.asarray(loss, dtype=float).ravel()
+        self._step = int(current_step)
+        self._version += 1
+        self.refresh()
+
+    def toggle_log(self) -> None:
+        """Switch between a log and a linear loss axis."""
+        self.log_scale = not self.log_scale
+
+    # ------------------------------------------------------------ rendering
+    def _colour(self, variable: str, fallback: str) -> str | tuple[int, int, int]:
+        """A theme colour as plotext wants it; "default" under NO_COLOR."""
+        if getattr(self.app, "no_color", False):
+            return "default"
+        variables = self.app.theme_variables
+        try:
+            return Color.parse(variables.get(variable) or variables.get(fallback, "")).rgb
+        except ColorParseError:
+            return "default"
+
+    def render(self) -> RenderResult:
+        width, height = self.size.width, self.size.height
+        key = (self._version, width, height, self.log_scale, self.ascii, self.app.theme,
+               getattr(self.app, "no_color", False))
+        if key != self._cache_key:
+            self._cache = self._build(width, height)
+            self._cache_key = key
+        return self._cache
+
+    def _build(self, width: int, height: int) -> Text:
+        if width < 10 or height < 4:
+            return Text("loss")
+        loss = self._loss
+        if len(loss) == 0:
+            return Text("no steps yet")
+        xs, ys = downsample(loss, max(width - 8, 1))
+        k = min(max(self._step, 0), len(loss) - 1)
+        current = float(loss[k])
+        title = f"step {k}  loss {current:.4g}"
+        log = self.log_scale
+        self.note = ""
+        if log and len(ys) and ys.min() <= 0:
+            log, self.note = False, "log scale needs positive losses"
+        if not math.isfinite(current):
+            self.note = f"loss is {current} at step {k}"
+        if len(ys) == 0:
+            return Text(f"{title}\nno finite losses to plot")
+        try:
+            out = self._plot(width, height, xs, ys, k, current, log, title)
+        except Exception as exc:  # plotext edge cases must never take the app down
+            out = f"{title}\n(plot failed: {type(exc).__name__})"
+        if self.ascii:
+            out = out.translate(_ASCII)
+        return Text.from_ansi(out, no_wrap=True, end="")
+
+    def _plot(self, width: int, height: int, xs: np.ndarray, ys: np.ndarray,
+              k: int, current: float, log: bool, title: str) -> str:
+        plt = Plot()
+        plt.plotsize(width, height)
+        plt._set_size(width, height)  # see textual_plotext issue 5: plotsize alone is not enough
+        plt.theme("clear")
+        plt.canvas_color("default")  # transparent: the widget's own background shows
+        plt.axes_color("default")
+        plt.ticks_color(self._colour("gd-plot-grid", "foreground"))
+        plt.title(f"{title}  {self.note}" if self.note else title + ("  (log)" if log else ""))
+        if log:  # plot log10 and label the ticks in loss units: plotext's own log axis mislabels ylim
+            ys = np.log10(ys)
+        marker = "*" if self.ascii else "hd"
+        plt.plot(xs.tolist(), ys.tolist(), marker=marker, color=self._colour("gd-plot-line", "primary"))
+        point = self._colour("gd-point", "accent")
+        plt.vline(k, color=point)
+        if math.isfinite(current) and (current > 0 or not log):
+            y_now = math.log10(current) if log else current
+            plt.scatter([k], [y_now], marker="X" if self.ascii else "●", color=point)
+        right = max(float(len(self._loss) - 1), 1.0)
+        plt.xlim(0, right)
+        xt = sorted({int(round(v)) for v in np.linspace(0, right, min(5, max(2, width // 12)))})
+        plt.xticks(xt, [_short(v) for v in xt])
+        lo, hi = float(ys.min()), float(ys.max())
+        if lo == hi:  # plotext needs a non-empty range
+            lo, hi = lo - 1, hi + 1
+        plt.ylim(lo, hi)
+        yt = np.linspace(lo, hi, min(5, max(2, height // 3)))
+        plt.yticks(yt.tolist(), [f"{10 ** v if log else v:.3g}" for v in yt])
+        return plt.build()
+
+
+def _short(step: int) -> str:
+    """A step number in at most five characters: 950, 12k, 1.5M."""
+    if step < 10_000:
+        return str(step)
+    if step < 1_000_000:
+        return f"{step / 1000:.0f}k"
+    return f"{step / 1_000_000:.3g}M"

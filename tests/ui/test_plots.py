@@ -1,0 +1,289 @@
+"""The plot widgets in a tiny app: Landscape (1-D, 2-D, slices, data fit) and LossPlot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+
+from gdtui.engine.objective import Objective
+from gdtui.ui.themes import builtin_theme_dir, default_theme_variables, load_themes
+from gdtui.ui.widgets import Landscape, LossPlot
+from gdtui.ui.widgets.loss_plot import downsample
+
+# ----------------------------------------------------------------- problems
+BOWL = Objective(
+    params=("x", "y"),
+    array_fn=lambda x, y: (x**2 + 3 * y**2, (2 * x, 6 * y)),
+    hessian_fn=lambda x, y: ((2, 0), (0, 6)),
+)
+ONE = Objective(
+    params=("w",),
+    array_fn=lambda w: (w**4 - 3 * w**2 + w, (4 * w**3 - 6 * w + 1,)),
+    hessian_fn=lambda w: ((12 * w**2 - 6,),),
+)
+THREE = Objective(
+    params=("a", "b", "c"),
+    array_fn=lambda a, b, c: (a**2 + 2 * b**2 + 3 * c**2, (2 * a, 4 * b, 6 * c)),
+    hessian_fn=lambda a, b, c: ((2, 0, 0), (0, 4, 0), (0, 0, 6)),
+)
+_X = np.linspace(0, 5, 40)
+LINE = Objective(
+    params=("w", "b"),
+    columns=("x", "y"),
+    array_fn=lambda w, b, x, y: ((w * x + b - y) ** 2, (2 * (w * x + b - y) * x, 2 * (w * x + b - y))),
+    hessian_fn=lambda w, b, x, y: ((2 * x * x, 2 * x), (2 * x, 2)),
+).bind({"x": _X, "y": 2 * _X + 1})
+PROBLEMS = {"1d": (ONE, [1.8]), "2d": (BOWL, [3.0, 2.0]), "3d": (THREE, [1.0, -1.0, 0.5]), "data": (LINE, [0.0, 0.0])}
+
+
+def descend(obj: Objective, start: list[float], steps: int = 12, lr: float = 0.05) -> np.ndarray:
+    path = [np.asarray(start, dtype=float)]
+    for _ in range(steps):
+        _, g = obj.value_grad(path[-1])
+        path.append(path[-1] - lr * np.asarray(g))
+    return np.array(path)
+
+
+class PlotApp(App[None]):
+    """One widget, the gdtui themes registered, chalkboard on."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return default_theme_variables()
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+    def on_mount(self) -> None:
+        for theme in load_themes([builtin_theme_dir()])[0].values():
+            self.register_theme(theme)
+        self.theme = "chalkboard"
+
+
+def lines(widget: Widget) -> list[str]:
+    return widget.render().plain.split("\n")  # type: ignore[union-attr]
+
+
+async def shown(land: Landscape, name: str, pilot) -> np.ndarray:
+    obj, start = PROBLEMS[name]
+    land.set_problem(obj, start)
+    path = descend(obj, start)
+    land.show_path(path, 8, obj.value_grad(path[8])[1])
+    await pilot.pause()
+    return path
+
+
+# ---------------------------------------------------------------- landscape
+@pytest.mark.parametrize("name", list(PROBLEMS))
+@pytest.mark.parametrize("ascii", [False, True])
+async def test_landscape_renders_at_80x24(name: str, ascii: bool) -> None:
+    land = Landscape(ascii=ascii)
+    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+        path = await shown(land, name, pilot)
+        rows = lines(land)
+        assert len(rows) == land.size.height and all(len(r) == land.size.width for r in rows)
+        if ascii:
+            assert all(ch.isascii() for r in rows for ch in r)
+        cell = land.point_cell(path[8])
+        assert cell is not None
+        x, y = cell
+        assert rows[y][x] == ("X" if ascii else "●")
+        assert rows[0].split()[0] == PROBLEMS[name][0].params[0]  # caption names the axis
+
+
+async def test_view_holds_start_path_and_optimum() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+        path = await shown(land, "2d", pilot)
+        box = land._box
+        assert box is not None
+        assert box.contains(path[:9]) and box.contains(np.array([[0.0, 0.0]]))
+
+
+async def test_arrow_points_down_the_gradient() -> None:
+    land = Landscape(ascii=True)
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        land.set_problem(BOWL, [2.0, 0.0])
+        land.show_path(np.array([[2.0, 0.0]]), 0, [4.0, 0.0])  # −∇f points left
+        await pilot.pause()
+        x, y = land.point_cell([2.0, 0.0])  # type: ignore[misc]
+        row = lines(land)[y]
+        assert "<" in row[:x] and ">" not in row[x:]
+
+
+async def test_one_d_draws_tangent_and_arrow() -> None:
+    land = Landscape(ascii=True)
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        land.set_problem(ONE, [0.0])
+        land.show_path(np.array([[0.0]]), 0, [1.0])  # f'(0) = 1: downhill is left
+        await pilot.pause()
+        x, y = land.point_cell([0.0])  # type: ignore[misc]
+        rows = lines(land)
+        assert "<" in rows[y][:x]
+        # tangent of slope +1 somewhere right of the point, drawn rising or flat
+        assert any(ch in "/-|" for r in rows[1:] for ch in r[x + 1:])
+
+
+async def test_background_is_sampled_only_when_the_view_changes() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        path = await shown(land, "2d", pilot)
+        background = land._bg
+        land.show_path(path, 10, BOWL.value_grad(path[10])[1])
+        await pilot.pause()
+        assert land._bg is background
+        land.next_axes()  # 2-D has one pair: the view is refitted, the background redrawn
+        await pilot.pause()
+        land.render()
+        assert land._bg is not background
+
+
+async def test_next_axes_cycles_the_slices() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+        await shown(land, "3d", pilot)
+        assert land.axes == (0, 1)
+        assert [land.next_axes() for _ in range(3)] == [(0, 2), (1, 2), (0, 1)]
+        land.next_axes()
+        await pilot.pause()
+        caption = lines(land)[0]
+        assert caption.startswith("a ") and " c " in caption and "slice" in caption
+
+
+async def test_arrow_keys_move_the_start() -> None:
+    land = Landscape()
+    messages: list[Landscape.StartMoved] = []
+    app = PlotApp(land)
+    async with app.run_test(size=(80, 24), message_hook=lambda m: messages.append(m)
+                            if isinstance(m, Landscape.StartMoved) else None) as pilot:
+        await shown(land, "2d", pilot)
+        land.focus()
+        box = land._box
+        assert box is not None
+        await pilot.press("right")
+        await pilot.press("shift+up")
+        await pilot.pause()
+        moved = list({id(m): m for m in messages}.values())  # the hook sees each bubbling step
+        assert len(moved) == 2
+        messages = moved
+        assert messages[0].start == pytest.approx([3.0 + box.width / 20, 2.0])
+        assert messages[1].start == pytest.approx([3.0 + box.width / 20, 2.0 + box.height / 5])
+
+
+async def test_data_fit_panel_and_toggle() -> None:
+    land = Landscape(ascii=True)
+    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+        land.set_problem(LINE, [2.0, 1.0])  # the exact fit
+        await pilot.pause()
+        rows = lines(land)
+        assert any("|" in r for r in rows[1:])  # separator between landscape and data
+        panel = "\n".join(r[-(land.size.width // 3):] for r in rows[1:])
+        assert panel.count("o") >= 10
+        land.focus()
+        await pilot.press("f")
+        await pilot.pause()
+        assert not land.fit_panel
+        panel = "\n".join(r[-(land.size.width // 3):] for r in lines(land)[1:])
+        assert panel.count("o") < 10  # only the path's own dots, if any
+
+
+async def test_non_finite_path_and_gradient_do_not_crash() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+        land.set_problem(BOWL, [1.0, 1.0])
+        land.show_path(np.array([[1.0, 1.0], [np.inf, 1e300], [np.nan, np.nan]]), 2, [np.nan, np.inf])
+        await pilot.pause()
+        assert len(lines(land)) == land.size.height
+        land.set_problem(ONE, [1.0])
+        land.show_path(np.array([[1.0], [np.nan]]), 1, [np.nan])
+        await pilot.pause()
+        assert len(lines(land)) == land.size.height
+
+
+async def test_theme_change_recolours() -> None:
+    land = Landscape()
+    app = PlotApp(land)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await shown(land, "2d", pilot)
+        point = land._styles()[3].color
+        app.theme = "mono"
+        await pilot.pause()
+        assert land._styles()[3].color != point
+        assert len(lines(land)) == land.size.height
+
+
+# ---------------------------------------------------------------- loss plot
+def test_downsample_keeps_extremes() -> None:
+    y = np.ones(100_000)
+    y[12_345], y[67_890], y[5] = 50.0, -3.0, np.nan
+    xs, ys = downsample(y, 40)
+    assert len(xs) <= 80 and ys.max() == 50.0 and ys.min() == -3.0
+    assert np.all(np.diff(xs) >= 0) and np.isfinite(ys).all()
+
+
+@pytest.mark.parametrize("ascii", [False, True])
+async def test_loss_plot_long_history_and_ascii(ascii: bool) -> None:
+    plot = LossPlot(ascii=ascii)
+    async with PlotApp(plot).run_test(size=(80, 24)) as pilot:
+        loss = np.exp(-np.arange(1_000_000) / 1e5) + 1e-3
+        plot.show_history(loss, 999_999)
+        await pilot.pause()
+        text = plot.render().plain
+        assert "step 999999" in text and "(log)" in text
+        if ascii:
+            assert text.isascii()
+
+
+async def test_loss_plot_log_toggle_and_negative_losses() -> None:
+    plot = LossPlot()
+    async with PlotApp(plot).run_test(size=(60, 16)) as pilot:
+        plot.show_history(np.array([2.0, 1.0, 0.5, 0.25]), 3)
+        await pilot.pause()
+        assert plot.log_scale and "(log)" in plot.render().plain
+        plot.toggle_log()
+        await pilot.pause()
+        assert not plot.log_scale and "(log)" not in plot.render().plain
+        plot.toggle_log()
+        plot.show_history(np.array([1.0, 0.0, -1.5]), 2)  # a saddle: the loss goes negative
+        await pilot.pause()
+        assert "log scale needs positive losses" in plot.render().plain
+
+
+@pytest.mark.parametrize(
+    "loss", [[1.0, np.nan, np.inf, 0.5], [np.nan, np.nan], [np.inf], [], [3.0], [-np.inf, 1.0]]
+)
+async def test_loss_plot_non_finite_never_crashes(loss: list[float]) -> None:
+    plot = LossPlot()
+    async with PlotApp(plot).run_test(size=(60, 16)) as pilot:
+        plot.show_history(np.array(loss), max(len(loss) - 1, 0))
+        await pilot.pause()
+        assert isinstance(plot.render().plain, str)
+
+
+async def test_loss_plot_redraws_only_on_new_input() -> None:
+    plot = LossPlot()
+    async with PlotApp(plot).run_test(size=(60, 16)) as pilot:
+        plot.show_history(np.array([3.0, 2.0, 1.0]), 2)
+        await pilot.pause()
+        first = plot.render()
+        assert plot.render() is first  # cached: nothing changed
+        plot.show_history(np.array([3.0, 2.0, 1.0, 0.5]), 3)
+        assert plot.render() is not first
+
+
+async def test_loss_plot_colours_default_under_no_color() -> None:
+    plot = LossPlot()
+    app = PlotApp(plot)
+    async with app.run_test(size=(60, 16)) as pilot:
+        assert plot._colour("gd-plot-line", "primary") != "default"
+        app.no_color = True
+        assert plot._colour("gd-plot-line", "primary") == "default"
+        plot.show_history(np.array([3.0, 2.0]), 1)
+        await pilot.pause()
+        text = plot.render()
+        assert not any(getattr(span.style, "color", None) for span in text.spans)

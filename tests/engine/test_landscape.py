@@ -157,3 +157,12 @@ def test_linear_fit_convention() -> None:
     assert L.linear_fit(("a", "b"), [1.0, 1.0], data) is None
     assert L.linear_fit(("w",), [1.0], {"x": data["x"]}) is None
     assert L.linear_fit(("w",), [1.0], None) is None
+
+
+def test_landscape_maths_imports_no_ui() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, gdtui.engine.landscape; print(sorted(m for m in ('textual', 'rich', 'plotext') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

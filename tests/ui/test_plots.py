@@ -143,6 +143,16 @@ async def test_background_is_sampled_only_when_the_view_changes() -> None:
         assert land._bg is not background
 
 
+async def test_ascii_toggle_redraws_the_cached_background() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        await shown(land, "1d", pilot)
+        assert "·" in land.render().plain
+        land.ascii = True
+        await pilot.pause()
+        assert land.render().plain.isascii()
+
+
 async def test_next_axes_cycles_the_slices() -> None:
     land = Landscape()
     async with PlotApp(land).run_test(size=(80, 24)) as pilot:

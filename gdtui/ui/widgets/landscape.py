@@ -147,6 +147,10 @@ class Landscape(Widget, can_focus=True):
             return
         self._start = start
         self._path, self._k = np.asarray([start]), 0
+        try:  # the arrow at the new start until the app sends the reset run
+            self._grad = self._obj.value_grad(start)[1]
+        except ArithmeticError:
+            self._grad = [math.nan] * self._obj.dims
         self.post_message(self.StartMoved(start))
         self.refresh()
 
@@ -195,7 +199,7 @@ class Landscape(Widget, can_focus=True):
         if self._box is None or not self._box.contains(pts[-1:]) or self._bg_key and self._bg_key[1:3] != (w, h):
             self._box = self._fit_view(pts, w, h, current)
         fixed = tuple(current) if obj.dims > 2 else ()
-        key = (self._box, w, h, (i, j), fixed, g.ramp, id(obj))
+        key = (self._box, w, h, (i, j), fixed, self.ascii, id(obj))
         if key != self._bg_key or self._bg is None:
             self._bg = D.surface_background(obj, self._box, w, h, current, (i, j), g)
             self._bg_key = key
@@ -233,7 +237,7 @@ class Landscape(Widget, can_focus=True):
             y0, y1 = (float(fin.min()), float(fin.max())) if len(fin) else (-1.0, 1.0)
             pad = (y1 - y0) * 0.05 or 1.0
             box = self._box = L.Box(lo, hi, y0 - pad, y1 + pad)
-        key = (box, w, h, (0, 0), (), g.ramp, id(obj))
+        key = (box, w, h, (0, 0), (), self.ascii, id(obj))
         if key != self._bg_key or self._bg is None:
             xs, ys = L.curve(obj, box.x0, box.x1, w)
             self._bg, self._bg_key = D.curve_background(xs, ys, box.y0, box.y1, h, g), key

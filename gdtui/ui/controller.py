@@ -153,20 +153,12 @@ class Session:
             raise OptionError(str(exc)) from None
         self.problem, self.run = candidate, run
 
-    def move_start(self, axis: int, delta: float) -> None:
-        """Shift the start point along one parameter and restart from there."""
-        if self.problem is None or axis >= len(self.params):
+    def set_start(self, start: Sequence[float]) -> None:
+        """Restart the run from a new start point (parameter order)."""
+        if self.problem is None:
             return
-        name = self.params[axis]
-        start = dict(self.problem.settings.start)
-        start[name] = float(start.get(name, 0.0)) + delta
-        self.problem.settings.start = start
+        self.problem.settings.start = {p: float(v) for p, v in zip(self.params, start)}
         self.run = self.problem.new_run()
-
-    def start_step(self) -> float:
-        """A sensible arrow-key increment for the start point (5% of its scale)."""
-        scale = max([1.0] + [abs(v) for v in self.start_point()])
-        return float(f"{0.05 * scale:.1g}")
 
     # ------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> int:

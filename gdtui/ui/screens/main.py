@@ -17,13 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from gdtui.ui import compile as jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.widgets.function_pane import FunctionPane
+from gdtui.ui.widgets.landscape import Landscape
+from gdtui.ui.widgets.loss_plot import LossPlot
 from gdtui.ui.widgets.optimizer_pane import OptimizerPane
-from gdtui.ui.widgets.plot_panes import LandscapePane, LossPane
 from gdtui.ui.widgets.state_table import StateTable
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
@@ -51,7 +52,7 @@ class MainScreen(Screen[None]):
                 key_display="+"),
         Binding("minus", "slower", "slower", id="gd.slower", group=SPEED, key_display="-"),
         Binding("l", "log", "log", id="gd.log", tooltip="log-scale loss axis"),
-        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme"),
+        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme", show=False),
         Binding("escape", "leave_field", "", show=False),
     ]
 
@@ -63,7 +64,7 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        app, ascii_only = self.app, self.app.settings.ascii
+        ascii_only = self.app.settings.ascii
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield FunctionPane(jobs.preset_options(), ascii_only=ascii_only, id="function")
@@ -71,12 +72,13 @@ class MainScreen(Screen[None]):
                 with Vertical(id="state"):
                     yield StateTable(ascii_only=ascii_only, id="table")
             with Vertical(id="right"):
-                yield LandscapePane(ascii_only, id="landscape-pane")
-                yield LossPane(ascii_only, id="loss-pane")
+                with Vertical(id="landscape-pane"):
+                    yield Landscape(ascii=ascii_only, id="landscape")
+                with Vertical(id="loss-pane"):
+                    yield LossPlot(ascii=ascii_only, id="loss")
         yield StatusBar(id="status")
         yield TooSmall(id="too-small")
-        yield Footer(compact=True)
-        del app
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         titles = {"#function": "function", "#optimizer": "optimizer", "#state": "state",
@@ -84,7 +86,7 @@ class MainScreen(Screen[None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         self.query_one(FunctionPane).show_busy()
-        self.query_one("#landscape-pane").focus()
+        self.query_one(Landscape).focus()
         jobs.compile_problem(self, self.app.settings, "")
         self._draw()
 
@@ -113,19 +115,14 @@ class MainScreen(Screen[None]):
         run = session.run
         assert run is not None
         hist = run.history
-        plot = self.query_one("#loss")
-        if hasattr(plot, "show_history"):
-            plot.show_history(hist.loss[: run.k + 1], run.k)
-        land = self.query_one("#landscape")
-        if hasattr(land, "show_path"):
-            land.show_path(hist.w[: run.k + 1], run.k, list(view.rows[1][1]))
+        self.query_one(LossPlot).show_history(hist.loss[: run.k + 1], run.k)
+        self.query_one(Landscape).show_path(hist.w[: run.k + 1], run.k, list(view.rows[1][1]))
 
     def _new_problem_drawn(self) -> None:
         """After the problem or start changed: tell the landscape, then draw."""
         session = self.app.session
-        land = self.query_one("#landscape")
-        if session.problem is not None and hasattr(land, "set_problem"):
-            land.set_problem(session.problem.objective, session.start_point(),
+        if session.problem is not None:
+            self.query_one(Landscape).set_problem(session.problem.objective, session.start_point(),
                              session.problem.dataset)
         self._draw()
 
@@ -149,16 +146,24 @@ class MainScreen(Screen[None]):
         self._new_problem_drawn()
 
     def on_problem_failed(self, message: ProblemFailed) -> None:
-        self.query_one(FunctionPane).show_error(message.error.lines())
+        self._show_error(message.error)
         running = self.app.session.problem
         self.notice("error: kept the last good function" if running else "no function")
+
+    def _show_error(self, error: Exception) -> None:
+        """An expression error under the input: its one line, and a caret when it has a column."""
+        text = getattr(error, "text", None)
+        column = getattr(error, "column", None)
+        if text != self.query_one("#fn", Input).value:
+            column = None  # the caret would point into other text
+        self.query_one(FunctionPane).show_error(str(error), column)
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         if message.text != self._preview_text:
             return  # the user kept typing: a newer preview is on its way
         pane = self.query_one(FunctionPane)
         if message.error is not None:
-            pane.show_error(message.error.lines())
+            self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
 
@@ -176,7 +181,7 @@ class MainScreen(Screen[None]):
         start = dict(base.start) if session.problem else {}
         self.query_one(FunctionPane).show_busy()
         jobs.compile_problem(self, settings, message.text, keep_start=start)
-        self.query_one("#landscape-pane").focus()
+        self.query_one(Landscape).focus()
 
     def on_function_pane_preset_chosen(self, message: FunctionPane.PresetChosen) -> None:
         self.choose_preset(message.name)
@@ -201,7 +206,7 @@ class MainScreen(Screen[None]):
         self.stop_live()
         pane.show_error(None)
         self._notice = "applied: run restarted"
-        self.query_one("#landscape-pane").focus()
+        self.query_one(Landscape).focus()
         self._new_problem_drawn()
 
     def choose_optimizer(self, name: str) -> None:
@@ -210,12 +215,12 @@ class MainScreen(Screen[None]):
 
         self.query_one("#opt", Select).value = name
 
-    def on_landscape_pane_move_start(self, message: LandscapePane.MoveStart) -> None:
+    def on_landscape_start_moved(self, message: Landscape.StartMoved) -> None:
         session = self.app.session
-        if session.problem is None or message.axis >= len(session.params):
+        if session.problem is None:
             return
         self.stop_live()
-        session.move_start(message.axis, message.sign * session.start_step())
+        session.set_start(message.start)
         self.query_one(OptimizerPane).show_start(session.params, session.start_point())
         self._notice = ""
         self._draw()  # the landscape keeps its view; the path now starts elsewhere
@@ -300,9 +305,7 @@ class MainScreen(Screen[None]):
 
     def action_log(self) -> None:
         """Toggle the loss plot's log scale."""
-        plot = self.query_one("#loss")
-        if hasattr(plot, "toggle_log"):
-            plot.toggle_log()
+        self.query_one(LossPlot).toggle_log()
 
     def action_next_theme(self) -> None:
         """Cycle the themes."""
@@ -310,4 +313,4 @@ class MainScreen(Screen[None]):
 
     def action_leave_field(self) -> None:
         """Escape from a field: focus the landscape, where the run keys work."""
-        self.query_one("#landscape-pane").focus()
+        self.query_one(Landscape).focus()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -87,22 +88,22 @@ class FunctionPane(Vertical):
         info.remove_class("-error")
         info.update(text)
 
-    def show_error(self, lines: Sequence[str]) -> None:
-        """Show a one-line error; with (message, text, caret) the caret points under the input."""
+    def show_error(self, message: str, column: int | None = None) -> None:
+        """Show a one-line error; with a column, a caret under that character of the input."""
         info = self.query_one("#fn-info", Static)
         info.add_class("-error")
-        if len(lines) >= 3 and "^" in lines[2]:
-            col = lines[2].index("^")
-            inp = self.query_one("#fn", Input)
-            x = col - int(inp.scroll_x)
-            offset = inp.region.x - self.content_region.x if inp.region.width else 4
-            if 0 <= x < max(inp.size.width, 1):
-                caret = " " * (offset + x) + "^"
-            else:
-                caret = f"at column {col + 1}"
-            info.update(f"{caret}\n{lines[0]}")
+        if column is None:
+            info.update(message)
+            return
+        inp = self.query_one("#fn", Input)
+        # Terminal cells before the column (wide characters count 2), minus any scroll.
+        x = cell_len(inp.value[:column]) - int(inp.scroll_x)
+        offset = inp.region.x - self.content_region.x
+        if 0 <= x < inp.size.width:
+            caret = " " * (offset + x) + "^"
         else:
-            info.update(lines[0] if lines else "error")
+            caret = " " * offset + f"(at column {column + 1})"
+        info.update(f"{caret}\n{message}")
 
     def show_busy(self) -> None:
         """Say that the text is being checked."""

@@ -40,6 +40,10 @@ class StatusBar(Static):
         text.append(f"  · {speed} steps/s")
         if notice:
             text.append(f"  · {notice}")
+        hint = "^p commands "  # the footer has no room for the palette key at 80 columns
+        room = self.size.width - text.cell_len
+        if room > len(hint):
+            text.append(" " * (room - len(hint)) + hint, style="dim")
         self.update(text)
 
 

@@ -1,0 +1,133 @@
+"""Pilot tests: stepping, back, reset, ten steps and live running on x² from 5 (sgd, lr 0.1).
+
+Each update is w ← w − 0.1·2w = 0.8·w, so from 5: 4, 3.2, 2.56, ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from gdtui.settings import Settings
+from gdtui.ui.app import GdApp
+from gdtui.ui.widgets.state_table import StateTable
+from gdtui.ui.widgets.status_bar import StatusBar
+
+
+def x_squared() -> GdApp:
+    return GdApp(Settings(fn="x^2", start={"x": 5}, optimizer="sgd", hyper={"lr": 0.1}))
+
+
+async def ready(pilot, timeout: float = 20.0) -> None:
+    """Wait until the first problem compiled (the symbolic worker starts on demand)."""
+    app = pilot.app
+    for _ in range(int(timeout / 0.05)):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.session.ready:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the problem never compiled")
+
+
+def cell(app: GdApp, row: str, param: str = "x") -> str:
+    return str(app.screen.query_one(StateTable).get_cell(row, param))
+
+
+def status_text(app: GdApp) -> str:
+    return str(app.screen.query_one(StatusBar).render())
+
+
+async def test_three_spaces_reach_2_56() -> None:
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert cell(app, "w") == "5"
+        for _ in range(3):
+            await pilot.press("space")
+        await pilot.pause()
+        assert app.session.run.k == 3
+        assert app.session.run.w[0] == pytest.approx(2.56)
+        assert cell(app, "w") == "2.56"
+        assert cell(app, "grad") == "5.12"
+        assert cell(app, "update") == "-0.64"  # the update just applied: 2.56 − 3.2
+        assert "step 3" in app.screen.query_one("#state").border_title
+
+
+async def test_back_is_exact_and_reset_returns_to_start() -> None:
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("space", "space")
+        before = list(app.session.run.w)
+        await pilot.press("space", "b")
+        await pilot.pause()
+        assert app.session.run.k == 2
+        assert app.session.run.w == before  # exactly, not approximately
+        assert cell(app, "w") == "3.2"
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.session.run.k == 0
+        assert app.session.run.w == [5.0]
+        assert cell(app, "w") == "5"
+        await pilot.press("b")  # back at step 0 does nothing, and does not crash
+        assert app.session.run.k == 0
+
+
+async def test_n_takes_ten_steps() -> None:
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.run.k == 10
+        assert app.session.run.w[0] == pytest.approx(5 * 0.8**10)
+        assert "step 10" in app.screen.query_one("#state").border_title
+
+
+async def test_live_run_stops_by_itself_on_convergence() -> None:
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("plus", "plus")  # 30 → 100 → 1000 steps/s
+        assert app.session.speed == 1000
+        await pilot.press("p")  # (Pilot's press waits while the live timer keeps the app busy)
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if not app.main_screen.live:
+                break
+        assert not app.main_screen.live, "the live run never stopped"
+        assert app.session.run.status == "converged"
+        assert app.session.run.k > 10
+        assert "converged" in status_text(app)
+        # Paused and stopped: no timer left running.
+        assert app.main_screen._live is None
+
+
+async def test_p_pauses_a_live_run_and_speed_keys_change_speed() -> None:
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("minus", "minus", "minus", "minus", "minus")
+        assert app.session.speed == 1  # the slowest speed
+        await pilot.press("p")
+        assert app.main_screen.live
+        assert "running" in status_text(app)
+        await pilot.press("p")
+        assert not app.main_screen.live
+        k = app.session.run.k
+        await pilot.pause(0.3)
+        assert app.session.run.k == k  # nothing moves while paused
+        assert "1 steps/s" in status_text(app)
+
+
+async def test_space_while_running_pauses_and_steps_once() -> None:
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("minus", "minus", "minus", "minus", "minus", "p")
+        k = app.session.run.k
+        await pilot.press("space")
+        assert not app.main_screen.live
+        assert app.session.run.k == k + 1

@@ -50,6 +50,7 @@ class OptimizerPane(Vertical):
         for spec in self._specs.values():
             self._names += [n for n in spec if n != "lr" and n not in self._names]
         self._params: tuple[str, ...] = ()
+        self._start_values: list[float] = []
         self._shown_optimizer: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -100,22 +101,27 @@ class OptimizerPane(Vertical):
 
     def show_start(self, params: Sequence[str], start: Sequence[float]) -> None:
         """Show the start point; rebuild the fields when the parameters changed."""
-        row = self.query_one("#start-row", Horizontal)
+        self._start_values = list(start)
         if tuple(params) != self._params:
             self._params = tuple(params)
-            row.remove_children(".start")
-            row.mount_all(
-                [w for p in params for w in (
-                    Label(p, classes="lbl start"),
-                    Input(id=f"start-{p}", compact=True, classes="num start"),
-                )]
-            )
-            self.call_after_refresh(self._fill_start, list(start))
+            self.call_later(self._rebuild_start)
         else:
-            self._fill_start(list(start))
+            self._fill_start()
 
-    def _fill_start(self, start: list[float]) -> None:
-        for p, v in zip(self._params, start):
+    async def _rebuild_start(self) -> None:
+        # Removal is asynchronous: await it before mounting fields with the same ids.
+        row = self.query_one("#start-row", Horizontal)
+        await row.remove_children(".start")
+        await row.mount_all(
+            [w for p in self._params for w in (
+                Label(p, classes="lbl start"),
+                Input(id=f"start-{p}", compact=True, classes="num start"),
+            )]
+        )
+        self._fill_start()
+
+    def _fill_start(self) -> None:
+        for p, v in zip(self._params, self._start_values):
             for w in self.query(f"#start-{p}").results(Input):
                 w.value = fmt(v, 12)
 

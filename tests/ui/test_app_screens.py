@@ -1,0 +1,181 @@
+"""Pilot tests: help screen, terminal sizes, --ascii, NO_COLOR, data-driven losses,
+the landscape's arrow keys, themes and the command palette."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import Input
+
+from gdtui.settings import Settings
+from gdtui.ui.app import GdApp
+from gdtui.ui.screens.help import HelpScreen
+from gdtui.ui.widgets.state_table import StateTable
+
+
+async def ready(pilot, timeout: float = 20.0) -> None:
+    """Wait until the first problem compiled (the symbolic worker starts on demand)."""
+    app = pilot.app
+    for _ in range(int(timeout / 0.05)):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.session.ready:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the problem never compiled")
+
+
+def screen_text(app: GdApp) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join("".join(seg.text for seg in strip)
+                     for strip in app.screen._compositor.render_strips())
+
+
+def bowl(**kw: object) -> GdApp:
+    return GdApp(Settings(fn="x^2 + 3*x*y + y^2", start={"x": 1.5, "y": -2}, optimizer="adam",
+                          hyper={"lr": 0.1}, **kw))
+
+
+async def test_help_opens_on_question_mark_and_closes_on_escape() -> None:
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "one step back" in screen_text(app)
+        await pilot.press("space")  # keys do not reach the playground under the help
+        assert app.session.run.k == 0
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_pane_is_visible_and_numbers_are_whole(size: tuple[int, int]) -> None:
+    app = bowl()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        text = screen_text(app)
+        for title in ("function", "optimizer", "state · step 10", "landscape", "loss"):
+            assert title in text, title
+        assert "q quit" in text and "? help" in text  # the footer fits
+        table = app.screen.query_one(StateTable)
+        assert table.region.right <= app.screen.query_one("#left").region.right
+        # Each number shown in the table is the whole formatted number.
+        for key in ("w", "grad", "update", "m", "v", "m̂", "v̂"):
+            for p in ("x", "y"):
+                shown = str(table.get_cell(key, p))
+                assert shown in text, (key, p, shown)
+                float(shown)
+
+
+async def test_too_small_terminal_says_so_and_resizing_back_works() -> None:
+    app = bowl()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert "too small" in screen_text(app) and "60×20" in screen_text(app)
+        await pilot.press("space")  # keys still work, nothing crashes
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "too small" not in screen_text(app)
+        assert "state · step 1" in screen_text(app)
+
+
+async def test_resizing_while_running_is_fine() -> None:
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("minus", "minus", "minus", "minus", "p")
+        for size in ((120, 40), (55, 18), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.05)
+        assert app.main_screen.live
+        await pilot.press("p")
+
+
+async def test_ascii_mode_has_no_box_drawing_or_braille() -> None:
+    app = bowl(ascii=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        text = screen_text(app)
+        bad = [ch for ch in text if 0x2500 <= ord(ch) <= 0x259F or 0x2800 <= ord(ch) <= 0x28FF]
+        assert not bad, sorted(set(bad))
+        assert "df/dw" in text
+
+
+async def test_no_color_still_shows_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.no_color
+        await pilot.press("space")
+        assert "state · step 1" in screen_text(app)
+
+
+async def test_data_driven_loss_shows_batch_settings_and_batch_loss() -> None:
+    app = GdApp(Settings(fn="(w*x - y)^2", data="hours", start={"w": 0.5}, optimizer="sgd",
+                         hyper={"lr": 0.01}, batch_size=1, seed=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert app.screen.query_one("#data-row").display
+        assert app.screen.query_one("#batch", Input).value == "1"
+        assert app.screen.query_one("#seed", Input).value == "3"
+        await pilot.press("space")
+        table = app.screen.query_one(StateTable)
+        assert str(table.get_cell("batch", "_label")) == "batch f"
+        assert str(table.get_cell("loss", "_label")) == "f(w)"
+
+
+async def test_pure_function_hides_batch_settings() -> None:
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert not app.screen.query_one("#data-row").display
+
+
+async def test_arrow_keys_on_the_landscape_move_the_start_and_restart() -> None:
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("space", "space")
+        assert app.focused is app.screen.query_one("#landscape")
+        before = app.session.start_point()
+        await pilot.press("right")
+        await pilot.pause()
+        after = app.session.start_point()
+        assert after[0] > before[0] and after[1] == before[1]
+        assert app.session.run.k == 0 and app.session.run.w == after
+        assert app.screen.query_one("#start-x", Input).value == f"{after[0]:.6g}"
+
+
+async def test_t_cycles_themes_and_l_toggles_log_scale() -> None:
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        first = app.theme
+        await pilot.press("t")
+        assert app.theme != first
+        plot = app.screen.query_one("#loss")
+        log = plot.log_scale
+        await pilot.press("l")
+        assert plot.log_scale is not log
+
+
+async def test_command_palette_switches_optimizer() -> None:
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"optimizer: momentum")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.session.problem.settings.optimizer == "momentum"

@@ -623,20 +623,18 @@ class Adam(Optimizer):
         object.__setattr__(self, "eps", _check("eps", self.eps, *_NON_NEGATIVE))
         from_g, k1 = _lerp_form(1 - self.beta1)
         scalar = type(self.beta1) is float and type(self.beta2) is float
-        object.__setattr__(self, "_fixed", (from_g, k1, self.beta2, 1 - self.beta2, scalar))
+        fixed = (scalar, self.beta1, from_g, k1, self.beta2, 1 - self.beta2, self.eps)
+        object.__setattr__(self, "_fixed", fixed)
 
     def _constants(self, t: int, lr: Any) -> tuple:
-        from_g, k1, beta2, k2, scalar = self._fixed  # type: ignore[attr-defined]
-        if scalar:
-            bias_correction1 = 1 - self.beta1**t
-            bias_correction2 = 1 - beta2**t
-            bias_correction2_sqrt = bias_correction2**0.5
+        scalar, beta1, from_g, k1, beta2, k2, eps = self._fixed  # type: ignore[attr-defined]
+        if scalar:  # the common case, kept cheap: it runs once per step
+            bias_correction1 = 1 - beta1**t
+            bias_correction2_sqrt = (1 - beta2**t) ** 0.5
         else:
-            bias_correction1 = 1 - _pow(self.beta1, t)
-            bias_correction2 = 1 - _pow(beta2, t)
-            bias_correction2_sqrt = _pow(bias_correction2, 0.5)
-        step_size = lr / bias_correction1
-        return (from_g, k1, beta2, k2, bias_correction2_sqrt, self.eps, -step_size)
+            bias_correction1 = 1 - _pow(beta1, t)
+            bias_correction2_sqrt = _pow(1 - _pow(beta2, t), 0.5)
+        return (from_g, k1, beta2, k2, bias_correction2_sqrt, eps, -(lr / bias_correction1))
 
     def display_state(self, state: tuple, t: int) -> dict[str, Any]:
         """``m``, ``v`` and the bias-corrected ``m̂``, ``v̂`` (equal to m, v before step 1)."""

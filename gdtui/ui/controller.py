@@ -56,6 +56,7 @@ class Pacer:
 
     budget: float = 0.012
     step_time: float = 2e-5  # running estimate of seconds per step
+    capped: bool = False  # the last frame could not take every step owed
     _carry: float = 0.0
     _last: float | None = None
 
@@ -77,11 +78,16 @@ class Pacer:
         want = speed * (now - last) + self._carry
         steps = max(1, int(want))
         cap = max(1, int(self.budget / max(self.step_time, 1e-9)))
-        if steps > cap:
+        self.capped = steps > cap
+        if self.capped:
             steps, self._carry = cap, 0.0  # the engine cannot keep up: drop the backlog
         else:
             self._carry = max(0.0, want - steps)
         return steps
+
+    def top_speed(self) -> int:
+        """Roughly the most steps a second live running can reach on this problem."""
+        return int(self.budget / max(self.step_time, 1e-9) / FRAME)
 
     def measured(self, steps: int, seconds: float) -> None:
         """Feed back how long `steps` took, to size the next frames."""

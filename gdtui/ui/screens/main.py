@@ -110,8 +110,11 @@ class MainScreen(Screen[None]):
                         notice=self._notice or "compiling…")
             return
         self.query_one("#state").border_title = f"state · step {view.k}"
+        notice = self._notice
+        if self.live and session.pacer.capped and not notice:
+            notice = f"engine max ≈ {session.pacer.top_speed():,}/s"
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
-                    notice=self._notice)
+                    notice=notice)
         run = session.run
         assert run is not None
         hist = run.history
@@ -169,6 +172,12 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
+        problem = self.app.session.problem
+        if problem is not None and message.text.strip() == problem.settings.fn.strip():
+            self._preview_text = None  # the function already running: nothing to check
+            obj = problem.objective
+            self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
+            return
         self._preview_text = message.text
         self.query_one(FunctionPane).show_busy()
         jobs.preview(self, message.text, self.app.session.columns)

@@ -49,6 +49,8 @@ class OptimizerPane(Vertical):
         self._names: list[str] = []  # every hyperparameter of any optimizer, but lr
         for spec in self._specs.values():
             self._names += [n for n in spec if n != "lr" and n not in self._names]
+        order = ("momentum", "beta1", "beta2", "alpha", "eps")  # one order for every optimizer
+        self._names.sort(key=lambda n: order.index(n) if n in order else len(order))
         self._params: tuple[str, ...] = ()
         self._start_values: list[float] = []
         self._shown_optimizer: str | None = None

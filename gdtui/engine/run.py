@@ -23,7 +23,7 @@ from gdtui.engine.history import History, StepRecord
 from gdtui.engine.objective import DomainError, Objective, _domain_reason
 from gdtui.errors import OptionError
 
-__all__ = ["STATUSES", "Run", "StepRecord"]
+__all__ = ["STATUSES", "Run", "StepRecord", "row_status"]
 
 #: Every status a run can have.
 STATUSES = ("running", "converged", "diverged", "domain-error", "max-steps")
@@ -118,9 +118,6 @@ class Run:
         return f, g, None
 
     # ------------------------------------------------------------ status
-    def _where(self, w: Sequence[float]) -> str:
-        return ", ".join(f"{p} = {_num(x)}" for p, x in zip(self.objective.params, w))
-
     def _judge(
         self,
         k: int,
@@ -131,37 +128,9 @@ class Run:
         err: str | None,
     ) -> tuple[str, str]:
         """Status and reason of a run whose last row is k (pure: also used after back/goto)."""
-        at = "at the start point" if k == 0 else f"at step {k}"
-        da = self.diverge_at
-        if err is not None:
-            return "domain-error", f"{err} {at} ({self._where(w)})"
-        for p, x in zip(self.objective.params, w):
-            if not math.isfinite(x):
-                return "diverged", f"{p} is no longer a finite number {at}; try a smaller learning rate"
-            if abs(x) > da:
-                return "diverged", f"|{p}| grew past {_num(da)} {at}; try a smaller learning rate"
-        if math.isnan(f):
-            return "domain-error", f"the loss is not a number {at} ({self._where(w)}): outside its domain"
-        if f < -da:
-            return "diverged", f"loss fell below {_num(-da)} {at}: f is unbounded below, there is no minimum that way"
-        if f > da:
-            return "diverged", f"loss grew past {_num(da)} {at}; try a smaller learning rate"
-        for p, x in zip(self.objective.params, g):
-            if not math.isfinite(x):
-                return "domain-error", (
-                    f"the derivative by {p} is not finite {at} ({self._where(w)}): "
-                    "f is not differentiable there"
-                )
-        gn = math.hypot(*g)
-        if gn < self.tol:
-            return "converged", f"|grad| = {_num(gn)} is below tol {_num(self.tol)} {at}"
-        if w_prev is not None and list(w) == list(w_prev):
-            return "converged", (
-                f"the update no longer changes w {at} (|grad| = {_num(gn)}): the steps are below float precision"
-            )
-        if k >= self.max_steps:
-            return "max-steps", f"stopped after max steps = {self.max_steps}"
-        return "running", ""
+        return row_status(
+            self.objective.params, k, w, f, g, w_prev, err, self.tol, self.diverge_at, self.max_steps
+        )
 
     # ------------------------------------------------------------ reading
     @property
@@ -382,3 +351,58 @@ def _floats(v: Any) -> list[float]:
         return [float(x) for x in v]
     except TypeError:
         return [float(v)]
+
+
+def _where(params: Sequence[str], w: Sequence[float]) -> str:
+    return ", ".join(f"{p} = {_num(x)}" for p, x in zip(params, w))
+
+
+def row_status(
+    params: Sequence[str],
+    k: int,
+    w: Sequence[float],
+    f: float,
+    g: Sequence[float],
+    w_prev: Sequence[float] | None,
+    err: str | None,
+    tol: float,
+    diverge_at: float,
+    max_steps: int,
+) -> tuple[str, str]:
+    """Status and reason for a run whose last row k has w, loss f, gradient g.
+
+    ``w_prev`` is row k-1's w (None at k = 0 or when the stall test is not wanted);
+    ``err`` the domain error message raised while evaluating row k, if any.  Shared
+    by :class:`Run` and :class:`~gdtui.engine.batch.RunBatch` so both say the same.
+    """
+    at = "at the start point" if k == 0 else f"at step {k}"
+    da = diverge_at
+    if err is not None:
+        return "domain-error", f"{err} {at} ({_where(params, w)})"
+    for p, x in zip(params, w):
+        if not math.isfinite(x):
+            return "diverged", f"{p} is no longer a finite number {at}; try a smaller learning rate"
+        if abs(x) > da:
+            return "diverged", f"|{p}| grew past {_num(da)} {at}; try a smaller learning rate"
+    if math.isnan(f):
+        return "domain-error", f"the loss is not a number {at} ({_where(params, w)}): outside its domain"
+    if f < -da:
+        return "diverged", f"loss fell below {_num(-da)} {at}: f is unbounded below, there is no minimum that way"
+    if f > da:
+        return "diverged", f"loss grew past {_num(da)} {at}; try a smaller learning rate"
+    for p, x in zip(params, g):
+        if not math.isfinite(x):
+            return "domain-error", (
+                f"the derivative by {p} is not finite {at} ({_where(params, w)}): "
+                "f is not differentiable there"
+            )
+    gn = math.hypot(*g)
+    if gn < tol:
+        return "converged", f"|grad| = {_num(gn)} is below tol {_num(tol)} {at}"
+    if w_prev is not None and list(w) == list(w_prev):
+        return "converged", (
+            f"the update no longer changes w {at} (|grad| = {_num(gn)}): the steps are below float precision"
+        )
+    if k >= max_steps:
+        return "max-steps", f"stopped after max steps = {max_steps}"
+    return "running", ""

@@ -115,7 +115,8 @@ def bench_minibatch(batch_size: int = 32, steps: int = 20_000) -> None:
 def bench_history_memory(steps: int = 1_000_000) -> None:
     import tracemalloc
 
-    objective = compile_function(ROSENBROCK)
+    # A tilted plane never converges, so every one of the steps is taken and kept.
+    objective = compile_function("x + 0.5*y")
     tracemalloc.start()
     run = Run(objective, make_optimizer("adam", lr=1e-3), START, tol=0.0, max_steps=steps)
     t0 = time.perf_counter()
@@ -123,7 +124,8 @@ def bench_history_memory(steps: int = 1_000_000) -> None:
     seconds = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"1,000,000 Adam steps, 2 variables: {seconds:.2f} s, peak traced memory {peak / 2**20:.0f} MiB")
+    print(f"{run.k:,} Adam steps kept, 2 variables: {seconds:.2f} s, "
+          f"peak traced memory {peak / 2**20:.0f} MiB")
 
 
 def main() -> None:

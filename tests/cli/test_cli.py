@@ -124,7 +124,7 @@ def test_check_json_seed_lesson(capsys):
                              "--format", "json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["value"] == 13
+    assert data["value"] == 11  # 1 + 6 + 4
     assert data["gradient"] == [8, 7]
     assert data["numerical_gradient"] == pytest.approx([8, 7], abs=1e-6)
     assert data["max_abs_error"] < 1e-6

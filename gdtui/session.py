@@ -140,8 +140,11 @@ def validate_quickly(settings: Settings) -> Settings:
 
 
 def _check_theme(name: str) -> None:
-    from gdtui.ui.themes import theme_names  # theme files only; imports no app
+    from gdtui.ui.app import EXTRA_THEMES
+    from gdtui.ui.themes import builtin_theme_dir, load_themes, theme_names, user_theme_dirs
 
-    names = theme_names()
+    themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
+    names = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
     if name not in names:
-        raise OptionError(f"unknown theme {name!r} (themes: {', '.join(names)})")
+        broken = [msg for path, msg in failures if path.stem == name]
+        raise OptionError(broken[0] if broken else f"unknown theme {name!r} (themes: {', '.join(names)})")

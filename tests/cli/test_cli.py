@@ -197,7 +197,7 @@ def test_expression_error_has_caret_under_column(capsys):
     assert code == 2 and len(lines) == 3
     expr_line, caret_line = lines[1], lines[2]
     col = caret_line.index("^")
-    assert expr_line[col] == "3"
+    assert expr_line[col - 1 : col + 1] == "3x"  # the caret sits where the '*' is missing
 
 
 # ------------------------------------------------------------- fast start

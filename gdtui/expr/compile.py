@@ -1,0 +1,106 @@
+"""Typed text -> :class:`~gdtui.engine.objective.Objective`.
+
+The text is parsed here (fast, no sympy); the symbolic work runs in the worker
+process (:mod:`gdtui.expr.worker`), which sends back formulas and Python source;
+the source is turned into functions here.  This module never imports sympy, so
+the CLI and the TUI start fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import linecache
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from gdtui.engine.objective import Objective
+from gdtui.expr.errors import ExprError
+from gdtui.expr.parse import parse, split_variables, to_text
+from gdtui.expr.worker import DEFAULT_TIMEOUT, CompiledSpec, SymbolicWorker, default_worker
+
+__all__ = ["compile_function", "load_function", "objective_from_spec"]
+
+#: All the builtins generated code may use (the printers emit abs and max).
+_BUILTINS = {
+    "abs": abs, "max": max,
+    "TypeError": TypeError, "ValueError": ValueError, "ZeroDivisionError": ZeroDivisionError,
+}  # fmt: skip
+_CACHE_SIZE = 64
+_cache: "OrderedDict[tuple, Objective]" = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def load_function(source: str, name: str) -> Callable[..., Any]:
+    """The function ``name`` defined by generated ``source``.
+
+    The source comes from the worker: sympy's code printers applied to sympy
+    objects built from the allowlisted :class:`~gdtui.expr.parse.Node` tree, with
+    every variable renamed ``_a0, _a1, ...``.  It is generated code, not typed
+    text (formulas with typed names are only ever displayed), so compiling it is
+    safe.  It runs in a fresh namespace holding only ``math``, ``numpy`` and the
+    few builtins the printers use.
+    """
+    digest = hashlib.sha1(source.encode()).hexdigest()[:12]
+    filename = f"<gdtui {name} {digest}>"
+    code = compile(source, filename, "exec")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict[str, Any] = {"__builtins__": dict(_BUILTINS), "math": math, "numpy": np}
+    exec(code, namespace)
+    return namespace[name]
+
+
+def objective_from_spec(spec: CompiledSpec, text: str = "") -> Objective:
+    """An (unbound) Objective from what the worker worked out."""
+    scalar = load_function(spec.scalar_source, "scalar_fn") if spec.scalar_source else None
+    return Objective(
+        params=spec.params,
+        array_fn=load_function(spec.array_source, "array_fn"),
+        hessian_fn=load_function(spec.hessian_source, "hessian_fn"),
+        scalar_fn=scalar,
+        columns=spec.columns,
+        text=text,
+        formula=spec.formula,
+        derivative_formulas=spec.derivative_formulas,
+        hessian_formulas=spec.hessian_formulas,
+    )
+
+
+def compile_function(
+    text: str,
+    columns: Iterable[str] = (),
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    worker: SymbolicWorker | None = None,
+) -> Objective:
+    """Compile a typed loss into an :class:`Objective`; ExprError if it cannot be used.
+
+    Names in ``columns`` that appear in the text are data columns; every other
+    variable is a parameter (in order of first appearance).  The symbolic work runs
+    in ``worker`` (default: :func:`~gdtui.expr.worker.default_worker`) and may take
+    at most ``timeout`` seconds.  Blocks: call it from a thread in a UI.  Results
+    are cached, so compiling the same function again is instant.
+    """
+    columns = tuple(columns)
+    tree = parse(text, columns)
+    params, used = split_variables(tree, columns, text)
+    key = (to_text(tree), params, used)
+    with _cache_lock:
+        objective = _cache.get(key)
+        if objective is not None:
+            _cache.move_to_end(key)
+    if objective is None:
+        try:
+            spec = (worker or default_worker()).compile(tree, params, used, timeout=timeout)
+        except ExprError as err:
+            raise err.with_text(text) from None
+        objective = objective_from_spec(spec)
+        with _cache_lock:
+            _cache[key] = objective
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return replace(objective, text=text)

@@ -1,0 +1,282 @@
+"""The symbolic worker: one long-lived helper process that does all the sympy work.
+
+sympy can take seconds (or all memory) on a short hostile input, and importing it
+costs ~0.3 s, so the main process never imports it.  :class:`SymbolicWorker`
+starts one child process (multiprocessing, start method "spawn": safe from a
+threaded app) that caps its own address space (``RLIMIT_AS``, 1 GiB by default),
+imports sympy and warms it up once, then answers requests one at a time.
+
+A request gets a time limit (3 s by default).  If the child has not answered by
+then it is killed, and the caller gets ``ExprError("too complex: ...")``; the next
+request starts a fresh child.  The first request waits for the child to start
+(~0.5-1 s, not counted in the time limit); later ones take tens of milliseconds.
+
+The API blocks, so call it from a thread (the TUI uses a thread worker); one lock
+makes a worker safe to share between threads.  :func:`default_worker` is the
+process-wide one; every worker is shut down at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from gdtui.expr.errors import ExprError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from gdtui.expr.parse import Node
+
+__all__ = ["CompiledSpec", "SymbolicWorker", "default_worker", "shutdown"]
+
+DEFAULT_TIMEOUT = 3.0
+DEFAULT_MEMORY_LIMIT = 1 << 30
+#: Longest wait for a new child to import sympy and say it is ready.
+START_TIMEOUT = 60.0
+#: Share of the time limit the child may spend shortening derivative formulas.
+SIMPLIFY_SHARE = 0.4
+_SIMPLER = "try a simpler function"
+
+
+@dataclass(frozen=True)
+class CompiledSpec:
+    """What the worker works out for one function (plain strings: picklable).
+
+    ``*_source`` are Python source of ``scalar_fn`` (math on floats; None when the
+    function uses data columns), ``array_fn`` and ``hessian_fn`` (numpy), with the
+    contract of :mod:`gdtui.engine.objective`; arguments are the parameters then
+    the columns, in the order of ``params`` and ``columns``.  Formulas use ``^``.
+    """
+
+    params: tuple[str, ...]
+    columns: tuple[str, ...]
+    formula: str
+    derivative_formulas: tuple[str, ...]
+    hessian_formulas: tuple[tuple[str, ...], ...]
+    scalar_source: str | None
+    array_source: str
+    hessian_source: str
+
+
+# ------------------------------------------------------------- child side
+def _work(request: tuple) -> tuple:
+    """One request in the child (or in process): ("ok", spec) or ("error", msg, col, hint)."""
+    from gdtui.expr import symbolic
+
+    tree, params, columns, simplify_seconds = request
+    try:
+        return ("ok", symbolic.build_spec(tree, params, columns, simplify_seconds=simplify_seconds))
+    except ExprError as err:
+        return ("error", err.message, err.column, err.hint)
+    except (MemoryError, RecursionError):
+        return ("fatal", "too complex: working out the derivatives ran out of memory", None, _SIMPLER)
+    except Exception as exc:  # a sympy failure on an allowed tree: report, never crash
+        return ("error", f"could not work out the derivatives ({type(exc).__name__})", None, "")
+
+
+def _warm_up() -> None:
+    """Import sympy and run every path once, so the first real request is fast."""
+    from gdtui.expr import symbolic
+    from gdtui.expr.parse import parse
+
+    text = "sigmoid(x)*y + relu(x) - abs(y) + log(1 + x^2)"
+    symbolic.build_spec(parse(text), ("x", "y"), ())
+
+
+def _serve(conn: "Connection", memory_limit: int | None) -> None:
+    """The child's main loop: requests in, replies out, until told to stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # never write into the parent's terminal (the TUI)
+    os.dup2(devnull, 2)
+    if memory_limit:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    try:
+        _warm_up()
+    except BaseException as exc:  # noqa: BLE001 - tell the parent why, then stop
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent has gone
+        if request is None:
+            return
+        reply = _work(request)
+        conn.send(reply)
+        if reply[0] == "fatal":
+            return  # the state after MemoryError is not to be trusted
+
+
+# ------------------------------------------------------------ parent side
+_WORKERS: "weakref.WeakSet[SymbolicWorker]" = weakref.WeakSet()
+
+
+class SymbolicWorker:
+    """A helper process for symbolic work with a time limit and a memory cap.
+
+    ``in_process=True`` does the work in this process instead (no time limit, no
+    memory cap; imports sympy here): for tests of the symbolic code itself.
+    """
+
+    def __init__(
+        self,
+        *,
+        memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+        in_process: bool = False,
+        start_method: str = "spawn",
+    ) -> None:
+        if start_method == "fork":
+            raise ValueError("start method 'fork' is unsafe in a threaded app: use spawn or forkserver")
+        self.memory_limit = memory_limit
+        self.in_process = in_process
+        self._context = multiprocessing.get_context(start_method)
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._conn: "Connection | None" = None
+        self._ready = False
+        _WORKERS.add(self)
+
+    # ---------------------------------------------------------- lifecycle
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, or None when none is running."""
+        return self._process.pid if self._process is not None and self._process.is_alive() else None
+
+    def start(self) -> None:
+        """Start the child now without waiting for it (hides the start-up cost)."""
+        if self.in_process:
+            return
+        with self._lock:
+            self._spawn()
+
+    def _spawn(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        self._stop_child()
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self.memory_limit), name="gdtui-symbolic", daemon=True
+        )
+        process.start()
+        child.close()
+        self._process, self._conn, self._ready = process, parent, False
+
+    def _connection(self) -> "Connection":
+        """A ready child's connection, starting one if needed."""
+        self._spawn()
+        assert self._conn is not None
+        if not self._ready:
+            try:
+                ok = self._conn.poll(START_TIMEOUT)
+                reply = self._conn.recv() if ok else ("failed", f"not ready after {START_TIMEOUT:g} s")
+            except (EOFError, OSError):
+                reply = ("failed", "it stopped while starting")
+            if reply[0] != "ready":
+                self._stop_child()
+                raise ExprError(f"the symbolic helper could not start: {reply[1]}")
+            self._ready = True
+        return self._conn
+
+    def _stop_child(self, polite: bool = False) -> None:
+        process, conn = self._process, self._conn
+        self._process, self._conn, self._ready = None, None, False
+        if conn is not None:
+            if polite:
+                try:
+                    conn.send(None)
+                except (OSError, ValueError):
+                    pass
+            conn.close()
+        if process is not None:
+            if polite:
+                process.join(1.0)
+            if process.is_alive():
+                process.kill()
+            process.join(5.0)
+
+    def shutdown(self) -> None:
+        """Stop the child (a later request starts a new one)."""
+        with self._lock:
+            self._stop_child(polite=True)
+
+    # ----------------------------------------------------------- requests
+    def compile(
+        self,
+        tree: "Node",
+        params: Sequence[str],
+        columns: Sequence[str] = (),
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> CompiledSpec:
+        """Derivatives, formulas and numeric source of a parsed function.
+
+        ``params`` and ``columns`` name the tree's variables in argument order.
+        Raises ExprError (without the text: the caller adds it), "too complex" when
+        the work takes longer than ``timeout`` seconds or runs out of memory.
+        """
+        request = (tree, tuple(params), tuple(columns), SIMPLIFY_SHARE * timeout)
+        with self._lock:
+            reply = self._run(request, timeout)
+        if reply[0] == "ok":
+            return reply[1]
+        _, message, column, hint = reply
+        raise ExprError(message, "", column, hint)
+
+    def _run(self, request: tuple, timeout: float) -> tuple:
+        if self.in_process:
+            return _work((*request[:3], None))
+        conn = self._connection()
+        try:
+            conn.send(request)
+            if not conn.poll(timeout):
+                self._stop_child()
+                took = f"took longer than {timeout:g} s"
+                return ("error", f"too complex: working out the derivatives {took}", None, _SIMPLER)
+            reply = conn.recv()
+        except (EOFError, OSError):
+            self._stop_child()
+            return ("error", "too complex: the symbolic helper stopped (out of memory?)", None, _SIMPLER)
+        except BaseException:
+            self._stop_child()  # interrupted mid-request: its reply would be stale
+            raise
+        if reply[0] == "fatal":
+            self._stop_child()
+        return reply
+
+
+_default: SymbolicWorker | None = None
+_default_lock = threading.Lock()
+
+
+def default_worker() -> SymbolicWorker:
+    """The process-wide worker (created on first use; its child starts on first request)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = SymbolicWorker()
+        return _default
+
+
+def shutdown() -> None:
+    """Stop every worker's child process (registered with atexit)."""
+    for worker in list(_WORKERS):
+        worker.shutdown()
+
+
+atexit.register(shutdown)

@@ -19,12 +19,14 @@ process-wide one; every worker is shut down at exit.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from gdtui.expr.errors import ExprError
 
@@ -87,6 +89,29 @@ def _warm_up() -> None:
 
     text = "sigmoid(x)*y + relu(x) - abs(y) + log(1 + x^2)"
     symbolic.build_spec(parse(text), ("x", "y"), ())
+
+
+@contextlib.contextmanager
+def _usable_stderr() -> Iterator[None]:
+    """Give multiprocessing a real stderr while it starts processes.
+
+    Its resource tracker passes ``sys.stderr.fileno()`` to the new process; inside a
+    Textual app sys.stderr is a capture object whose fileno() is -1, and the start
+    fails with "bad value(s) in fds_to_keep".
+    """
+    saved = sys.stderr
+    try:
+        usable = saved is not None and saved.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def _serve(conn: "Connection", memory_limit: int | None) -> None:
@@ -173,7 +198,8 @@ class SymbolicWorker:
         process = self._context.Process(
             target=_serve, args=(child, self.memory_limit), name="gdtui-symbolic", daemon=True
         )
-        process.start()
+        with _usable_stderr():
+            process.start()
         child.close()
         self._process, self._conn, self._ready = process, parent, False
 

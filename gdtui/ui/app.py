@@ -99,6 +99,10 @@ class GdApp(App[int]):
 
 def run_app(settings: Settings) -> int:
     """Run the playground until the user quits; returns the exit code."""
+    from gdtui.expr.worker import default_worker
+
+    # Start the symbolic helper now: it warms up sympy while the first frame is drawn.
+    default_worker().start()
     app = GdApp(settings)
     result = app.run()
     return 0 if result is None else int(result)

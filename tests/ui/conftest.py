@@ -1,0 +1,62 @@
+"""Shared fixtures and helpers for the Pilot and snapshot tests of the TUI.
+
+- Every test here runs with animations off and the Input cursor not blinking
+  (autouse `calm_textual`): both make screenshots time-dependent (textual PR #6223).
+- `ready(pilot)` waits until the first problem compiled; `settle(pilot)` also waits
+  for the debounced function-field check and any worker it started, so what is on
+  screen no longer changes by itself.
+- `screen_text(app)` is what the terminal shows, as plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import textual.constants
+from textual.widgets import Input
+
+from gdtui.ui.widgets.function_pane import DEBOUNCE
+
+
+@pytest.fixture(autouse=True)
+def calm_textual(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No animations, no blinking cursor: the screen depends only on what was done."""
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setattr(Input, "cursor_blink", False)  # the class default; instances read it
+
+
+async def ready(pilot, timeout: float = 30.0) -> None:
+    """Wait until the first problem compiled (the symbolic worker starts on demand)."""
+    app = pilot.app
+    for _ in range(int(timeout / 0.05)):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.session.ready:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the problem never compiled")
+
+
+async def quiet(pilot) -> None:
+    """Let debounced edits fire and every worker they start finish, then redraw."""
+    await asyncio.sleep(DEBOUNCE + 0.1)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def settle(pilot, steps: int = 3) -> None:
+    """The deterministic state the snapshots show: compiled, `steps` spaces, all quiet."""
+    await ready(pilot)
+    await quiet(pilot)
+    for _ in range(steps):
+        await pilot.press("space")
+    await quiet(pilot)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (one line per row)."""
+    return "\n".join("".join(seg.text for seg in strip)
+                     for strip in app.screen._compositor.render_strips())

@@ -27,7 +27,7 @@ class FunctionPane(Vertical):
 
     DEFAULT_CSS = """
     FunctionPane { height: auto; }
-    FunctionPane #fn-info { height: 2; }
+    FunctionPane #fn-info { height: auto; max-height: 2; }
     """
 
     @dataclass

@@ -179,3 +179,36 @@ async def test_command_palette_switches_optimizer() -> None:
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert app.session.problem.settings.optimizer == "momentum"
+
+
+async def test_default_problem_is_the_default_preset() -> None:
+    from gdtui.session import validate_quickly
+    from gdtui.settings import DEFAULT_PRESET
+
+    app = GdApp(validate_quickly(Settings(preset=DEFAULT_PRESET)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.session.problem.settings.preset == DEFAULT_PRESET
+        assert app.screen.query_one("#preset").value == DEFAULT_PRESET
+        assert app.screen.query_one("#fn", Input).value == app.session.problem.settings.fn
+        assert app.session.problem.objective.dims == 2
+
+
+async def test_picking_a_data_preset_loads_it_with_batch_settings() -> None:
+    from textual.widgets import Select
+
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#preset", Select).value = "hours"
+        for _ in range(100):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.session.problem.settings.preset == "hours":
+                break
+            await asyncio.sleep(0.05)
+        assert app.session.problem.objective.uses_data
+        assert app.screen.query_one("#fn", Input).value == "(w*x - y)^2"
+        assert app.screen.query_one("#batch").display
+        await pilot.press("space")
+        assert app.session.run.k == 1

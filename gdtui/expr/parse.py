@@ -1,8 +1,8 @@
 """Typed text -> a small allowlisted tree of :class:`Node`, with every limit checked.
 
 Typed text is hostile: it never reaches ``eval``, ``exec``, ``sympify`` or
-``parse_expr``.  The steps, each of which reports the leftmost problem with its
-column:
+``parse_expr``.  The steps, each reporting the leftmost problem it finds, with
+its column:
 
 1. length (at most :data:`MAX_LENGTH` characters);
 2. our own lexer checks every character (ASCII letters, digits, ``. + - * / ^ ( ) ,``,
@@ -106,7 +106,6 @@ _LOOKALIKES = {
     **dict.fromkeys("‘’‛′“”„″«»", "a formula has no quotes in it"),
     "π": "write pi",
     "√": "write sqrt(...)",
-    "²": "",  # superscripts are handled by position, see _bad_character
 }
 
 
@@ -197,9 +196,13 @@ def _lex(text: str) -> list[_Token]:
             literal = m.group()
             after = text[m.end()] if m.end() < n else ""
             if after == "." or after in _DIGITS:
-                raise ExprError(f"malformed number '{literal}{after}'", text, i, "one '.' per number")
+                raise ExprError(
+                    f"malformed number '{literal}{after}'", text, i, "one '.' per number"
+                )
             if after == "_":
-                raise ExprError("'_' in a number is not allowed", text, m.end(), "write 1000, not 1_000")
+                raise ExprError(
+                    "'_' in a number is not allowed", text, m.end(), "write 1000, not 1_000"
+                )
             if re.fullmatch(r"\d+", literal) and len(literal) > MAX_INT_DIGITS:
                 raise ExprError(
                     f"integer {literal[:8]}... has {len(literal)} digits", text, i,
@@ -245,7 +248,9 @@ def _lex(text: str) -> list[_Token]:
                     "'.' is not allowed here", text, i,
                     "attributes such as x.real are not part of a formula",
                 )  # fmt: skip
-            raise ExprError("'.' is not allowed here", text, i, "'.' only appears in numbers like 0.5")
+            raise ExprError(
+                "'.' is not allowed here", text, i, "'.' only appears in numbers like 0.5"
+            )
         else:
             raise _bad_character(text, i)
     return tokens
@@ -274,12 +279,14 @@ def _check_tokens(text: str, tokens: list[_Token], columns: Iterable[str]) -> No
     for i, tok in enumerate(tokens):
         prev = tokens[i - 1] if i else None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.kind in ("num", "name") or (tok.kind == "op" and (tok.text != "+" or _ends_operand(prev))):
+        unary_plus = tok.text == "+" and not _ends_operand(prev)
+        if tok.kind in ("num", "name") or (tok.kind == "op" and not unary_plus):
             nodes += 1  # each makes one tree node (a unary '+' makes none)
             if nodes > MAX_NODES:
                 raise ExprError(
-                    "too many terms", text, tok.col, f"at most {MAX_NODES} numbers, names and operations"
-                )
+                    "too many terms", text, tok.col,
+                    f"at most {MAX_NODES} numbers, names and operations",
+                )  # fmt: skip
         if tok.kind == "name" and tok.text in FUNCTIONS and (nxt is None or nxt.kind != "("):
             raise ExprError(f"{tok.text} is a function", text, tok.col, f"write {tok.text}(x)")
         if _ends_operand(prev) and _starts_operand(tok):
@@ -310,7 +317,8 @@ def _check_tokens(text: str, tokens: list[_Token], columns: Iterable[str]) -> No
             if nxt.kind in (")", ","):
                 raise ExprError(f"missing a term after '{tok.text}'", text, tok.col)
         elif tok.kind == "(":
-            fn = prev if prev is not None and prev.kind == "name" and prev.text in FUNCTIONS else None
+            is_call = prev is not None and prev.kind == "name" and prev.text in FUNCTIONS
+            fn = prev if is_call else None
             if nxt is not None and nxt.kind == ")":
                 if fn is not None:
                     raise ExprError(f"{fn.text}() needs an argument", text, nxt.col,
@@ -334,7 +342,8 @@ def _check_tokens(text: str, tokens: list[_Token], columns: Iterable[str]) -> No
                     f"write {fn.text}(x), not {commas + 1} arguments",
                 )  # fmt: skip
     if calls:
-        raise ExprError("missing ')'", text, len(text), f"close the '(' at column {calls[-1][2] + 1}")
+        opened_at = calls[-1][2] + 1
+        raise ExprError("missing ')'", text, len(text), f"close the '(' at column {opened_at}")
 
 
 def _normalise(tokens: list[_Token]) -> tuple[str, list[int], list[int]]:
@@ -483,7 +492,7 @@ class _Builder:
         try:
             return _apply(kind, value, args)
         except ZeroDivisionError:
-            col = self.op_col(a.left) if kind == "div" else self.col(a)  # type: ignore[attr-defined]
+            col = self.op_col(a.left) if kind == "div" else self.col(a)  # type: ignore
             raise self.error("division by zero", col, f"{self.span(a)} divides by 0") from None
         except ValueError:
             if kind == "call":
@@ -575,7 +584,9 @@ class _Builder:
             raise self.error(f"unknown function '{fn.id}'", self.col(a),
                              "known functions: " + " ".join(FUNCTIONS))  # fmt: skip
         if len(a.args) != 1 or a.keywords or isinstance(a.args[0], ast.Starred):
-            raise self.error(f"{fn.id} takes exactly one argument", self.col(a), f"write {fn.id}(x)")
+            raise self.error(
+                f"{fn.id} takes exactly one argument", self.col(a), f"write {fn.id}(x)"
+            )
         arg, v = self.build(a.args[0], depth + 1)
         node = self.make("call", fn.id, (arg,), self.col(a))
         return node, None if v is None else self.fold("call", fn.id, [v], a)

@@ -31,7 +31,6 @@ code returns nan there.
 
 from __future__ import annotations
 
-import re
 import signal
 import threading
 import time
@@ -213,9 +212,10 @@ def to_sympy(node: Node, symbols: dict[str, sp.Symbol]) -> tuple[sp.Expr, list[_
             return args[0] / args[1]
         if kind == "pow":
             base, exponent = args
+            whole = exponent.is_integer or (exponent.is_Float and float(exponent).is_integer())
             if not exponent.is_number:
                 guards.append(_Guard(base, ">", n))
-            elif not exponent.is_integer:
+            elif not whole:
                 guards.append(_Guard(base, ">=" if exponent.is_positive else ">", n))
             elif exponent.is_negative:
                 guards.append(_Guard(base, "!=", n))
@@ -254,8 +254,8 @@ def _live_guards(guards: list[_Guard]) -> list[_Guard]:
 
 # ----------------------------------------------------------------- printing
 def _short_float(value: float) -> str:
-    text = repr(float(value))
-    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), text)
+    mantissa, _, exponent = repr(float(value)).partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa  # 1e-07 -> 1e-7
 
 
 class _FormulaPrinter(StrPrinter):
@@ -371,10 +371,11 @@ def function_source(
     checks = [g.expr.xreplace(rename) for g in guards]
     temps, reduced = sp.cse(exprs + checks, symbols=sp.numbered_symbols("_t"), order="none")
     printer = (_NumpyPrinter if numpy else _MathPrinter)(dict(_PRINTER_SETTINGS))
-    args = ", ".join(f"_a{i}" for i in range(len(arguments)))
+    names = [f"_a{i}" for i in range(len(arguments))]
+    args = ", ".join(names)
     body = []
-    if numpy:
-        body += [f"_a{i} = numpy.asarray(_a{i}, dtype=numpy.float64)" for i in range(len(arguments))]
+    if numpy:  # floats, so a negative base to a fractional power is nan, never complex
+        body += [f"{a} = numpy.asarray({a}, dtype=numpy.float64)" for a in names]
     body += [f"{t} = {printer.doprint(e)}" for t, e in temps]
     values = [printer.doprint(e) for e in reduced[: len(exprs)]]
     tests = [printer.doprint(e) for e in reduced[len(exprs) :]]
@@ -402,8 +403,8 @@ def function_source(
 
 
 # --------------------------------------------------------- display budget
-class _OutOfTime(Exception):
-    pass
+class _OutOfTime(BaseException):
+    """Time is up (a BaseException, so sympy's own ``except Exception`` cannot swallow it)."""
 
 
 @contextmanager
@@ -505,10 +506,13 @@ def build_spec(
         for j in range(i, len(xs)):
             hess[i][j] = hess[j][i] = _real_parts(sp.diff(gi, xs[j]))
     flat_hess = [h for row in hess for h in row]
+    value_grad = [f, *grad]
     scalar = None
     if not columns:
-        scalar = function_source("scalar_fn", arguments, [f, *grad], "value-grad", guards, numpy=False)
-    array = function_source("array_fn", arguments, [f, *grad], "value-grad", guards, numpy=True)
+        scalar = function_source(
+            "scalar_fn", arguments, value_grad, "value-grad", guards, numpy=False
+        )
+    array = function_source("array_fn", arguments, value_grad, "value-grad", guards, numpy=True)
     hessian = function_source("hessian_fn", arguments, flat_hess, "hessian", guards, numpy=True)
     deadline = None if simplify_seconds is None else start + simplify_seconds
     upper_hess = [hess[i][j] for i in range(len(xs)) for j in range(i, len(xs))]

@@ -14,6 +14,10 @@ request starts a fresh child.  The first request waits for the child to start
 The API blocks, so call it from a thread (the TUI uses a thread worker); one lock
 makes a worker safe to share between threads.  :func:`default_worker` is the
 process-wide one; every worker is shut down at exit.
+
+As with any "spawn" multiprocessing, the child imports the main script again: a
+script that compiles functions at import time needs ``if __name__ == "__main__":``
+(the ``gdtui`` command and ``python -m gdtui`` are fine).
 """
 
 from __future__ import annotations
@@ -77,7 +81,8 @@ def _work(request: tuple) -> tuple:
     except ExprError as err:
         return ("error", err.message, err.column, err.hint)
     except (MemoryError, RecursionError):
-        return ("fatal", "too complex: working out the derivatives ran out of memory", None, _SIMPLER)
+        message = "too complex: working out the derivatives ran out of memory"
+        return ("fatal", message, None, _SIMPLER)
     except Exception as exc:  # a sympy failure on an allowed tree: report, never crash
         return ("error", f"could not work out the derivatives ({type(exc).__name__})", None, "")
 
@@ -115,7 +120,7 @@ def _usable_stderr() -> Iterator[None]:
 
 
 def _serve(conn: "Connection", memory_limit: int | None) -> None:
-    """The child's main loop: requests in, replies out, until told to stop."""
+    """The child's main loop: requests in, replies out, until the parent goes away."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent
@@ -140,8 +145,6 @@ def _serve(conn: "Connection", memory_limit: int | None) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return  # the parent has gone
-        if request is None:
-            return
         reply = _work(request)
         conn.send(reply)
         if reply[0] == "fatal":
@@ -167,7 +170,7 @@ class SymbolicWorker:
         start_method: str = "spawn",
     ) -> None:
         if start_method == "fork":
-            raise ValueError("start method 'fork' is unsafe in a threaded app: use spawn or forkserver")
+            raise ValueError("start method 'fork' is unsafe in a threaded app: use 'spawn'")
         self.memory_limit = memory_limit
         self.in_process = in_process
         self._context = multiprocessing.get_context(start_method)
@@ -209,8 +212,10 @@ class SymbolicWorker:
         assert self._conn is not None
         if not self._ready:
             try:
-                ok = self._conn.poll(START_TIMEOUT)
-                reply = self._conn.recv() if ok else ("failed", f"not ready after {START_TIMEOUT:g} s")
+                if self._conn.poll(START_TIMEOUT):
+                    reply = self._conn.recv()
+                else:
+                    reply = ("failed", f"not ready after {START_TIMEOUT:g} s")
             except (EOFError, OSError):
                 reply = ("failed", "it stopped while starting")
             if reply[0] != "ready":
@@ -219,27 +224,24 @@ class SymbolicWorker:
             self._ready = True
         return self._conn
 
-    def _stop_child(self, polite: bool = False) -> None:
+    def _stop_child(self) -> None:
+        """Kill the child (it holds nothing worth a clean exit) and forget it."""
         process, conn = self._process, self._conn
         self._process, self._conn, self._ready = None, None, False
         if conn is not None:
-            if polite:
-                try:
-                    conn.send(None)
-                except (OSError, ValueError):
-                    pass
             conn.close()
         if process is not None:
-            if polite:
-                process.join(1.0)
             if process.is_alive():
                 process.kill()
             process.join(5.0)
 
     def shutdown(self) -> None:
         """Stop the child (a later request starts a new one)."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()  # first, so a request in flight ends now instead of holding the lock
         with self._lock:
-            self._stop_child(polite=True)
+            self._stop_child()
 
     # ----------------------------------------------------------- requests
     def compile(
@@ -277,7 +279,8 @@ class SymbolicWorker:
             reply = conn.recv()
         except (EOFError, OSError):
             self._stop_child()
-            return ("error", "too complex: the symbolic helper stopped (out of memory?)", None, _SIMPLER)
+            message = "too complex: the symbolic helper stopped (out of memory?)"
+            return ("error", message, None, _SIMPLER)
         except BaseException:
             self._stop_child()  # interrupted mid-request: its reply would be stale
             raise

@@ -63,7 +63,8 @@ def numeric_hessian(obj: Objective, w: list[float], h: float = 1e-5) -> np.ndarr
         up, down = list(w), list(w)
         up[j] += step
         down[j] -= step
-        out[:, j] = (np.array(obj.value_grad(up)[1]) - np.array(obj.value_grad(down)[1])) / (2 * step)
+        diff = np.array(obj.value_grad(up)[1]) - np.array(obj.value_grad(down)[1])
+        out[:, j] = diff / (2 * step)
     return out
 
 
@@ -258,6 +259,13 @@ def test_outside_the_domain_never_gives_a_wrong_real(text: str, point: list[floa
         obj.value_grad(point)
     loss, grad = obj.value_grad_many(np.array([point]))
     assert not math.isfinite(loss[0])
+
+
+def test_whole_exponents_work_on_negative_bases() -> None:
+    for text in ("x^2.0", "x^(4/2)", "x^2"):
+        obj = compile_function(text)
+        assert obj.value_grad([-3.0]) == (9.0, [-6.0]), text
+    assert compile_function("x^-1.0").value_grad([-2.0]) == (-0.5, [-0.25])
 
 
 def test_overflow_gives_inf() -> None:

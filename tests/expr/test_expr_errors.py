@@ -227,5 +227,6 @@ def test_lines_cut_long_text_around_the_column() -> None:
 def test_pickle_keeps_every_field() -> None:
     err = pytest.raises(ExprError, parse, "3x").value
     back = pickle.loads(pickle.dumps(err))
-    assert (back.message, back.text, back.column, back.hint) == (err.message, err.text, err.column, err.hint)
+    fields = ("message", "text", "column", "hint")
+    assert [getattr(back, f) for f in fields] == [getattr(err, f) for f in fields]
     assert str(back) == str(err)

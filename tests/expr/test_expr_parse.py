@@ -80,7 +80,7 @@ def test_every_function(fn: str, reference) -> None:
     assert tree == Node("call", fn, (Node("var", "x"),))
     for x in (0.3, 1.7, 2.5):
         assert evaluate(tree, {"x": x}) == pytest.approx(reference(x), rel=1e-12)
-    if fn in ("abs", "relu", "sigmoid", "softplus", "sin", "cos", "tan", "exp", "tanh", "sinh", "cosh"):
+    if fn not in ("log", "ln", "sqrt"):
         assert evaluate(tree, {"x": -0.7}) == pytest.approx(reference(-0.7), rel=1e-12)
     assert fn in FUNCTIONS
 
@@ -96,7 +96,8 @@ def test_constants() -> None:
 
 def test_tree_shape_and_columns() -> None:
     tree = parse("  x^2+1")
-    assert tree == Node("add", None, (Node("pow", None, (Node("var", "x"), Node("num", 2))), Node("num", 1)))
+    square = Node("pow", None, (Node("var", "x"), Node("num", 2)))
+    assert tree == Node("add", None, (square, Node("num", 1)))
     assert tree.col == 2  # columns of the typed text, not of the normalised one
     assert tree.args[0].args[1].col == 4
     assert tree.args[1].col == 6

@@ -32,7 +32,8 @@ def extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 EXPRESSIONS = st.recursive(LEAVES, extend, max_leaves=14)
-GRAMMAR_CHARS = st.text(alphabet=st.sampled_from(list("xye0123456789.+-*/^(), \tsinlogpqrt_")), max_size=60)
+GRAMMAR_CHARS = st.text(alphabet=st.sampled_from(list("xye0123456789.+-*/^(), \tsinlogpqrt_")),
+                        max_size=60)  # fmt: skip
 
 
 def outcome(tree, values):
@@ -77,11 +78,11 @@ POINT = st.lists(st.floats(-3, 3, allow_nan=False), min_size=4, max_size=4)
 LOSSES = st.tuples(st.sampled_from(["x", "y", "w", "b"]), OPERATORS, EXPRESSIONS).map("".join)
 
 
-@settings(max_examples=int(__import__("os").environ.get("N", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(LOSSES, st.lists(POINT, min_size=1, max_size=3))
 def test_compiled_functions_keep_the_contract(text: str, points: list[list[float]]) -> None:
     try:
-        obj = compile_function(text)
+        obj = compile_function(text, timeout=1.0)
     except ExprError as err:
         assert "could not work out" not in str(err), str(err)  # sympy itself failed
         return

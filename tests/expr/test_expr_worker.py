@@ -127,3 +127,11 @@ def test_parse_alone_imports_neither_numpy_nor_sympy() -> None:
         """
     )
     assert out == "[]"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux")
+def test_memory_cap_is_applied_in_the_child() -> None:
+    starved = SymbolicWorker(memory_limit=16 << 20)  # too little even to import sympy
+    with pytest.raises(ExprError, match="could not start"):
+        starved.compile(parse("x^2"), ("x",))
+    assert starved.pid is None

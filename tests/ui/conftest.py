@@ -50,7 +50,6 @@ async def quiet(pilot) -> None:
 async def settle(pilot, steps: int = 3) -> None:
     """The deterministic state the snapshots show: compiled, `steps` spaces, all quiet."""
     await ready(pilot)
-    await quiet(pilot)
     for _ in range(steps):
         await pilot.press("space")
     await quiet(pilot)
@@ -60,3 +59,16 @@ def screen_text(app) -> str:
     """What the terminal shows, as plain text (one line per row)."""
     return "\n".join("".join(seg.text for seg in strip)
                      for strip in app.screen._compositor.render_strips())
+
+
+def make_app(**settings: object):
+    """The app exactly as the `gdtui` command builds it: preset defaults applied
+    (the default problem when neither fn nor preset is given) and options checked."""
+    from gdtui.session import validate_quickly
+    from gdtui.settings import DEFAULT_PRESET, Settings
+    from gdtui.ui.app import GdApp
+
+    s = Settings(**settings)  # type: ignore[arg-type]
+    if not s.fn and not s.preset:
+        s.preset = DEFAULT_PRESET
+    return GdApp(validate_quickly(s))

@@ -1,0 +1,58 @@
+"""Screenshots of the playground, compared with the SVGs in `__snapshots__/`.
+
+The main screen at 80×24 (the SSH classroom terminal) and 120×40 for every built-in
+theme, the help screen, --ascii and NO_COLOR.  Each shot is taken in the same state:
+the default problem (`gdtui` with no options) compiled, space pressed three times,
+every worker finished.  Animations are off and the cursor does not blink
+(`conftest.calm_textual`), no user theme directory is read, and nothing on screen
+depends on the clock, so the files change only when the app's look changes.
+
+After a deliberate change of look: `make snapshot-update`, then read the new SVGs
+(or the HTML report pytest writes on failure) before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_app, settle
+from gdtui.ui.themes import builtin_theme_dir, load_themes, theme_names
+
+THEMES = theme_names(load_themes([builtin_theme_dir()])[0])
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture(autouse=True)
+def same_terminal_everywhere(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The teacher's own themes and NO_COLOR must not change the pictures."""
+    monkeypatch.setenv("GDTUI_THEME_DIR", str(tmp_path))  # an empty directory
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def test_the_four_built_in_themes_are_all_shot() -> None:
+    assert THEMES[:4] == ["chalkboard", "whiteboard", "high-contrast", "mono"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("theme", THEMES)
+def test_main_screen(snap_compare, theme: str, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(theme=theme), terminal_size=size, run_before=settle)
+
+
+def test_help_screen_at_80x24(snap_compare) -> None:
+    async def open_help(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_help)
+
+
+def test_ascii_at_80x24(snap_compare) -> None:
+    assert snap_compare(make_app(ascii=True), terminal_size=(80, 24), run_before=settle)
+
+
+def test_no_color_at_80x24(snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
+

@@ -119,7 +119,7 @@ async def test_p_pauses_a_live_run_and_speed_keys_change_speed() -> None:
         k = app.session.run.k
         await pilot.pause(0.3)
         assert app.session.run.k == k  # nothing moves while paused
-        assert "1 steps/s" in status_text(app)
+        assert "1 step/s" in status_text(app)
 
 
 async def test_space_while_running_pauses_and_steps_once() -> None:

@@ -159,7 +159,11 @@ class MainScreen(Screen[None]):
         column = getattr(error, "column", None)
         if text != self.query_one("#fn", Input).value:
             column = None  # the caret would point into other text
-        self.query_one(FunctionPane).show_error(str(error), column)
+        line = str(error)
+        if column is not None and getattr(error, "message", None):
+            hint = getattr(error, "hint", "")  # the caret shows where: say what and how to fix
+            line = f"{error.message}: {hint}" if hint else error.message
+        self.query_one(FunctionPane).show_error(line, column)
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         if message.text != self._preview_text:

@@ -28,6 +28,7 @@ class FunctionPane(Vertical):
     DEFAULT_CSS = """
     FunctionPane { height: auto; }
     FunctionPane #fn-info { height: auto; max-height: 2; }
+    FunctionPane #fn-info.-error { max-height: 3; }
     """
 
     @dataclass

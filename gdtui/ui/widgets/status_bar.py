@@ -37,7 +37,8 @@ class StatusBar(Static):
         text = Text(f" {word}", style="bold")
         if reason and status != "running":
             text.append(f": {reason}")
-        text.append(f"  · {speed} steps/s")
+        if status == "running":  # a stopped run's reason needs the room more than the speed
+            text.append(f"  · {speed:,} step{'s' if speed != 1 else ''}/s")
         if notice:
             text.append(f"  · {notice}")
         hint = "^p commands "  # the footer has no room for the palette key at 80 columns

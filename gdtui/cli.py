@@ -257,8 +257,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
             f"--at names {unknown[0]!r}, which is not a parameter "
             f"(parameters: {', '.join(problem.objective.params)})"
         )
-    point = [float(args.at.get(p, problem.settings.start.get(p, 0.0) if not args.at else 0.0))
-             for p in problem.objective.params]
+    # Without --at a preset is checked at its start point; names not given are 0.
+    at = args.at or problem.settings.start
+    point = [float(at.get(p, 0.0)) for p in problem.objective.params]
     sys.stdout.write(format_check(problem, point, h=args.h, fmt=args.format))
     return 0
 

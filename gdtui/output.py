@@ -22,7 +22,7 @@ def _num(x: float) -> float | None:
 
 
 def _show(x: float) -> str:
-    return f"{x:.10g}"
+    return f"{x + 0.0:.10g}"  # + 0.0 turns -0.0 into 0.0: "-0" only puzzles students
 
 
 def selected_steps(last: int, every: int) -> list[int]:
@@ -131,6 +131,8 @@ def format_check(problem: "Problem", point: list[float], *, h: float = 1e-5, fmt
             "hessian": [[_num(v) for v in row] for row in res.hessian],
             "eigenvalues": [_num(v) for v in res.eigenvalues],
             "kind": res.kind,
+            "stationary": res.stationary,
+            "max_stable_lr": _num(res.max_stable_lr),
         }
         return json.dumps(data, indent=1) + "\n"
     at = ", ".join(f"{p} = {_show(v)}" for p, v in zip(obj.params, point))
@@ -146,5 +148,10 @@ def format_check(problem: "Problem", point: list[float], *, h: float = 1e-5, fmt
     cw = max(len(c) for row in cells for c in row)
     lines.extend("  [ " + "  ".join(c.rjust(cw) for c in row) + " ]" for row in cells)
     lines.append("eigenvalues: " + ", ".join(_show(v) for v in res.eigenvalues))
-    lines.append(f"kind: {res.kind}")
+    if res.stationary:
+        lines.append(f"kind: {res.kind} (the gradient is zero here)")
+    else:
+        lines.append(f"kind: {res.kind} by the Hessian, but the gradient is not zero: not a stationary point")
+    if math.isfinite(res.max_stable_lr):
+        lines.append(f"gradient descent on the local quadratic diverges for lr > 2/λmax = {_show(res.max_stable_lr)}")
     return "\n".join(lines) + "\n"

@@ -1,16 +1,30 @@
-"""Many runs of the same objective stepped together as (R, D) numpy arrays.
+"""Many runs of the same objective stepped together as numpy arrays.
 
 Use it to compare learning rates, start points or optimizers side by side.  Runs
-with the same optimizer class (and schedule) form a group that takes one
-vectorised ``optimizer.step`` per update, its hyperparameters as (R_g, 1) arrays
-when they differ between runs.  Each run has its own status, decided by the same
-rules and words as :class:`~gdtui.engine.run.Run`; a run that stops is frozen (its
-rows repeat) while the others go on.
+with the same optimizer class, schedule and flags form a group that takes one
+vectorised update per step, its hyperparameters as arrays when they differ
+between runs.  Each run has its own status, decided by the same rules and words
+as :class:`~gdtui.engine.run.Run`; a run that stops is frozen (its rows repeat)
+while the others go on.
 
-History: W (n+1, R, D), loss (n+1, R), grad (n+1, R, D) and every group's state,
-in preallocated blocks that grow by doubling, so ``back`` restores exactly.
-Memory is ``R * (2D + 1 + S) * 8`` bytes a step (64 Adam runs in 2-D: 4.6 kB), so
-the default step limit is lower than a single run's.
+History: W, loss, grad and every group's state, in preallocated blocks that grow
+by doubling, so ``back`` restores exactly.  Memory is ``R * (2D + 1 + S) * 8``
+bytes a step (64 Adam runs in 2-D: 4.6 kB), so the default step limit is lower
+than a single run's.
+
+How it is fast (the cost of a step is the number of numpy calls, not the
+arithmetic): the blocks are stored coordinate-major, row k of W is a (D, R)
+array, so ``W[k][j]`` is a contiguous array of coordinate j over all runs.  An
+elementwise optimizer writes its new point and state straight into the next
+history row (``Optimizer`` rules compiled with ``out=`` arrays, the same operations
+in the same order as the single run), the objective is called on the rows of
+``W[k]`` and its results are copied into the row: no other copies.  Statuses are
+not tested per step: after a block of steps one vectorised test over the block
+finds the rows where a run may have stopped, :func:`~gdtui.engine.run.row_status`
+decides exactly there, and a run that stopped at row s has its rows after s
+overwritten with row s (runs are independent, so the others are unaffected).
+The public arrays (``W``, ``history_w`` ...) are read-only transposed views in the
+documented (…, R, D) shape.
 """
 
 from __future__ import annotations
@@ -42,6 +56,24 @@ def _hyper_is_flag(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
 
 
+def _elementwise(opt: Any) -> bool:
+    """True for an optimizer with a compiled elementwise rule (all but Newton)."""
+    return is_dataclass(opt) and getattr(type(opt), "_compiled", None) is not None and hasattr(opt, "_constants")
+
+
+def _flag_consts(opt: Any) -> tuple:
+    """The boolean per-step constants of an elementwise rule (they choose branches): runs
+    whose flags differ go to different groups so that every flag is one Python bool."""
+    if not _elementwise(opt):
+        return ()
+    out = []
+    for t in (1, 2):
+        for name, c in zip(opt.CONSTS, opt._constants(t, opt.lr)):
+            if isinstance(c, (bool, np.bool_)) or (isinstance(c, np.ndarray) and c.dtype == bool):
+                out.append((t, name, bool(np.all(c)), bool(np.any(c))))
+    return tuple(out)
+
+
 def _schedule_key(schedule: Any) -> Any:
     if schedule is None or getattr(schedule, "kind", "") == "constant":
         return None
@@ -53,40 +85,97 @@ def _schedule_key(schedule: Any) -> Any:
 
 
 class _Group:
-    """Runs sharing one optimizer class and schedule: one array step per update."""
+    """Runs sharing one optimizer class, schedule and flags: one array update per step.
 
-    def __init__(self, idx: np.ndarray, specs: list[RunSpec]) -> None:
+    Elementwise rules work on (D, R_g) arrays (a hyperparameter that differs
+    between runs is a (D, R_g) array); other optimizers (Newton) get the classic
+    (R_g, D) arrays with (R_g, 1) hyperparameters.
+    """
+
+    def __init__(self, idx: np.ndarray, specs: list[RunSpec], D: int) -> None:
         self.idx = idx
         n = len(idx)
+        self.n = n
         contiguous = n > 0 and np.array_equal(idx, np.arange(idx[0], idx[0] + n))
+        self.sliced = bool(contiguous)
         self.sel: slice | np.ndarray = slice(int(idx[0]), int(idx[0]) + n) if contiguous else idx
         first = specs[0].optimizer
         cls = type(first)
         self.name = getattr(first, "name", cls.__name__)
         self.schedule = specs[0].schedule
         self.constant = _schedule_key(self.schedule) is None
+        self.elementwise = _elementwise(first)
         # One optimizer for the group: a hyperparameter equal in every run stays a
-        # float, one that differs becomes an (R_g, 1) column.
+        # float, one that differs becomes an array, one value per run.
         names = [f.name for f in fields(cls)] if is_dataclass(first) else ["lr"]
         hyper: dict[str, Any] = {}
         for name in names:
             vals = [getattr(s.optimizer, name) for s in specs]
             if all(v == vals[0] for v in vals) or _hyper_is_flag(vals[0]):
                 hyper[name] = vals[0]
+            elif self.elementwise:
+                hyper[name] = np.ascontiguousarray(np.broadcast_to(np.array(vals, dtype=float), (D, n)))
             else:
                 hyper[name] = np.array(vals, dtype=float)[:, None]
-        base = hyper.get("lr", first.lr)
-        self.base_lr = base
         self.optimizer = cls(**hyper) if is_dataclass(first) else first
+        self.base_lr = hyper.get("lr", first.lr)
         self.state_names: tuple[str, ...] = tuple(getattr(first, "state_names", ()))
         self.needs_hessian = bool(getattr(first, "needs_hessian", self.name == "newton"))
+        if self.elementwise:
+            self.namespace, self.call = self._compile_call(D, n)
+            lines = ["def step(t, w, g, S, out_w, OS):", *self.call("t", "w", "g", "S[{i}]", "out_w", "OS[{i}]")]
+            exec(compile("\n".join(lines), f"<gdtui batch step {self.name}>", "exec"), self.namespace)
+            self.step = self.namespace["step"]
 
     def lr(self, t: int) -> Any:
         return self.base_lr if self.constant else self.schedule.lr(self.base_lr, t)
 
+    def _compile_call(self, D: int, n: int) -> tuple[dict[str, Any], Any]:
+        """Source lines of one update through the in-place rule, and their namespace.
+
+        Constants that depend only on the hyperparameters are computed once; a float
+        one becomes a full (D, R_g) array (numpy multiplies two arrays of one shape
+        faster than an array by a Python float, with the same result).
+        """
+        opt = self.optimizer
+        consts = opt._constants(1, self.base_lr)
+        ns: dict[str, Any] = {
+            "_constants": opt._constants, "_into": type(opt)._compiled.into, "_sqrt": np.sqrt,
+            "_base_lr": self.base_lr, "_schedule_lr": None if self.constant else self.schedule.lr,
+        }
+        args = []
+        per_step = False
+        for i, (name, c) in enumerate(zip(opt.CONSTS, consts)):
+            if name not in opt.FIXED_CONSTS:
+                args.append(f"_c[{i}]")
+                per_step = True
+                continue
+            if isinstance(c, np.ndarray) and c.dtype == bool:
+                c = bool(c.flat[0])  # equal in the group (see _flag_consts)
+            elif isinstance(c, (bool, np.bool_)):
+                c = bool(c)
+            else:
+                c = np.ascontiguousarray(np.broadcast_to(np.asarray(c, dtype=float), (D, n)))
+            ns[f"_F{i}"] = c
+            args.append(f"_F{i}")
+        S = len(self.state_names)
+        lr = "_base_lr" if self.constant else "_schedule_lr(_base_lr, {t})"
+
+        def call(t: str, w: str, g: str, s: str, out_w: str, out_s: str) -> list[str]:
+            lines = [f"_c = _constants({t}, {lr.format(t=t)})"] if per_step else []
+            state = [s.format(i=i) for i in range(S)]
+            outs = [out_s.format(i=i) for i in range(S)]
+            lines.append(f"_into({', '.join([w, g, *state, *args, '_sqrt', out_w, *outs])})")
+            return ["    " + line for line in lines]
+
+        return ns, call
+
 
 class RunBatch:
     """R runs of one objective stepped together; per-run status, exact back/reset."""
+
+    #: Steps between status tests: the first block is short, then they double up to this.
+    MAX_BLOCK = 256
 
     def __init__(
         self,
@@ -121,18 +210,26 @@ class RunBatch:
                 )
             starts.append(w)
         self.start = np.array(starts, dtype=float).reshape(R, D)
-        # group by optimizer class, schedule and flag-valued hyperparameters
+        # group by optimizer class, schedule and flag-valued hyperparameters / constants
         keys: dict[Any, list[int]] = {}
         for i, s in enumerate(self.specs):
             opt = s.optimizer
-            flags = ()
+            flags: tuple = ()
             if is_dataclass(opt):
                 flags = tuple(
                     (f.name, getattr(opt, f.name)) for f in fields(opt) if _hyper_is_flag(getattr(opt, f.name))
                 )
-            keys.setdefault((type(opt), _schedule_key(s.schedule), flags), []).append(i)
-        self.groups = [_Group(np.array(ix), [self.specs[i] for i in ix]) for ix in keys.values()]
+            keys.setdefault((type(opt), _schedule_key(s.schedule), flags, _flag_consts(opt)), []).append(i)
+        self.groups = [_Group(np.array(ix), [self.specs[i] for i in ix], D) for ix in keys.values()]
+        self._gid = np.empty(R, dtype=np.intp)  # run -> its group
+        self._lid = np.empty(R, dtype=np.intp)  # run -> its column in the group's state
+        for gi, g in enumerate(self.groups):
+            self._gid[g.idx] = gi
+            self._lid[g.idx] = np.arange(len(g.idx))
+        # Relative margin of the vectorised |grad| < tol filter over the exact test.
+        self._tol2 = self.tol * self.tol * (1 + 1e-6)
         self._cap = max(2, int(capacity))
+        self._advance = self._compile_fast() or self._advance_general
         self.reset()
 
     # ------------------------------------------------------------- set up
@@ -140,43 +237,51 @@ class RunBatch:
         """Every run back to its start point (row 0); history cleared."""
         R, D = self.R, self.objective.dims
         cap = self._cap
-        self._HW = np.empty((cap, R, D))
+        self._HW = np.empty((cap, D, R))
         self._HL = np.empty((cap, R))
-        self._HG = np.empty((cap, R, D))
-        self._states = [tuple(np.asarray(s, dtype=float) for s in g.optimizer.init_state(self.start[g.sel])) for g in self.groups]
-        # per group, per state entry: (cap, R_g, D)
-        self._HS = [[np.empty((cap, len(g.idx), D)) for _ in st] for g, st in zip(self.groups, self._states)]
+        self._HG = np.empty((cap, D, R))
+        self._HS = []
+        for g in self.groups:
+            w0 = self.start[g.sel]
+            st = g.optimizer.init_state(w0.T.copy() if g.elementwise else w0)
+            hs = []
+            for s in st:
+                h = np.empty((cap, D, g.n))
+                s = np.asarray(s, dtype=float)
+                h[0] = np.broadcast_to(s if g.elementwise else s.T, (D, g.n))
+                hs.append(h)
+            self._HS.append(hs)
         self.notes: dict[tuple[int, int], str] = {}
-        self._n = 0
-        self.W = self.start.copy()
+        self._HW[0] = self.start.T
+        self._n = 1
         with np.errstate(all="ignore"):
-            self.loss, self.G = self._evaluate(self.W, self._rows(1))
-        self._store()
+            self._evaluate(0, self._rows(1))
         self._stopped_at = np.full(R, -1)
         self.status = ["running"] * R
         self.reason = [""] * R
         self._active = np.ones(R, dtype=bool)
-        self._judge(0, np.arange(R), None)
+        self._judge(0, range(R), prev=False)
 
     def _rows(self, t: int) -> Any:
         return None if self.sampler is None else self.sampler.rows(t)
 
-    def _evaluate(self, W: np.ndarray, rows: Any) -> tuple[np.ndarray, np.ndarray]:
+    def _evaluate(self, r: int, rows: Any) -> None:
+        """Loss and gradient at row r's W, written into row r."""
         obj = self.objective
+        W = self._HW[r]
         if obj.uses_data:
-            loss, grad = obj.value_grad_many(W, rows)
-            return np.ascontiguousarray(loss, dtype=float), np.ascontiguousarray(grad, dtype=float)
-        R, D = W.shape
-        f, g = obj.array_fn(*[W[:, j] for j in range(D)])
-        loss = np.empty(R)
-        loss[:] = f
-        grad = np.empty((R, D))
-        for j in range(D):
-            grad[:, j] = g[j]
-        return loss, grad
+            loss, grad = obj.value_grad_many(W.T, rows)
+            self._HL[r] = loss
+            self._HG[r] = np.asarray(grad).T
+            return
+        f, g = obj.array_fn(*W)
+        self._HL[r] = f
+        G = self._HG[r]
+        for j, gj in enumerate(g):
+            G[j] = gj
 
     def _hessian(self, W: np.ndarray, rows: Any) -> np.ndarray:
-        """(R, D, D) Hessians at the rows of W."""
+        """(R, D, D) Hessians at the rows of W (R, D)."""
         obj = self.objective
         R, D = W.shape
         cols = obj._cols(rows)
@@ -192,37 +297,93 @@ class RunBatch:
                         out[:, i, j] = hij
         return out
 
-    def _store(self) -> None:
-        """Write the current arrays as row n (growing the blocks if needed)."""
+    def _reserve(self, rows: int) -> None:
+        """Make room for ``rows`` history rows (growing the blocks by doubling)."""
+        if rows <= len(self._HL):
+            return
+        new_cap = max(rows, 2 * len(self._HL))
         n = self._n
-        if n >= len(self._HL):
-            new_cap = 2 * len(self._HL)
-            self._HW = _grow(self._HW, new_cap)
-            self._HL = _grow(self._HL, new_cap)
-            self._HG = _grow(self._HG, new_cap)
-            self._HS = [[_grow(h, new_cap) for h in hs] for hs in self._HS]
-        self._HW[n] = self.W
-        self._HL[n] = self.loss
-        self._HG[n] = self.G
-        for hs, st in zip(self._HS, self._states):
-            for h, s in zip(hs, st):
-                h[n] = s
-        self._n = n + 1
+        self._HW = _grow(self._HW, new_cap, n)
+        self._HL = _grow(self._HL, new_cap, n)
+        self._HG = _grow(self._HG, new_cap, n)
+        self._HS = [[_grow(h, new_cap, n) for h in hs] for hs in self._HS]
 
     # ------------------------------------------------------------- status
-    def _judge(self, k: int, runs: np.ndarray, W_prev: np.ndarray | None) -> None:
-        """Decide the status of ``runs`` at row k (a Python loop, but only over runs that look done)."""
+    def _judge(self, k: int, runs: Any, prev: bool = True) -> list[int]:
+        """Decide the status of ``runs`` at row k exactly; returns the runs that stopped."""
         params = self.objective.params
-        for i in runs.tolist():
+        Wk, Gk, Lk = self._HW[k], self._HG[k], self._HL[k]
+        Wp = self._HW[k - 1] if prev and k > 0 else None
+        stopped = []
+        for i in runs:
             status, reason = row_status(
-                params, k, self.W[i].tolist(), float(self.loss[i]), self.G[i].tolist(),
-                None if W_prev is None else W_prev[i].tolist(), None,
+                params, k, Wk[:, i].tolist(), float(Lk[i]), Gk[:, i].tolist(),
+                None if Wp is None else Wp[:, i].tolist(), None,
                 self.tol, self.diverge_at, self.max_steps,
             )
             if status != "running":
                 self.status[i], self.reason[i] = status, reason
                 self._stopped_at[i] = k
                 self._active[i] = False
+                stopped.append(i)
+        return stopped
+
+    def _freeze(self, runs: Any, src: int, a: int, b: int) -> None:
+        """Rows a..b-1 of ``runs`` (an index array or one int) become copies of row src."""
+        if a >= b:
+            return
+        self._HW[a:b, :, runs] = self._HW[src][:, runs]
+        self._HL[a:b, runs] = self._HL[src, runs]
+        self._HG[a:b, :, runs] = self._HG[src][:, runs]
+        if isinstance(runs, (int, np.integer)):
+            hs = self._HS[self._gid[runs]]
+            loc = int(self._lid[runs])
+            for h in hs:
+                h[a:b, :, loc] = h[src][:, loc]
+            return
+        gid = self._gid[runs]
+        for gi, hs in enumerate(self._HS):
+            if not hs:
+                continue
+            loc = self._lid[runs[gid == gi]]
+            if loc.size:
+                for h in hs:
+                    h[a:b, :, loc] = h[src][:, loc]
+
+    def _check(self, a: int, b: int) -> None:
+        """Statuses after rows a..b-1 were computed from row a-1 by every run.
+
+        Runs stopped before the block get their frozen row back; for the others one
+        vectorised filter (it may flag a row that is fine, never misses one that is
+        not) finds the rows to decide exactly, in order, with ``row_status``.
+        """
+        active = self._active
+        frozen = np.flatnonzero(~active)
+        if frozen.size:
+            self._freeze(frozen, a - 1, a, b)
+        da = self.diverge_at
+        W = self._HW[a:b]
+        G = self._HG[a:b]
+        ok = np.abs(self._HL[a:b]) <= da  # nan fails every comparison
+        ok &= np.abs(W).max(axis=1) <= da
+        g2 = np.einsum("kdr,kdr->kr", G, G)
+        ok &= g2 > self._tol2
+        ok &= g2 < math.inf
+        ok &= (W != self._HW[a - 1 : b - 1]).any(axis=1)
+        if b - 1 >= self.max_steps:
+            ok[-1] = False
+        if frozen.size:
+            ok[:, frozen] = True
+        if ok.all():
+            return
+        for i in np.flatnonzero(~ok.all(axis=0)).tolist():
+            for r in np.flatnonzero(~ok[:, i]).tolist():
+                k = a + r
+                if self._judge(k, (i,)):
+                    self._freeze(i, k, k + 1, b)
+                    if self.notes:
+                        self.notes = {key: v for key, v in self.notes.items() if key[1] != i or key[0] <= k}
+                    break
 
     # ------------------------------------------------------------- stepping
     @property
@@ -233,78 +394,103 @@ class RunBatch:
     def step(self, n: int = 1) -> int:
         """Up to n updates of every running run; returns the updates made (0 when all stopped)."""
         n = min(n, self.max_steps - self.k)
-        taken = 0
-        da, tol2, inf = self.diverge_at, self.tol * self.tol, math.inf
-        groups = self.groups
-        R = self.R
-        one_group = len(groups) == 1 and isinstance(groups[0].sel, slice) and len(groups[0].idx) == R
-        rows = self._rows(self.k + 1)
+        k0 = self.k
+        block = 8
+        if n > 0:
+            self._reserve(self._n + n)
         with np.errstate(all="ignore"):
-            for _ in range(max(0, n)):
-                active = self._active
-                all_active = bool(active.all())
-                if not all_active and not active.any():
-                    break
-                t = self.k + 1
-                W = self.W
-                if one_group:
-                    g = groups[0]
-                    res = self._group_step(g, W, self.G, self._states[0], t, rows, active)
-                    W_new = res.w
-                    new_states = [res.state]
-                else:
-                    W_new = np.empty_like(W)
-                    new_states = []
-                    for g, st in zip(groups, self._states):
-                        sel = g.sel
-                        res = self._group_step(g, W[sel], self.G[sel], st, t, rows, active)
-                        W_new[sel] = res.w
-                        new_states.append(res.state)
-                rows = self._rows(t + 1)
-                loss, G = self._evaluate(W_new, rows)
-                if not all_active:  # frozen runs keep their last row
-                    frozen = ~active
-                    W_new[frozen] = W[frozen]
-                    loss[frozen] = self.loss[frozen]
-                    G[frozen] = self.G[frozen]
-                    for g, old, new in zip(groups, self._states, new_states):
-                        fz = frozen[g.sel]
-                        if fz.any():
-                            for o, s in zip(old, new):
-                                s[fz] = o[fz]
-                self.W, self.loss, self.G, self._states = W_new, loss, G, new_states
-                self._store()
-                taken += 1
-                # Which runs may have stopped?  nan fails every comparison.
-                g2 = np.einsum("ij,ij->i", G, G)
-                if all_active and t < self.max_steps:
-                    # cheap whole-batch test first: the common case is "nobody stopped"
-                    if (
-                        np.abs(loss).max() <= da
-                        and np.abs(W_new).max() <= da
-                        and tol2 <= g2.min()
-                        and g2.max() < inf
-                        and (W_new != W).any(axis=1).all()
-                    ):
-                        continue
-                ok = (np.abs(loss) <= da) & (np.abs(W_new).max(axis=1) <= da) & (g2 >= tol2) & (g2 < inf)
-                ok &= (W_new != W).any(axis=1)
-                if t >= self.max_steps:
-                    ok[:] = False
-                suspects = active & ~ok
-                if suspects.any():
-                    self._judge(t, np.flatnonzero(suspects), W)
-        return taken
+            while n > 0 and self._active.any():
+                m = min(n, block)
+                a = self._n
+                self._reserve(a + m)
+                self._advance(a, a + m)
+                self._n = a + m
+                self._check(a, a + m)
+                n -= m
+                block = min(2 * block, self.MAX_BLOCK)
+        if not self._active.any():
+            # the steps after the last run stopped are not kept
+            last = int(self._stopped_at.max())
+            if last < self.k:
+                self._n = max(last, k0) + 1
+                if self.notes:
+                    self.notes = {key: v for key, v in self.notes.items() if key[0] <= self.k}
+        return self.k - k0
 
-    def _group_step(self, g: _Group, W: np.ndarray, G: np.ndarray, st: tuple, t: int, rows: Any, active: np.ndarray) -> Any:
-        if not g.needs_hessian:
-            return g.optimizer.step(W, G, st, t, g.lr(t))
-        res = g.optimizer.step(W, G, st, t, g.lr(t), hessian=lambda: self._hessian(W, rows))
-        if res.note is not None:
-            for j, note in zip(g.idx.tolist(), res.note):
-                if note is not None and active[j]:
-                    self.notes[(t, j)] = note
-        return res
+    def _compile_fast(self) -> Any:
+        """The hot loop for the common case: a pure function and one elementwise group of
+        all the runs (straight-line code, no per-step objects beyond numpy's)."""
+        g = self.groups[0]
+        D = self.objective.dims
+        if self.objective.uses_data or len(self.groups) != 1 or not g.elementwise or g.n != self.R:
+            return None
+        S = len(g.state_names)
+        hs = [f"H{i}" for i in range(S)]
+        prev = ["wp", "gp", *(f"s{i}p" for i in range(S))]
+        cur = ["w", "G", *(f"s{i}" for i in range(S))]
+        lines = [f"def advance(a, b, HW, HL, HG{''.join(', ' + h for h in hs)}):"]
+        # row r-1's views are carried over from the previous iteration
+        lines.append(f"    {', '.join(prev)} = HW[a - 1], HG[a - 1]{''.join(f', {h}[a - 1]' for h in hs)}")
+        lines.append("    for r in range(a, b):")
+        lines.append(f"        {', '.join(cur)} = HW[r], HG[r]{''.join(f', {h}[r]' for h in hs)}")
+        lines += ["    " + line for line in g.call("r", "wp", "gp", "s{i}p", "w", "s{i}")]
+        if D <= 8:
+            lines.append(f"        f, g = _fn({', '.join(f'w[{j}]' for j in range(D))})")
+        else:
+            lines.append("        f, g = _fn(*w)")
+        lines.append("        HL[r] = f")
+        if D <= 8:
+            lines += [f"        G[{j}] = g[{j}]" for j in range(D)]
+        else:
+            lines.append("        for j, gj in enumerate(g):")
+            lines.append("            G[j] = gj")
+        lines.append(f"        {', '.join(prev)} = {', '.join(cur)}")
+        ns = dict(g.namespace)
+        ns["_fn"] = self.objective.array_fn
+        exec(compile("\n".join(lines), "<gdtui batch advance>", "exec"), ns)
+        fast = ns["advance"]
+
+        def advance(a: int, b: int) -> None:
+            fast(a, b, self._HW, self._HL, self._HG, *self._HS[0])
+
+        return advance
+
+    def _advance_general(self, a: int, b: int) -> None:
+        """Rows a..b-1, any groups, data and Newton."""
+        HW, HG = self._HW, self._HG
+        D = self.objective.dims
+        active = self._active
+        for r in range(a, b):
+            p = r - 1
+            Wp, Gp, Wr = HW[p], HG[p], HW[r]
+            rows = self._rows(r)  # the batch of update r (row p's loss and gradient)
+            for g, hs in zip(self.groups, self._HS):
+                S_prev = [h[p] for h in hs]
+                S_out = [h[r] for h in hs]
+                sel = g.sel
+                w_in, g_in = Wp[:, sel], Gp[:, sel]
+                w_out = Wr[:, sel] if g.sliced else np.empty((D, g.n))
+                if g.elementwise:
+                    g.step(r, w_in, g_in, S_prev, w_out, S_out)
+                else:
+                    if g.needs_hessian:
+                        w_rd = w_in.T
+                        res = g.optimizer.step(
+                            w_rd, g_in.T, tuple(s.T for s in S_prev), r, g.lr(r),
+                            hessian=lambda w_rd=w_rd, rows=rows: self._hessian(w_rd, rows),
+                        )
+                    else:
+                        res = g.optimizer.step(w_in.T, g_in.T, tuple(s.T for s in S_prev), r, g.lr(r))
+                    w_out[...] = np.asarray(res.w, dtype=float).T
+                    for o, s in zip(S_out, res.state):
+                        o[...] = np.asarray(s, dtype=float).T
+                    if res.note is not None:
+                        for j, note in zip(g.idx.tolist(), res.note):
+                            if note is not None and active[j]:
+                                self.notes[(r, j)] = note
+                if not g.sliced:
+                    Wr[:, sel] = w_out
+            self._evaluate(r, self._rows(r + 1))
 
     def back(self, n: int = 1) -> None:
         """Undo the last n updates of every run (exactly: state is stored per row)."""
@@ -318,10 +504,6 @@ class RunBatch:
             self.step(k - self.k)
             return
         self._n = k + 1
-        self.W = self._HW[k].copy()
-        self.loss = self._HL[k].copy()
-        self.G = self._HG[k].copy()
-        self._states = [tuple(h[k].copy() for h in hs) for hs in self._HS]
         self.notes = {key: v for key, v in self.notes.items() if key[0] <= k}
         revive = self._stopped_at > k
         for i in np.flatnonzero(revive).tolist():
@@ -329,7 +511,7 @@ class RunBatch:
         self._stopped_at[revive] = -1
         self._active |= revive
         if k >= self.max_steps:  # the limit itself is not undone by going back
-            self._judge(k, np.flatnonzero(self._active), None)
+            self._judge(k, np.flatnonzero(self._active).tolist(), prev=False)
 
     # ------------------------------------------------------------- reading
     @property
@@ -338,9 +520,24 @@ class RunBatch:
         return [s.label or f"run {i}" for i, s in enumerate(self.specs)]
 
     @property
+    def W(self) -> np.ndarray:
+        """The current point of every run, (R, D): a read-only view."""
+        return _ro(self._HW[self._n - 1].T)
+
+    @property
+    def loss(self) -> np.ndarray:
+        """The current loss of every run, (R,): a read-only view."""
+        return _ro(self._HL[self._n - 1])
+
+    @property
+    def G(self) -> np.ndarray:
+        """The current gradient of every run, (R, D): a read-only view."""
+        return _ro(self._HG[self._n - 1].T)
+
+    @property
     def history_w(self) -> np.ndarray:
         """W per row, (n+1, R, D): a read-only view."""
-        return _ro(self._HW[: self._n])
+        return _ro(self._HW[: self._n].transpose(0, 2, 1))
 
     @property
     def history_loss(self) -> np.ndarray:
@@ -350,17 +547,16 @@ class RunBatch:
     @property
     def history_grad(self) -> np.ndarray:
         """Gradient per row, (n+1, R, D)."""
-        return _ro(self._HG[: self._n])
+        return _ro(self._HG[: self._n].transpose(0, 2, 1))
 
     def state_of(self, run: int, k: int | None = None) -> dict[str, list[float]]:
         """Run ``run``'s optimizer state after row k (default: now), by state name."""
         k = self.k if k is None else k
-        for g, hs in zip(self.groups, self._HS):
-            where = np.flatnonzero(g.idx == run)
-            if where.size:
-                j = int(where[0])
-                return {name: h[k, j].tolist() for name, h in zip(g.state_names, hs)}
-        raise IndexError(f"no run {run} (runs 0..{self.R - 1})")
+        if not 0 <= run < self.R:
+            raise IndexError(f"no run {run} (runs 0..{self.R - 1})")
+        g = self.groups[self._gid[run]]
+        j = int(self._lid[run])
+        return {name: h[k, :, j].tolist() for name, h in zip(g.state_names, self._HS[self._gid[run]])}
 
     @property
     def running(self) -> bool:
@@ -371,9 +567,9 @@ class RunBatch:
         return f"RunBatch(R={self.R}, k={self.k}, running={int(self._active.sum())})"
 
 
-def _grow(a: np.ndarray, cap: int) -> np.ndarray:
+def _grow(a: np.ndarray, cap: int, n: int) -> np.ndarray:
     new = np.empty((cap, *a.shape[1:]), dtype=a.dtype)
-    new[: len(a)] = a
+    new[:n] = a[:n]
     return new
 
 

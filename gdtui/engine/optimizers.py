@@ -194,6 +194,7 @@ class _CompiledRule:
         self.state_vars, self.consts = state_vars, consts
         self.coord_vars = {"w", "g", "new_w", *state_vars}
         self.arrays = self._build_arrays()
+        self.into = self._build_into()
         self.loop = self._build_loop()
         self.unrolled: dict[int, Callable[..., StepResult]] = {}
 
@@ -218,6 +219,33 @@ class _CompiledRule:
         lines = [f"def rule({args}):", *self._stmts()]
         lines.append(f"    return ({', '.join(['new_w', *self.state_vars])},)")
         return self._compile(lines, "rule")
+
+    def _build_into(self) -> Callable[..., None]:
+        """The (D, R) path for :class:`~gdtui.engine.batch.RunBatch`: results written in place.
+
+        ``into(w, g, *state, *consts, sqrt, out_w, *out_state)`` performs exactly the
+        operations of ``arrays`` (same order, so the same bits) but the last operation
+        of each assignment to ``new_w`` or a state variable writes into the matching
+        ``out_`` array, and a state variable the rule leaves alone is copied there.
+        The ``out_`` arrays must not overlap the inputs.
+        """
+        targets = {"new_w", *self.state_vars}
+        body: list[ast.stmt] = []
+        for stmt in self.body:
+            body += _into_stmt(copy.deepcopy(stmt), targets)
+        outs = ["out_w", *(f"out_{v}" for v in self.state_vars)]
+        args = ", ".join(["w", "g", *self.state_vars, *self.consts, "sqrt", *outs])
+        lines = [f"def into({args}):"]
+        lines += ["    " + line for stmt in body for line in ast.unparse(stmt).splitlines()]
+        for v in self.state_vars:
+            lines.append(f"    if {v} is not out_{v}:")
+            lines.append(f"        out_{v}[...] = {v}")
+        lines.append("    if new_w is not out_w:")
+        lines.append("        out_w[...] = new_w")
+        namespace: dict[str, Any] = dict(_INTO_UFUNCS)
+        self.into_source = "\n".join(lines)
+        exec(compile(self.into_source, "<gdtui rule into>", "exec"), namespace)
+        return namespace["into"]
 
     def _build_loop(self) -> Callable[..., StepResult]:
         outs = ["out_w", "out_u", *(f"out_{v}" for v in self.state_vars)]
@@ -256,6 +284,48 @@ class _CompiledRule:
         return self._compile(lines, "step")
 
 
+_INTO_UFUNCS = {"_add": np.add, "_sub": np.subtract, "_mul": np.multiply, "_div": np.true_divide}
+_INTO_OPS = {ast.Add: "_add", ast.Sub: "_sub", ast.Mult: "_mul", ast.Div: "_div"}
+
+
+def _into_stmt(stmt: ast.stmt, targets: set[str]) -> list[ast.stmt]:
+    """One rule statement with its assignments to ``targets`` writing into ``out_<name>``."""
+    if isinstance(stmt, ast.If):
+        body = [s for b in stmt.body for s in _into_stmt(b, targets)]
+        orelse = [s for b in stmt.orelse for s in _into_stmt(b, targets)]
+        return [ast.If(stmt.test, body, orelse)]
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id in targets
+    ):
+        name = stmt.targets[0].id
+        return _into_assign(name, stmt.value, "out_w" if name == "new_w" else f"out_{name}")
+    return [stmt]
+
+
+def _into_assign(name: str, expr: ast.expr, out: str) -> list[ast.stmt]:
+    def assign(value: ast.expr) -> ast.stmt:
+        return ast.Assign([ast.Name(name, ast.Store())], value, lineno=0)
+
+    if isinstance(expr, ast.IfExp):
+        return [ast.If(expr.test, _into_assign(name, expr.body, out), _into_assign(name, expr.orelse, out))]
+    if isinstance(expr, ast.BinOp) and type(expr.op) in _INTO_OPS:
+        fn = ast.Name(_INTO_OPS[type(expr.op)], ast.Load())
+        return [assign(ast.Call(fn, [expr.left, expr.right, ast.Name(out, ast.Load())], []))]
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "sqrt"
+        and len(expr.args) == 1
+        and not expr.keywords
+    ):
+        return [assign(ast.Call(expr.func, [expr.args[0], ast.Name(out, ast.Load())], []))]
+    # anything else: compute, then the caller's copy at the end puts it in place
+    return [assign(expr)]
+
+
 # ------------------------------------------------------------- base class
 class Optimizer:
     """Base of the update rules: shared stepping, state handling and introspection.
@@ -278,6 +348,9 @@ class Optimizer:
     RULE: ClassVar[str] = ""
     STATE_VARS: ClassVar[tuple[str, ...]] = ()
     CONSTS: ClassVar[tuple[str, ...]] = ()
+    #: The ``CONSTS`` that depend only on the hyperparameters (not on t or lr): a batch
+    #: of runs computes them once.
+    FIXED_CONSTS: ClassVar[tuple[str, ...]] = ()
     _compiled: ClassVar[_CompiledRule | None] = None
     _by_dims: ClassVar[dict[int, Callable[..., StepResult]]] = {}
     _float_sqrt: ClassVar[Callable[[float], float]] = staticmethod(math.sqrt)
@@ -423,6 +496,7 @@ class Momentum(Optimizer):
     formula: ClassVar[str] = "v ← momentum·v + (1−dampening)·g  (v ← g at step 1);  w ← w − lr·v"
     STATE_VARS: ClassVar[tuple[str, ...]] = ("v",)
     CONSTS: ClassVar[tuple[str, ...]] = ("momentum", "undamped", "neg_lr", "first")
+    FIXED_CONSTS: ClassVar[tuple[str, ...]] = ("momentum", "undamped")
     # torch starts the buffer at a copy of the first gradient (not dampened).
     RULE: ClassVar[str] = """
         v = g * 1.0 if first else v * momentum + undamped * g
@@ -456,6 +530,7 @@ class Nesterov(Optimizer):
     formula: ClassVar[str] = "v ← momentum·v + g;  w ← w − lr·(g + momentum·v)"
     STATE_VARS: ClassVar[tuple[str, ...]] = ("v",)
     CONSTS: ClassVar[tuple[str, ...]] = ("momentum", "neg_lr")
+    FIXED_CONSTS: ClassVar[tuple[str, ...]] = ("momentum",)
     # Zero dampening: 0·momentum + g == g exactly, so starting from v = 0 gives
     # torch's "buffer = first gradient".
     RULE: ClassVar[str] = """
@@ -492,6 +567,7 @@ class Adagrad(Optimizer):
     formula: ClassVar[str] = "s ← s + g²;  w ← w − lr/(1+(t−1)·lr_decay) · g/(√s + eps)"
     STATE_VARS: ClassVar[tuple[str, ...]] = ("s",)
     CONSTS: ClassVar[tuple[str, ...]] = ("neg_clr", "eps")
+    FIXED_CONSTS: ClassVar[tuple[str, ...]] = ("eps",)
     RULE: ClassVar[str] = """
         s = s + g * g
         new_w = w + neg_clr * g / (sqrt(s) + eps)
@@ -512,8 +588,9 @@ class Adagrad(Optimizer):
         return (_zeros_like(w, self.initial_accumulator_value),)
 
     def _constants(self, t: int, lr: Any) -> tuple:
-        clr = lr / (1 + (t - 1) * self.lr_decay)
-        return (-clr, self.eps)
+        # -(lr / d) == lr / -d bit for bit (rounding is symmetric in the sign): one
+        # operation fewer when lr is an array.
+        return (lr / -(1 + (t - 1) * self.lr_decay), self.eps)
 
 
 @dataclass(frozen=True)
@@ -541,6 +618,9 @@ class RMSprop(Optimizer):
     STATE_VARS: ClassVar[tuple[str, ...]] = ("a", "b", "ga")
     CONSTS: ClassVar[tuple[str, ...]] = (
         "alpha", "k", "eps", "neg_lr", "momentum", "use_momentum", "centered", "from_g", "k_lerp",
+    )
+    FIXED_CONSTS: ClassVar[tuple[str, ...]] = (
+        "alpha", "k", "eps", "momentum", "use_momentum", "centered", "from_g", "k_lerp",
     )
     RULE: ClassVar[str] = """
         a = a * alpha + k * g * g
@@ -610,6 +690,7 @@ class Adam(Optimizer):
     CONSTS: ClassVar[tuple[str, ...]] = (
         "from_g", "k1", "beta2", "k2", "bias_correction2_sqrt", "eps", "neg_step_size",
     )
+    FIXED_CONSTS: ClassVar[tuple[str, ...]] = ("from_g", "k1", "beta2", "k2", "eps")
     RULE: ClassVar[str] = """
         m = (g if from_g else m) + k1 * (g - m)
         v = v * beta2 + k2 * g * g
@@ -634,7 +715,9 @@ class Adam(Optimizer):
         else:
             bias_correction1 = 1 - _pow(beta1, t)
             bias_correction2_sqrt = _pow(1 - _pow(beta2, t), 0.5)
-        return (from_g, k1, beta2, k2, bias_correction2_sqrt, eps, -(lr / bias_correction1))
+        # torch's -(lr / bias_correction1), written lr / -bias_correction1: the same bits
+        # (rounding is symmetric in the sign), one operation fewer when lr is an array.
+        return (from_g, k1, beta2, k2, bias_correction2_sqrt, eps, lr / -bias_correction1)
 
     def display_state(self, state: tuple, t: int) -> dict[str, Any]:
         """``m``, ``v`` and the bias-corrected ``m̂``, ``v̂`` (equal to m, v before step 1)."""

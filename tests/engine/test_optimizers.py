@@ -419,3 +419,63 @@ def test_divergence_gives_inf_or_nan_not_an_exception():
     opt = make_optimizer("rmsprop", centered=True)
     res = opt.step([0.0], [math.inf], opt.init_state([0.0]), 1, 0.01)  # √(inf - inf)
     assert math.isnan(res.w[0])
+
+
+# ------------------------------------------------- in-place rule (RunBatch)
+VARIANTS = [
+    ("sgd", {}), ("momentum", {"momentum": 0.9}), ("momentum", {"momentum": 0.5, "dampening": 0.3}),
+    ("nesterov", {}), ("adagrad", {"lr_decay": 0.1, "initial_accumulator_value": 0.2}),
+    ("rmsprop", {}), ("rmsprop", {"momentum": 0.9}), ("rmsprop", {"centered": True, "alpha": 0.3}),
+    ("rmsprop", {"centered": True, "momentum": 0.5}), ("adam", {}), ("adam", {"beta1": 0.3, "beta2": 0.5}),
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    variant=st.sampled_from(VARIANTS),
+    w=st.lists(finite, min_size=6, max_size=6),
+    g=st.lists(finite, min_size=6, max_size=6),
+    lr=st.floats(1e-4, 1.0),
+    t=st.integers(1, 50),
+)
+def test_in_place_rule_equals_the_array_rule_bit_for_bit(variant, w, g, lr, t):
+    name, hyper = variant
+    opt = make_optimizer(name, lr=lr, **hyper)
+    W, G = np.array(w).reshape(2, 3), np.array(g).reshape(2, 3)
+    state = opt.step(W, G, opt.init_state(W), 1, lr).state
+    want = opt.step(W, G, state, t, lr)
+    before = copy.deepcopy((W, G, state))
+    out_w = np.full_like(W, np.nan)
+    out_s = [np.full_like(W, np.nan) for _ in state]
+    consts = opt._constants(t, lr)
+    with np.errstate(all="ignore"):
+        type(opt)._compiled.into(W, G, *state, *consts, np.sqrt, out_w, *out_s)
+    np.testing.assert_array_equal(out_w, want.w)
+    for a, b in zip(out_s, want.state):
+        np.testing.assert_array_equal(a, b)
+    assert np.array_equal(W, before[0]) and np.array_equal(G, before[1])
+    assert all(np.array_equal(a, b) for a, b in zip(state, before[2]))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_fixed_constants_depend_on_neither_step_nor_lr(variant):
+    name, hyper = variant
+    opt = make_optimizer(name, **hyper)
+    cls = type(opt)
+    assert set(cls.FIXED_CONSTS) <= set(cls.CONSTS)
+    ref = opt._constants(1, 0.1)
+    for t, lr in [(2, 0.1), (7, 0.1), (1, 0.37), (1000, 3.0)]:
+        got = opt._constants(t, lr)
+        for c_name, a, b in zip(cls.CONSTS, ref, got):
+            if c_name in cls.FIXED_CONSTS:
+                assert a == b, (c_name, t, lr)
+
+
+def test_negated_step_size_is_torch_bit_for_bit():
+    """lr / -bc equals torch's -(lr / bc) exactly (rounding is symmetric in the sign)."""
+    rng = np.random.default_rng(0)
+    lr = rng.uniform(1e-6, 10, 10_000)
+    bc = rng.uniform(1e-3, 1, 10_000)
+    np.testing.assert_array_equal(lr / -bc, -(lr / bc))
+    for a, b in zip(lr[:500].tolist(), bc[:500].tolist()):
+        assert a / -b == -(a / b)

@@ -68,10 +68,24 @@ def _flag_consts(opt: Any) -> tuple:
         return ()
     out = []
     for t in (1, 2):
-        for name, c in zip(opt.CONSTS, opt._constants(t, opt.lr)):
-            if isinstance(c, (bool, np.bool_)) or (isinstance(c, np.ndarray) and c.dtype == bool):
-                out.append((t, name, bool(np.all(c)), bool(np.any(c))))
+        for c in opt._constants(t, opt.lr):
+            if c is True or c is False:
+                out.append(c)
+            elif isinstance(c, np.bool_) or (isinstance(c, np.ndarray) and c.dtype == bool):
+                out.append((bool(np.all(c)), bool(np.any(c))))
     return tuple(out)
+
+
+_CODE_CACHE: dict[str, Any] = {}
+
+
+def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
+    """Run generated source (compiled once per distinct text) in ``namespace``; return ``name``."""
+    code = _CODE_CACHE.get(source)
+    if code is None:
+        code = _CODE_CACHE[source] = compile(source, f"<gdtui batch {name}>", "exec")
+    exec(code, namespace)
+    return namespace[name]
 
 
 def _schedule_key(schedule: Any) -> Any:
@@ -124,8 +138,7 @@ class _Group:
         if self.elementwise:
             self.namespace, self.call = self._compile_call(D, n)
             lines = ["def step(t, w, g, S, out_w, OS):", *self.call("t", "w", "g", "S[{i}]", "out_w", "OS[{i}]")]
-            exec(compile("\n".join(lines), f"<gdtui batch step {self.name}>", "exec"), self.namespace)
-            self.step = self.namespace["step"]
+            self.step = _exec("\n".join(lines), "step", self.namespace)
 
     def lr(self, t: int) -> Any:
         return self.base_lr if self.constant else self.schedule.lr(self.base_lr, t)
@@ -447,8 +460,7 @@ class RunBatch:
         lines.append(f"        {', '.join(prev)} = {', '.join(cur)}")
         ns = dict(g.namespace)
         ns["_fn"] = self.objective.array_fn
-        exec(compile("\n".join(lines), "<gdtui batch advance>", "exec"), ns)
-        fast = ns["advance"]
+        fast = _exec("\n".join(lines), "advance", ns)
 
         def advance(a: int, b: int) -> None:
             fast(a, b, self._HW, self._HL, self._HG, *self._HS[0])

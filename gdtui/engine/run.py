@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from gdtui.engine.history import History, StepRecord
 from gdtui.engine.objective import DomainError, Objective, _domain_reason
+from gdtui.engine.optimizers import Optimizer
 from gdtui.errors import OptionError
 
 __all__ = ["STATUSES", "Run", "StepRecord", "row_status"]
@@ -202,14 +203,30 @@ class Run:
         if n <= 0:
             self.status, self.reason = self._judge(self.k, self._w, self._f, self._g, None, None)
             return 0
-        if self._fast and not self._needs_hessian and not any(self._scalar_state):
+        if self._fast and not any(self._scalar_state):
             return self._step_fast(n)
         return self._step_general(n)
 
     def _step_fast(self, n: int) -> int:
         """The hot loop: a pure function on Python floats through ``scalar_fn``."""
         fn = self.objective.scalar_fn
-        opt_step = self.optimizer.step
+        opt = self.optimizer
+        opt_step = opt.step
+        # An elementwise rule is called directly (what Optimizer.step does for lists,
+        # without its per-step dispatch): rule(w, g, state, constants(t, lr), sqrt).
+        cls = type(opt)
+        rule = None
+        if (
+            isinstance(opt, Optimizer)
+            and cls.step is Optimizer.step
+            and cls._compiled is not None
+            and type(self._w) is list
+            and not self._needs_hessian
+        ):
+            rule = cls._compiled.for_dims(len(self._w))
+            constants = opt._constants
+            fsqrt = opt._float_sqrt
+        hess = self.objective.hessian if self._needs_hessian else None
         constant = self.schedule is None or getattr(self.schedule, "kind", "") == "constant"
         sched = None if constant else self.schedule.lr
         base_lr = self.optimizer.lr
@@ -229,7 +246,13 @@ class Run:
         stop = False
         for t in range(k0 + 1, k0 + n + 1):
             lr = base_lr if sched is None else sched(base_lr, t)
-            w_new, _, state, note = opt_step(w, g, state, t, lr)
+            if rule is not None:
+                w_new, _, state, note = rule(w, g, state, constants(t, lr), fsqrt)
+            elif hess is None:
+                w_new, _, state, note = opt_step(w, g, state, t, lr)
+            else:
+                w_new, _, state, note = opt_step(w, g, state, t, lr, hessian=lambda w=w: hess(w))
+                w_new = [float(x) for x in w_new]
             try:
                 f, g = fn(*w_new)
                 # One comparison chain per quantity; nan fails it, complex raises TypeError.

@@ -102,7 +102,7 @@ async def test_live_run_stops_by_itself_on_convergence() -> None:
         assert app.session.run.k > 10
         assert "converged" in status_text(app)
         # Paused and stopped: no timer left running.
-        assert app.main_screen._live is None
+        assert app.main_screen.runner.timer is None
 
 
 async def test_p_pauses_a_live_run_and_speed_keys_change_speed() -> None:

@@ -3,24 +3,23 @@
 Panes post what the user did; this screen turns it into calls on the app's
 :class:`~gdtui.ui.controller.Session` and pushes the result back down with
 `_draw`.  Compiling runs in thread workers that post messages back; live running
-is a timer that steps a time-bounded batch per frame (at most ~30 redraws a
-second) and is stopped, not idling, whenever the run is paused.
+is a :class:`~gdtui.ui.screens.live.LiveRunner` (a timer, stopped when paused).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from gdtui.ui import compile as jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
+from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.function_pane import FunctionPane
 from gdtui.ui.widgets.landscape import Landscape
 from gdtui.ui.widgets.loss_plot import LossPlot
@@ -58,7 +57,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._live: Timer | None = None
+        self.runner = LiveRunner(self, lambda: self.app.session, self._draw)
         self._preview_text: str | None = None
         self._notice = ""
 
@@ -242,7 +241,7 @@ class MainScreen(Screen[None]):
     @property
     def live(self) -> bool:
         """True while running live."""
-        return self._live is not None
+        return self.runner.running
 
     def action_step(self, n: int) -> None:
         """Take n steps now (pauses a live run first)."""
@@ -278,27 +277,12 @@ class MainScreen(Screen[None]):
             self.notice(f"{run.status}: press r to reset")
             return
         self._notice = ""
-        self._start_timer()
+        self.runner.start()
         self._draw()
-
-    def _start_timer(self) -> None:
-        session = self.app.session
-        session.pacer.start()
-        self._live = self.set_interval(session.pacer.interval(session.speed), self._tick)
 
     def stop_live(self) -> None:
-        """Pause: stop the timer so nothing runs while paused."""
-        if self._live is not None:
-            self._live.stop()
-            self._live = None
-
-    def _tick(self) -> None:
-        session = self.app.session
-        taken = session.step(session.pacer.owed(session.speed))
-        run = session.run
-        if run is None or taken == 0 or run.status != "running":
-            self.stop_live()
-        self._draw()
+        """Pause a live run (no timer left running)."""
+        self.runner.stop()
 
     def action_faster(self) -> None:
         """Next speed up."""
@@ -311,9 +295,7 @@ class MainScreen(Screen[None]):
         self._respeed()
 
     def _respeed(self) -> None:
-        if self.live:
-            self.stop_live()
-            self._start_timer()
+        self.runner.respeed()
         self._draw()
 
     def action_log(self) -> None:

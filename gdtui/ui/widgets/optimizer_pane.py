@@ -137,8 +137,8 @@ class OptimizerPane(Vertical):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         opt = str(event.value)
-        if event.value is Select.NULL or opt == self._shown_optimizer:
-            return
+        if self._shown_optimizer is None or event.value is Select.NULL or opt == self._shown_optimizer:
+            return  # nothing running yet (the Select's own initial event), or an echo
         self._shown_optimizer = opt
         lr = self.query_one("#hp-lr", Input).value
         self._show_hyper(opt, {})

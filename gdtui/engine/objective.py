@@ -125,6 +125,11 @@ class Objective:
         """The D×D Hessian at one point."""
         with np.errstate(all="ignore"):
             h = self.hessian_fn(*[float(x) for x in w], *self._cols(rows))
+            if not self.columns:
+                # the common case in one conversion (same values as the loop below)
+                out = np.array(h)
+                if out.dtype == np.float64 and out.shape == (self.dims, self.dims):
+                    return out
             out = np.empty((self.dims, self.dims))
             for i, row in enumerate(h):
                 for j, hij in enumerate(row):

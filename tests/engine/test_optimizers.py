@@ -479,3 +479,15 @@ def test_negated_step_size_is_torch_bit_for_bit():
     np.testing.assert_array_equal(lr / -bc, -(lr / bc))
     for a, b in zip(lr[:500].tolist(), bc[:500].tolist()):
         assert a / -b == -(a / b)
+
+
+def test_positive_definite_one_matrix_agrees_with_the_stacked_test():
+    from gdtui.engine.optimizers import _positive_definite, _positive_definite_one
+
+    rng = np.random.default_rng(7)
+    mats = [rng.normal(size=(d, d)) for d in (1, 2, 3) for _ in range(200)]
+    mats += [m @ m.T for m in mats[:300]]  # positive (semi)definite
+    mats += [np.diag([1.0, 1e-13]), np.diag([1.0, 2e-12]), np.array([[1.0, 1.0], [1.0, 1.0]]),
+             np.array([[np.inf, 0.0], [0.0, 1.0]]), np.array([[np.nan]]), np.zeros((2, 2))]
+    for H in mats:
+        assert _positive_definite_one(H) == bool(_positive_definite(H[None])[0])

@@ -78,9 +78,6 @@ class GdApp(App[int]):
     @property
     def main_screen(self) -> MainScreen:
         """The playground screen (the bottom of the screen stack)."""
-        screen = self.screen_stack[0] if self.screen_stack else None
-        if isinstance(screen, MainScreen):
-            return screen
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:

@@ -20,14 +20,20 @@ LR = {"sgd": 1e-4, "momentum": 1e-4, "nesterov": 1e-4, "adagrad": 0.05, "rmsprop
       "adam": 1e-3, "newton": 0.5}
 
 
-def best_rate(fn: Callable[[], int], repeats: int = 3) -> float:
-    """The best of a few timings, as units per second (the machine is shared and noisy)."""
-    best = 0.0
+def rates(fn: Callable[[], int], repeats: int = 3) -> list[float]:
+    """A few timings as units per second, ascending (the machine is shared and noisy:
+    report the best and the median, never one run)."""
+    out = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         units = fn()
-        best = max(best, units / (time.perf_counter() - t0))
-    return best
+        out.append(units / (time.perf_counter() - t0))
+    return sorted(out)
+
+
+def best_rate(fn: Callable[[], int], repeats: int = 3) -> float:
+    """The best of a few timings, as units per second."""
+    return rates(fn, repeats)[-1]
 
 
 def gdtui_steps(objective, name: str, steps: int) -> int:
@@ -50,6 +56,8 @@ def torch_steps(name: str, steps: int) -> int | None:
         "rmsprop": lambda: torch.optim.RMSprop([p], lr=LR["rmsprop"]),
         "adam": lambda: torch.optim.Adam([p], lr=LR["adam"]),
     }
+    if name == "newton":
+        return torch_newton_steps(steps)
     if name not in make:
         return None
     opt = make[name]()
@@ -62,20 +70,45 @@ def torch_steps(name: str, steps: int) -> int | None:
     return steps
 
 
+def torch_newton_steps(steps: int) -> int:
+    """What a torch user writes for gdtui's newton: autograd gradient and Hessian, the same
+    positive-definite test, a solve (torch.optim has no Newton optimizer)."""
+    import torch
+
+    def f(p):  # type: ignore[no-untyped-def]
+        return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] * p[0]) ** 2
+
+    p = torch.tensor(START, dtype=torch.float64)
+    lr = LR["newton"]
+    for _ in range(steps):
+        x = p.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(f(x), x)
+        H = torch.autograd.functional.hessian(f, p)
+        lam = torch.linalg.eigvalsh((H + H.T) / 2)
+        if torch.isfinite(H).all() and lam[0] > 1e-12 * lam.abs().max():
+            d = torch.linalg.solve(H, g)
+        else:
+            d = g
+        p = p - lr * d
+    return steps
+
+
 def bench_optimizers() -> None:
     objective = compile_function(ROSENBROCK)
-    print("Single run, 2-D Rosenbrock from (-1.5, 2): steps per second")
-    print(f"  {'optimizer':<10} {'gdtui':>12} {'torch.optim':>12} {'ratio':>8}")
+    print("Single run, 2-D Rosenbrock from (-1.5, 2): steps per second, best (median) of 5")
+    print("  (newton's torch column: autograd Hessian + eigvalsh + solve; torch.optim has no Newton)")
+    print(f"  {'optimizer':<10} {'gdtui':>20} {'torch':>16} {'ratio':>8}")
     for name in OPTIMIZERS:
         steps = 20_000 if name != "newton" else 5_000
-        ours = best_rate(lambda: gdtui_steps(objective, name, steps))
-        theirs_steps = 2_000
+        ours = rates(lambda: gdtui_steps(objective, name, steps), 5)
+        theirs_steps = 2_000 if name != "newton" else 300
         theirs = None
         if torch_steps(name, 10) is not None:
-            theirs = best_rate(lambda: torch_steps(name, theirs_steps) or 0)
-        ratio = f"{ours / theirs:7.1f}x" if theirs else "     n/a"
-        theirs_s = f"{theirs:12,.0f}" if theirs else f"{'(no torch)':>12}"
-        print(f"  {name:<10} {ours:12,.0f} {theirs_s} {ratio}")
+            theirs = rates(lambda: torch_steps(name, theirs_steps) or 0, 5)
+        ratio = f"{ours[-1] / theirs[-1]:7.1f}x" if theirs else "     n/a"
+        ours_s = f"{ours[-1]:9,.0f} ({ours[2]:7,.0f})"
+        theirs_s = f"{theirs[-1]:7,.0f} ({theirs[2]:6,.0f})" if theirs else f"{'(no torch)':>16}"
+        print(f"  {name:<10} {ours_s:>20} {theirs_s:>16} {ratio}")
 
 
 def bench_batch(runs: int = 64, steps: int = 2_000) -> None:
@@ -89,8 +122,9 @@ def bench_batch(runs: int = 64, steps: int = 2_000) -> None:
         batch.step(steps)
         return runs * steps
 
-    rate = best_rate(go)
-    print(f"{runs} Adam runs stepped together on Rosenbrock: {rate:,.0f} run-steps per second")
+    r = rates(go, 9)
+    print(f"{runs} Adam runs stepped together on Rosenbrock: {r[-1]:,.0f} run-steps per second "
+          f"(median of 9: {r[4]:,.0f})")
 
 
 def bench_minibatch(batch_size: int = 32, steps: int = 20_000) -> None:

@@ -6,11 +6,17 @@
   for the debounced function-field check and any worker it started, so what is on
   screen no longer changes by itself.
 - `screen_text(app)` is what the terminal shows, as plain text.
+- `make_app(**settings)` builds the app as the `gdtui` command does.
+
+Test modules get these through the `ui` fixture (`ui.settle`, `ui.make_app` ...), not
+`from conftest import ...`: tests/engine and tests/expr have a conftest.py too, and
+which one "conftest" names depends on the order pytest collects them.
 """
 
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 import textual.constants
@@ -72,3 +78,10 @@ def make_app(**settings: object):
     if not s.fn and not s.preset:
         s.preset = DEFAULT_PRESET
     return GdApp(validate_quickly(s))
+
+
+@pytest.fixture
+def ui() -> SimpleNamespace:
+    """The helpers above: `ready`, `quiet`, `settle`, `screen_text`, `make_app`."""
+    return SimpleNamespace(ready=ready, quiet=quiet, settle=settle, screen_text=screen_text,
+                           make_app=make_app)

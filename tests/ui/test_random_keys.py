@@ -22,7 +22,6 @@ from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Input
 
-from conftest import make_app, quiet, ready, screen_text
 from gdtui.ui.fmt import fmt
 from gdtui.ui.screens.main import MainScreen
 from gdtui.ui.widgets.state_table import CELL, StateTable
@@ -133,7 +132,7 @@ async def drain(pilot, timeout: float = 20.0) -> None:
     await pilot._wait_for_screen()
 
 
-async def back_to_the_playground(pilot) -> None:
+async def back_to_the_playground(pilot, ui) -> None:
     """Close whatever is open (help, palette, a Select's menu), leave fields, pause."""
     app = pilot.app
     await drain(pilot)
@@ -144,7 +143,7 @@ async def back_to_the_playground(pilot) -> None:
     assert isinstance(app.screen, MainScreen), type(app.screen).__name__
     if app.main_screen.live:
         await pilot.press("p")
-    await quiet(pilot)  # debounced checks and compiles finish, then one redraw
+    await ui.quiet(pilot)  # debounced checks and compiles finish, then one redraw
     assert not app.main_screen.live
 
 
@@ -165,11 +164,11 @@ def check_consistent(app) -> None:
 
 
 @pytest.mark.parametrize("seed", [20261125])
-async def test_random_keys_and_pastes(seed: int) -> None:
+async def test_random_keys_and_pastes(ui, seed: int) -> None:
     rng = random.Random(seed)
-    app = make_app()
+    app = ui.make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         inputs = list(app.main_screen.query(Input))
         assert inputs
         sent = 0
@@ -201,9 +200,9 @@ async def test_random_keys_and_pastes(seed: int) -> None:
             if rng.random() < 0.1:
                 await asyncio.sleep(0.1)  # live frames, debounce timers and workers run
 
-        await back_to_the_playground(pilot)
+        await back_to_the_playground(pilot, ui)
         check_consistent(app)
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert f"state · step {app.session.run.k}" in text
 
         # Still responsive: reset goes to step 0, and a step from there is step 1.

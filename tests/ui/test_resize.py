@@ -7,16 +7,16 @@ and afterwards the keys still work: pausing stops the run and a step moves it by
 
 from __future__ import annotations
 
-from conftest import make_app, ready, screen_text
 from gdtui.ui.widgets.state_table import StateTable
 
 PANES = ("function", "optimizer", "state · step", "landscape", "loss")
 
 
-async def test_resizing_during_a_live_run_keeps_running_and_responding() -> None:
-    app = make_app()  # the default problem, as `gdtui` opens it
+async def test_resizing_during_a_live_run_keeps_running_and_responding(ui) -> None:
+    screen_text = ui.screen_text
+    app = ui.make_app()  # the default problem, as `gdtui` opens it
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("minus", "minus")  # 5 steps/s: still running when we pause
         assert app.session.speed == 5
         await pilot.press("p")

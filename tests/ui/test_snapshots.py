@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_app, settle
 from gdtui.ui.themes import builtin_theme_dir, load_themes, theme_names
 
 THEMES = theme_names(load_themes([builtin_theme_dir()])[0])
@@ -35,24 +34,24 @@ def test_the_four_built_in_themes_are_all_shot() -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("theme", THEMES)
-def test_main_screen(snap_compare, theme: str, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(theme=theme), terminal_size=size, run_before=settle)
+def test_main_screen(snap_compare, ui, theme: str, size: tuple[int, int]) -> None:
+    assert snap_compare(ui.make_app(theme=theme), terminal_size=size, run_before=ui.settle)
 
 
-def test_help_screen_at_80x24(snap_compare) -> None:
+def test_help_screen_at_80x24(snap_compare, ui) -> None:
     async def open_help(pilot) -> None:
-        await settle(pilot)
+        await ui.settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_help)
+    assert snap_compare(ui.make_app(), terminal_size=(80, 24), run_before=open_help)
 
 
-def test_ascii_at_80x24(snap_compare) -> None:
-    assert snap_compare(make_app(ascii=True), terminal_size=(80, 24), run_before=settle)
+def test_ascii_at_80x24(snap_compare, ui) -> None:
+    assert snap_compare(ui.make_app(ascii=True), terminal_size=(80, 24), run_before=ui.settle)
 
 
-def test_no_color_at_80x24(snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_color_at_80x24(snap_compare, ui, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
+    assert snap_compare(ui.make_app(), terminal_size=(80, 24), run_before=ui.settle)
 

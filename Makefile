@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint clean snapshot-update
+.PHONY: run test bench lint clean snapshot-update presets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(TEST_STAMP)
 
 snapshot-update: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests/ui --snapshot-update
+
+# After changing a preset or the code generator: precompile the presets again.
+presets: $(TEST_STAMP)
+	$(BIN)/python tools/compile_presets.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

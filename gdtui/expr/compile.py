@@ -3,7 +3,9 @@
 The text is parsed here (fast, no sympy); the symbolic work runs in the worker
 process (:mod:`gdtui.expr.worker`), which sends back formulas and Python source;
 the source is turned into functions here.  This module never imports sympy, so
-the CLI and the TUI start fast.
+the CLI and the TUI start fast.  What the worker sends is kept in memory and on disk
+(:mod:`gdtui.expr.spec_cache`; presets ship precompiled), so the same function never
+waits for sympy twice.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from gdtui.engine.objective import Objective
+from gdtui.expr import spec_cache
 from gdtui.expr.errors import ExprError
 from gdtui.expr.parse import parse, split_variables, to_text
 from gdtui.expr.worker import DEFAULT_TIMEOUT, CompiledSpec, SymbolicWorker, default_worker
@@ -94,10 +97,14 @@ def compile_function(
         if objective is not None:
             _cache.move_to_end(key)
     if objective is None:
-        try:
-            spec = (worker or default_worker()).compile(tree, params, used, timeout=timeout)
-        except ExprError as err:
-            raise err.with_text(text) from None
+        disk_key = spec_cache.cache_key(key[0], params, used)
+        spec = spec_cache.load(disk_key)
+        if spec is None:
+            try:
+                spec = (worker or default_worker()).compile(tree, params, used, timeout=timeout)
+            except ExprError as err:
+                raise err.with_text(text) from None
+            spec_cache.store(disk_key, spec)
         objective = objective_from_spec(spec)
         with _cache_lock:
             _cache[key] = objective

@@ -2,9 +2,11 @@
 
 sympy can take seconds (or all memory) on a short hostile input, and importing it
 costs ~0.3 s, so the main process never imports it.  :class:`SymbolicWorker`
-starts one child process (multiprocessing, start method "spawn": safe from a
-threaded app) that caps its own address space (``RLIMIT_AS``, 1 GiB by default),
-imports sympy and warms it up once, then answers requests one at a time.
+starts one child process (``python -m gdtui.expr._child`` with a socket pair: no
+fork from a threaded app, no re-import of the caller's main script, and nothing
+of the parent's terminal) that caps its own address space (``RLIMIT_AS``, 1 GiB
+by default), imports sympy, then answers requests one at a time; while it has
+nothing to do it warms sympy up.
 
 A request gets a time limit (3 s by default).  If the child has not answered by
 then it is killed, and the caller gets ``ExprError("too complex: ...")``; the next
@@ -15,28 +17,24 @@ The API blocks, so call it from a thread (the TUI uses a thread worker); one loc
 makes a worker safe to share between threads.  :func:`default_worker` is the
 process-wide one; every worker is shut down at exit.
 
-As with any "spawn" multiprocessing, the child imports the main script again: a
-script that compiles functions at import time needs ``if __name__ == "__main__":``
-(the ``gdtui`` command and ``python -m gdtui`` are fine).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import multiprocessing
 import os
+import socket
+import subprocess
 import sys
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any, Sequence
 
 from gdtui.expr.errors import ExprError
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from gdtui.expr.parse import Node
 
 __all__ = ["CompiledSpec", "SymbolicWorker", "default_worker", "shutdown"]
@@ -96,37 +94,11 @@ def _warm_up() -> None:
     symbolic.build_spec(parse(text), ("x", "y"), ())
 
 
-@contextlib.contextmanager
-def _usable_stderr() -> Iterator[None]:
-    """Give multiprocessing a real stderr while it starts processes.
-
-    Its resource tracker passes ``sys.stderr.fileno()`` to the new process; inside a
-    Textual app sys.stderr is a capture object whose fileno() is -1, and the start
-    fails with "bad value(s) in fds_to_keep".
-    """
-    saved = sys.stderr
-    try:
-        usable = saved is not None and saved.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable:
-        yield
-        return
-    sys.stderr = sys.__stderr__
-    try:
-        yield
-    finally:
-        sys.stderr = saved
-
-
-def _serve(conn: "Connection", memory_limit: int | None) -> None:
+def _serve(conn: Connection, memory_limit: int | None) -> None:
     """The child's main loop: requests in, replies out, until the parent goes away."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # never write into the parent's terminal (the TUI)
-    os.dup2(devnull, 2)
     if memory_limit:
         try:
             import resource
@@ -135,11 +107,16 @@ def _serve(conn: "Connection", memory_limit: int | None) -> None:
         except (ImportError, ValueError, OSError):
             pass
     try:
-        _warm_up()
+        from gdtui.expr import symbolic  # noqa: F401 - imports sympy
     except BaseException as exc:  # noqa: BLE001 - tell the parent why, then stop
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", os.getpid()))
+    if not conn.poll(0):
+        # Nobody is waiting yet (the TUI starts us early): warm every path up now, so
+        # the first real request is fast.  The command line's request is already
+        # queued, and then this is skipped.
+        _warm_up()
     while True:
         try:
             request = conn.recv()
@@ -167,16 +144,12 @@ class SymbolicWorker:
         *,
         memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
         in_process: bool = False,
-        start_method: str = "spawn",
     ) -> None:
-        if start_method == "fork":
-            raise ValueError("start method 'fork' is unsafe in a threaded app: use 'spawn'")
         self.memory_limit = memory_limit
         self.in_process = in_process
-        self._context = multiprocessing.get_context(start_method)
         self._lock = threading.Lock()
-        self._process: Any = None
-        self._conn: "Connection | None" = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
         self._ready = False
         _WORKERS.add(self)
 
@@ -184,7 +157,8 @@ class SymbolicWorker:
     @property
     def pid(self) -> int | None:
         """The child's process id, or None when none is running."""
-        return self._process.pid if self._process is not None and self._process.is_alive() else None
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
 
     def start(self) -> None:
         """Start the child now without waiting for it (hides the start-up cost)."""
@@ -194,22 +168,37 @@ class SymbolicWorker:
             self._spawn()
 
     def _spawn(self) -> None:
-        if self._process is not None and self._process.is_alive():
+        if self._process is not None and self._process.poll() is None:
             return
         self._stop_child()
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_serve, args=(child, self.memory_limit), name="gdtui-symbolic", daemon=True
-        )
-        with _usable_stderr():
-            process.start()
-        child.close()
-        self._process, self._conn, self._ready = process, parent, False
+        parent, child = socket.socketpair()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gdtui.expr._child", str(child.fileno()), str(self.memory_limit or 0)],
+                pass_fds=[child.fileno()],
+                # Never the parent's terminal: the TUI owns it.
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # the terminal's Ctrl+C and job control are for the parent
+            )
+        except OSError as exc:
+            parent.close()
+            raise ExprError(f"the symbolic helper could not start: {exc}") from None
+        finally:
+            child.close()
+        self._process, self._conn, self._ready = process, Connection(parent.detach()), False
 
-    def _connection(self) -> "Connection":
-        """A ready child's connection, starting one if needed."""
+    def _connection(self, request: tuple | None = None) -> Connection:
+        """A ready child's connection, starting one if needed.
+
+        A request given here is sent before waiting for the child to be ready, so the
+        child sees it queued and skips its warm-up.
+        """
         self._spawn()
         assert self._conn is not None
+        if request is not None:
+            self._conn.send(request)
         if not self._ready:
             try:
                 if self._conn.poll(START_TIMEOUT):
@@ -231,14 +220,17 @@ class SymbolicWorker:
         if conn is not None:
             conn.close()
         if process is not None:
-            if process.is_alive():
+            if process.poll() is None:
                 process.kill()
-            process.join(5.0)
+            try:
+                process.wait(5.0)
+            except subprocess.TimeoutExpired:
+                pass
 
     def shutdown(self) -> None:
         """Stop the child (a later request starts a new one)."""
         process = self._process
-        if process is not None and process.is_alive():
+        if process is not None and process.poll() is None:
             process.kill()  # first, so a request in flight ends now instead of holding the lock
         with self._lock:
             self._stop_child()
@@ -269,9 +261,8 @@ class SymbolicWorker:
     def _run(self, request: tuple, timeout: float) -> tuple:
         if self.in_process:
             return _work((*request[:3], None))
-        conn = self._connection()
         try:
-            conn.send(request)
+            conn = self._connection(request)
             if not conn.poll(timeout):
                 self._stop_child()
                 took = f"took longer than {timeout:g} s"
@@ -309,3 +300,10 @@ def shutdown() -> None:
 
 
 atexit.register(shutdown)
+
+
+def _child_main(argv: Sequence[str]) -> None:
+    """Entry point of the child: ``python -m gdtui.expr._child FD MEMORY_LIMIT``."""
+    fd, memory_limit = int(argv[0]), int(argv[1])
+    _serve(Connection(fd), memory_limit or None)
+

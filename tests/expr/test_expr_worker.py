@@ -80,9 +80,14 @@ def test_shutdown_then_restart(spare: SymbolicWorker) -> None:
     assert spare.compile(parse("x^4"), ("x",)).derivative_formulas == ("4*x^3",)
 
 
-def test_fork_is_refused() -> None:
-    with pytest.raises(ValueError, match="fork"):
-        SymbolicWorker(start_method="fork")
+def test_a_script_without_main_guard_can_compile(tmp_path) -> None:
+    # The child is its own program: it never re-imports the caller's main script.
+    script = tmp_path / "lesson.py"
+    script.write_text("from gdtui.expr import compile_function\n"
+                      "print(compile_function('x^2 + 3*x*y').derivative_formulas)\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('2*x + 3*y', '3*x')"
 
 
 def test_in_process_mode_matches_the_worker(worker: SymbolicWorker) -> None:

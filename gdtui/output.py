@@ -151,7 +151,7 @@ def format_check(problem: "Problem", point: list[float], *, h: float = 1e-5, fmt
     if res.stationary:
         lines.append(f"kind: {res.kind} (the gradient is zero here)")
     else:
-        lines.append(f"kind: {res.kind} by the Hessian, but the gradient is not zero: not a stationary point")
+        lines.append(f"kind: {res.kind} (from the Hessian; the gradient is not zero, so this point is not stationary)")
     if math.isfinite(res.max_stable_lr):
-        lines.append(f"gradient descent on the local quadratic diverges for lr > 2/λmax = {_show(res.max_stable_lr)}")
+        lines.append(f"gradient descent on the local quadratic diverges for lr > 2/lambda_max = {_show(res.max_stable_lr)}")
     return "\n".join(lines) + "\n"

@@ -146,6 +146,8 @@ def test_check_table_shows_formulas(capsys):
     assert code == 0
     assert "df/dx" in out and "df/dy" in out
     assert "saddle" in out and "eigenvalues" in out
+    assert "not stationary" in out  # (1, 2) is not where the gradient vanishes
+    assert "2/lambda_max = 0.4" in out  # eigenvalues -1 and 5
 
 
 # -------------------------------------------------------------- bad input

@@ -43,6 +43,8 @@ __all__ = [
     "tangent",
     "to_cells",
     "values_at",
+    "view_box",
+    "view_span",
 ]
 
 #: Views never grow beyond this magnitude (a diverging run must not make the grid useless).
@@ -190,19 +192,78 @@ def curve(
 
 
 def low_point(objective: Objective, box: Box, point: Sequence[float],
-              axes: tuple[int, int] = (0, 1), n: int = 41) -> tuple[float, float] | None:
-    """The lowest of an n×n coarse grid over ``box`` (a hint at the optimum region), or None."""
-    z = sample_slice(objective, box, n, n, point, axes)
-    if not np.isfinite(z).any():
-        return None
-    r, c = np.unravel_index(int(np.nanargmin(z)), z.shape)
-    return float(grid_centres(box.x0, box.x1, n)[c]), float(grid_centres(box.y0, box.y1, n)[r])
+              axes: tuple[int, int] = (0, 1), n: int = 41, grow: int = 0) -> tuple[float, float] | None:
+    """The lowest of an n×n coarse grid over ``box`` (a hint at the optimum region), or None.
+
+    With ``grow`` > 0, a lowest point on the grid's edge means f keeps falling beyond it:
+    the box is extended three times its size that way and searched again (at most ``grow``
+    times), and None is returned if the lowest point is still on the edge (f unbounded
+    below, or the optimum too far away to show)."""
+    for attempt in range(grow + 1):
+        z = sample_slice(objective, box, n, n, point, axes)
+        if not np.isfinite(z).any():
+            return None
+        r, c = np.unravel_index(int(np.nanargmin(z)), z.shape)
+        xs, ys = grid_centres(box.x0, box.x1, n), grid_centres(box.y0, box.y1, n)
+        edge_x = -1 if c == 0 else (1 if c == n - 1 else 0)
+        edge_y = -1 if r == 0 else (1 if r == n - 1 else 0)
+        if grow == 0 or (edge_x == 0 and edge_y == 0):
+            return float(xs[c]), float(ys[r])
+        if attempt == grow:
+            return None
+        wx, wy = box.width * 3, box.height * 3
+        box = Box(
+            max(box.x0 - (wx if edge_x < 0 else 0), -MAX_ABS), min(box.x1 + (wx if edge_x > 0 else 0), MAX_ABS),
+            max(box.y0 - (wy if edge_y < 0 else 0), -MAX_ABS), min(box.y1 + (wy if edge_y > 0 else 0), MAX_ABS),
+        )
+    return None  # pragma: no cover - the loop always returns
 
 
-def low_point_1d(objective: Objective, lo: float, hi: float, n: int = 201) -> float | None:
-    """The lowest of ``n`` samples of a one-parameter f on [lo, hi], or None."""
-    xs, ys = curve(objective, lo, hi, n)
-    return float(xs[int(np.nanargmin(ys))]) if np.isfinite(ys).any() else None
+def low_point_1d(objective: Objective, lo: float, hi: float, n: int = 201, grow: int = 0) -> float | None:
+    """The lowest of ``n`` samples of a one-parameter f on [lo, hi], or None.
+
+    ``grow`` works as in :func:`low_point`: a lowest sample at an end widens the
+    interval that way (three times its width) and searches again."""
+    for attempt in range(grow + 1):
+        xs, ys = curve(objective, lo, hi, n)
+        if not np.isfinite(ys).any():
+            return None
+        i = int(np.nanargmin(ys))
+        if grow == 0 or 0 < i < n - 1:
+            return float(xs[i])
+        if attempt == grow:
+            return None
+        width = 3 * (hi - lo)
+        lo, hi = (max(lo - width, -MAX_ABS), hi) if i == 0 else (lo, min(hi + width, MAX_ABS))
+    return None  # pragma: no cover - the loop always returns
+
+
+def view_box(objective: Objective, start: Sequence[float], path: np.ndarray, point: Sequence[float],
+             axes: tuple[int, int] = (0, 1), cells: tuple[int, int] | None = None) -> Box:
+    """The 2-D view: the start, the path (n, 2 — already the two axes) and the lowest
+    point of a coarse grid around them (where the run is heading), padded and made
+    round for ``cells``."""
+    p = np.asarray(path, dtype=float).reshape(-1, 2)
+    every = np.vstack([np.asarray(start, dtype=float).reshape(-1, 2), p])
+    low = low_point(objective, fit_box(every).grow(3.0), point, axes, n=31, grow=3)
+    if low is not None:
+        every = np.vstack([every, np.asarray([low])])
+    return fit_box(every, cells=cells)
+
+
+def view_span(objective: Objective, start: float, path: np.ndarray, n: int) -> Box:
+    """The 1-D view as a Box (x: parameter, y: f): the start, the path and the lowest
+    point found around them, and the range of f over that interval (``n`` samples)."""
+    every = np.concatenate([[float(start)], np.asarray(path, dtype=float).ravel()])
+    lo, hi = fit_span(every)
+    low = low_point_1d(objective, lo - (hi - lo), hi + (hi - lo), grow=3)
+    if low is not None:
+        lo, hi = fit_span(np.append(every, low))
+    _, ys = curve(objective, lo, hi, max(n, 2))
+    fin = ys[np.isfinite(ys)]
+    y0, y1 = (float(fin.min()), float(fin.max())) if len(fin) else (-1.0, 1.0)
+    pad = (y1 - y0) * 0.05 or 1.0
+    return Box(lo, hi, y0 - pad, y1 + pad)
 
 
 def values_at(objective: Objective, points: np.ndarray, max_rows: int = 200) -> np.ndarray:

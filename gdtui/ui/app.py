@@ -44,6 +44,12 @@ class GdApp(App[int]):
         self.session = Session(self.settings)
         self.theme_failures: list[str] = []
         self._theme_cycle: list[str] = []
+        self.ascii_filter = None
+        if self.settings.ascii:  # a last safety net: every panel writes ASCII itself
+            from gdtui.ui.ascii import AsciiFilter
+
+            self.ascii_filter = AsciiFilter()
+            self._filters.append(self.ascii_filter)
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -83,15 +89,21 @@ class GdApp(App[int]):
     def on_mount(self) -> None:
         self._load_themes()
         self.set_class(self.settings.ascii, "-ascii")
-        self.install_screen(MainScreen(), "main")
+        self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
         self.push_screen("main")
         for message in self.theme_failures:
             self.notify(message, title="theme", severity="warning", timeout=8)
 
+    def notice_text(self, text: str) -> str:
+        """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
+        from gdtui.ui.ascii import plain
+
+        return plain(text, self.settings.ascii)
+
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
 
 
 def run_app(settings: Settings) -> int:

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+import numpy as np
+
 from gdtui.errors import GdtuiError, OptionError
 from gdtui.settings import Settings
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from gdtui.engine.run import Run
     from gdtui.session import Problem
 
-__all__ = ["FRAME", "SPEEDS", "Pacer", "Session", "StateView"]
+__all__ = ["FRAME", "SPEEDS", "Pacer", "RecentRows", "Session", "StateView"]
 
 #: Live speeds in steps per second (`+` / `-` walk this list).
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 100, 1000, 10000)
@@ -43,6 +45,18 @@ class StateView:
     status: str
     reason: str
     note: str | None = None
+    optimizer: str = ""  # the rule's name, e.g. "sgd"
+
+
+@dataclass
+class RecentRows:
+    """The last few rows of the run, for the recent-steps table (copies, not views)."""
+
+    ks: list[int]
+    w: "np.ndarray"  # (n, D)
+    loss: "np.ndarray"
+    grad_norm: "np.ndarray"
+    batch: bool  # the losses are mini-batch losses
 
 
 @dataclass
@@ -214,7 +228,7 @@ class Session:
         rows += [(name, [float(x) for x in vals]) for name, vals in rec.state.items()]
         full = None
         if problem.objective.uses_data and getattr(run, "sampler", None) is not None:
-            full = problem.objective.value(list(rec.w))  # the full-data loss: ask the engine
+            full = run.full_loss_grad(rec.k)[0]  # on the whole data set: once per redraw
         return StateView(
             k=rec.k,
             params=problem.objective.params,
@@ -226,4 +240,22 @@ class Session:
             status=run.status,
             reason=run.reason,
             note=rec.note,
+            optimizer=run.optimizer.name,
+        )
+
+    def recent(self, n: int) -> RecentRows | None:
+        """The last ``n`` rows up to the current one (k, w, loss, ‖∇f‖), oldest first."""
+        run = self.run
+        if run is None or n <= 0:
+            return None
+        k = run.k
+        a = max(0, k - n + 1)
+        hist = run.history
+        grads = np.asarray(hist.grad[a : k + 1], dtype=float)
+        return RecentRows(
+            ks=list(range(a, k + 1)),
+            w=np.array(hist.w[a : k + 1], dtype=float),
+            loss=np.array(hist.loss[a : k + 1], dtype=float),
+            grad_norm=np.sqrt((grads * grads).sum(axis=1)),  # display only, like grad_norm
+            batch=self.problem is not None and run.sampler is not None,
         )

@@ -32,6 +32,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "w": ("w", "w"),
     "grad": ("∂f/∂w", "df/dw"),
     "update": ("Δw", "dw"),
+    "update_sgd": ("Δw = −η·g", "dw = -lr*g"),
+    "update_long": ("Δw applied", "dw applied"),
     "loss": ("f(w)", "f(w)"),
     "batch": ("batch f", "batch f"),
     "norm": ("‖∇f‖", "|grad|"),

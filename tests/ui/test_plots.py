@@ -297,3 +297,87 @@ async def test_loss_plot_colours_default_under_no_color() -> None:
         await pilot.pause()
         text = plot.render()
         assert not any(getattr(span.style, "color", None) for span in text.spans)
+
+
+# ------------------------------------------------------------ polish pass
+PARABOLA = Objective(params=("x",), array_fn=lambda x: (x**2, (2 * x,)), hessian_fn=lambda x: ((2,),))
+
+
+@pytest.mark.parametrize("size", [(36, 19), (60, 21)])
+async def test_surface_is_solid_shading_lightest_at_the_minimum(size: tuple[int, int]) -> None:
+    from gdtui.ui.widgets._canvas import UNICODE
+
+    land = Landscape()
+    async with PlotApp(land).run_test(size=size) as pilot:
+        land.set_problem(BOWL, [3.0, 2.0])
+        await pilot.pause()
+        rows = lines(land)[1:]
+        x, y = land.point_cell([0.0, 0.0])  # type: ignore[misc]
+        assert rows[y - 1][x] == " "  # the lowest band is blank
+        body = [ch for r in rows for ch in r]
+        # every cell is a ramp character or an overlay glyph: no blank gaps at band edges
+        ramp_cells = [ch for ch in body if ch in UNICODE.ramp]
+        assert len(ramp_cells) >= len(body) - 10
+        blank = sum(ch == " " for ch in body)
+        assert blank <= len(body) // len(UNICODE.ramp) + 2 * size[0]  # about one band's area
+        assert "@" in body  # the highest band is the densest
+
+
+async def test_start_point_is_marked() -> None:
+    land = Landscape(ascii=True)
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        path = await shown(land, "2d", pilot)
+        x, y = land.point_cell(path[0])  # type: ignore[misc]
+        assert lines(land)[y][x] == "s"
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        path = await shown(land, "2d", pilot)
+        x, y = land.point_cell(path[0])  # type: ignore[misc]
+        assert lines(land)[y][x] == "○"
+
+
+async def test_one_d_view_reaches_the_minimum_from_a_far_start() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        land.set_problem(PARABOLA, [5.0])
+        land.show_path(np.array([[5.0]]), 0, [10.0])
+        await pilot.pause()
+        box = land._box
+        assert box is not None and box.x0 < 0.0 < 5.0 < box.x1
+
+
+async def test_two_d_view_reaches_a_far_minimum() -> None:
+    shifted = Objective(params=("x", "y"),
+                        array_fn=lambda x, y: ((x - 20) ** 2 + (y + 1) ** 2, (2 * (x - 20), 2 * (y + 1))),
+                        hessian_fn=lambda x, y: ((2, 0), (0, 2)))
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        land.set_problem(shifted, [0.0, 0.0])
+        await pilot.pause()
+        land.render()
+        assert land._box is not None and land._box.contains(np.array([[20.0, -1.0], [0.0, 0.0]]))
+
+
+async def test_arrow_keeps_its_head_at_the_edge() -> None:
+    land = Landscape(ascii=True)
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        land.set_problem(BOWL, [2.0, 0.0])
+        await pilot.pause()
+        land.render()
+        box = land._box
+        assert box is not None
+        edge = [box.x0 + box.width * 0.04, 0.0]  # two cells from the left edge
+        land.show_path(np.array([[2.0, 0.0], edge]), 1, [1.0, 0.0])  # −∇f points out to the left
+        await pilot.pause()
+        x, y = land.point_cell(edge)  # type: ignore[misc]
+        assert 1 <= x <= 3 and "<" in lines(land)[y][:x]  # a shorter arrow, head included
+
+
+def test_view_helpers_ignore_an_unbounded_direction() -> None:
+    from gdtui.engine import landscape as L
+
+    cubic = Objective(params=("x",), array_fn=lambda x: (x**3, (3 * x**2,)), hessian_fn=lambda x: ((6 * x,),))
+    assert L.low_point_1d(cubic, 1.0, 2.0, grow=3) is None  # falls for ever to the left
+    assert L.low_point_1d(PARABOLA, 3.0, 6.0, grow=3) == pytest.approx(0.0, abs=0.2)
+    box = L.view_span(PARABOLA, 5.0, np.array([5.0, 4.0]), 40)
+    assert box.x0 < 0 < box.x1 and box.y0 < 0 < 25 < box.y1

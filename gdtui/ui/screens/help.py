@@ -1,40 +1,74 @@
-"""HelpScreen: every key, and what the rows of the state table mean."""
+"""HelpScreen: every key, and what the rows of the state table mean.
+
+Two columns that fit an 80×24 terminal without scrolling (it scrolls when smaller).  Each row is written
+once in Unicode and, where it differs, in ASCII (``--ascii``); the key column is
+sized from the text actually shown, so the meanings line up in both.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-__all__ = ["HelpScreen"]
+__all__ = ["HelpScreen", "help_columns"]
 
-HELP = """\
-[b]Keys[/b]
-  space    one step                 n        ten steps
-  p        run / pause live         + / -    faster / slower
-  b        one step back (exact)    r        reset to the start
-  arrows   move the start (landscape focused; shift: bigger)
-  l        log-scale loss           t        next theme
-  tab      next field or pane       escape   leave a field
-  enter    apply a field            ctrl+p   command palette
-  ?        this help                q        quit
-  In a field keys type text; enter applies it, escape leaves it.
+#: (key, meaning) or (key, meaning, ascii key, ascii meaning); "" key continues a row.
+KEYS: list[tuple[str, ...]] = [
+    ("space", "one step"),
+    ("n", "ten steps"),
+    ("p", "run / pause live"),
+    ("+ / -", "faster / slower"),
+    ("b", "one step back (exact)"),
+    ("r", "reset to the start"),
+    ("arrows", "move the start point"),
+    ("", "(landscape; shift: more)"),
+    ("f", "data and fit (data sets)"),
+    ("l", "log-scale loss"),
+    ("t", "next theme"),
+    ("tab", "next field or pane"),
+    ("enter", "apply a field; esc leaves"),
+    ("ctrl+p", "command palette"),
+    ("?", "this help"),
+    ("q", "quit"),
+]
+STATE: list[tuple[str, ...]] = [
+    ("w", "the parameters now"),
+    ("∂f/∂w", "gradient at w", "df/dw", "gradient at w"),
+    ("Δw", "update just applied:", "dw", "update just applied:"),
+    ("", "w_k − w_(k−1); sgd: −η·g", "", "w_k - w_(k-1); sgd: -lr*g"),
+    ("m, v …", "the optimizer's state", "m, v ...", "the optimizer's state"),
+    ("m̂, v̂", "bias-corrected m, v", "m_hat", "bias-corrected m"),
+    ("f(w)", "the loss"),
+    ("batch f", "loss on this mini-batch"),
+    ("‖∇f‖", "gradient length;", "|grad|", "gradient length;"),
+    ("", "converged when tiny"),
+]
+NOTES = {
+    False: ("Live: 1 to 10000 steps/s, redrawn ≤ 30 times a second. A run stops by itself "
+            "when it converges, diverges or leaves the domain: the status line says why. "
+            "In a field, keys type text.\n\nescape, q or ? closes this help."),
+    True: ("Live: 1 to 10000 steps/s, redrawn <= 30 times a second. A run stops by itself "
+           "when it converges, diverges or leaves the domain: the status line says why. "
+           "In a field, keys type text.\n\nescape, q or ? closes this help."),
+}
 
-[b]State table[/b] (row k: after k steps)
-  w        the parameters now
-  ∂f/∂w    the gradient at w (the next step uses it)
-  Δw       the update just applied: w_k − w_(k−1); sgd: −η·g
-  m, v …   the optimizer's state; m̂, v̂ bias-corrected
-  f(w)     the loss (batch f: on this step's mini-batch)
-  ‖∇f‖     length of the gradient: converged when tiny
 
-[b]Live[/b] 1 to 10000 steps a second, redrawn at most 30 times
-a second. A run stops by itself when it converges, diverges or
-leaves the function's domain; the status line says why.
+def _column(title: str, rows: list[tuple[str, ...]], ascii_only: bool) -> str:
+    pairs = [(r[2], r[3]) if ascii_only and len(r) == 4 else (r[0], r[1]) for r in rows]
+    width = max(cell_len(k) for k, _ in pairs)  # cells, not characters: m̂ is one cell
+    lines = [f"[b]{title}[/b]"] + [f"  {k}{' ' * (width - cell_len(k))}  {m}" for k, m in pairs]
+    return "\n".join(lines)
 
-escape, q or ? closes this help."""
+
+def help_columns(ascii_only: bool = False) -> tuple[str, str, str]:
+    """The keys column, the state-table column and the notes (Textual markup)."""
+    return (_column("Keys", KEYS, ascii_only),
+            _column("State table (row k: after k steps)", STATE, ascii_only),
+            NOTES[ascii_only])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,17 +78,25 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "close", id="gd.help.close"),
     ]
 
+    def __init__(self, ascii_only: bool = False) -> None:
+        super().__init__()
+        self.ascii_only = ascii_only
+
     def compose(self) -> ComposeResult:
+        keys, state, notes = help_columns(self.ascii_only)
         with VerticalScroll(id="help"):
-            yield Static(HELP, id="help-text")
+            with Horizontal(id="help-columns"):
+                yield Static(keys, id="help-keys")
+                with Vertical(id="help-right"):
+                    yield Static(state, id="help-state")
+                    yield Static(notes, id="help-notes", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#help").border_title = "help"
-        if self.app.settings.ascii:  # type: ignore[attr-defined]
-            text = HELP.replace("∂f/∂w", "df/dw").replace("Δw", "dw ").replace("η", "lr")
-            text = text.replace("m̂, v̂", "m_hat, v_hat").replace("‖∇f‖", "|grad|")
-            text = text.replace("−", "-").replace("…", "...").replace("×", "x").replace("·", "*")
-            self.query_one("#help-text", Static).update(text)
+        if self.ascii_only:
+            from gdtui.ui.ascii import asciify
+
+            asciify(self)
 
     def action_close(self) -> None:
         """Back to the playground."""

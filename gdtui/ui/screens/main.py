@@ -24,6 +24,7 @@ from gdtui.ui.widgets.function_pane import FunctionPane
 from gdtui.ui.widgets.landscape import Landscape
 from gdtui.ui.widgets.loss_plot import LossPlot
 from gdtui.ui.widgets.optimizer_pane import OptimizerPane
+from gdtui.ui.widgets.recent_steps import RecentSteps
 from gdtui.ui.widgets.state_table import StateTable
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
@@ -51,12 +52,21 @@ class MainScreen(Screen[None]):
                 key_display="+"),
         Binding("minus", "slower", "slower", id="gd.slower", group=SPEED, key_display="-"),
         Binding("l", "log", "log", id="gd.log", tooltip="log-scale loss axis"),
-        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme", show=False),
+        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme"),
         Binding("escape", "leave_field", "", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, ascii_only: bool = False) -> None:
         super().__init__()
+        self.ascii_only = ascii_only
+        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
+            from dataclasses import replace
+
+            from gdtui.ui.ascii import plain
+
+            keys = self._bindings.key_to_bindings
+            for key, bindings in list(keys.items()):
+                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
         self.runner = LiveRunner(self, lambda: self.app.session, self._draw)
         self._preview_text: str | None = None
         self._notice = ""
@@ -70,20 +80,25 @@ class MainScreen(Screen[None]):
                 yield OptimizerPane(jobs.optimizer_specs(), ascii_only=ascii_only, id="optimizer")
                 with Vertical(id="state"):
                     yield StateTable(ascii_only=ascii_only, id="table")
+                    yield RecentSteps(ascii_only=ascii_only, id="recent")
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
                     yield Landscape(ascii=ascii_only, id="landscape")
                 with Vertical(id="loss-pane"):
                     yield LossPlot(ascii=ascii_only, id="loss")
-        yield StatusBar(id="status")
+        yield StatusBar(ascii_only=ascii_only, id="status")
         yield TooSmall(id="too-small")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         titles = {"#function": "function", "#optimizer": "optimizer", "#state": "state",
-                  "#landscape-pane": "landscape", "#loss-pane": "loss"}
+                  "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent steps"}
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
+        if self.ascii_only:
+            from gdtui.ui.ascii import asciify
+
+            asciify(self)
         self.query_one(FunctionPane).show_busy()
         self.query_one(Landscape).focus()
         jobs.compile_problem(self, self.app.settings, "")
@@ -103,15 +118,18 @@ class MainScreen(Screen[None]):
         session = self.app.session
         view = session.view()
         self.query_one(StateTable).show(view)
+        recent = self.query_one(RecentSteps)
+        recent.show(session.recent(recent.capacity), session.params)
         status = self.query_one(StatusBar)
         if view is None:
             status.show("running", "", live=False, speed=session.speed, k=0,
-                        notice=self._notice or "compiling…")
+                        notice=self.app.notice_text(self._notice or "compiling…"))
             return
-        self.query_one("#state").border_title = f"state · step {view.k}"
+        self.query_one("#state").border_title = self.app.notice_text(f"state · step {view.k}")
         notice = self._notice
         if self.live and session.pacer.capped and not notice:
             notice = f"engine max ≈ {session.pacer.top_speed():,}/s"
+        notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
                     notice=notice)
         run = session.run
@@ -226,6 +244,10 @@ class MainScreen(Screen[None]):
         from textual.widgets import Select
 
         self.query_one("#opt", Select).value = name
+
+    def on_recent_steps_resized(self, message: RecentSteps.Resized) -> None:
+        message.stop()
+        self._draw()
 
     def on_landscape_start_moved(self, message: Landscape.StartMoved) -> None:
         session = self.app.session

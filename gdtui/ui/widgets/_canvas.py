@@ -25,10 +25,12 @@ class Ink(IntEnum):
 
 @dataclass(frozen=True)
 class Glyphs:
-    """The characters for one mode.  The shading ramp is ASCII in both modes."""
+    """The characters for one mode.  The shading ramp is ASCII in both modes and has
+    none of the path, point or arrow characters, so the overlay reads on any band."""
 
     ramp: str
     path: str
+    start: str
     point: str
     curve: str
     data: str
@@ -38,9 +40,9 @@ class Glyphs:
     separator: str
 
 
-UNICODE = Glyphs(" .:-=+*#%@", "•", "●", "·", "•", "·", ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘"),
+UNICODE = Glyphs(" .:;=+*#%@", "•", "○", "●", "·", "•", "", ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘"),
                  ("─", "╱", "│", "╲"), "│")
-ASCII = Glyphs(" .:-=+*#%@", "o", "X", ".", "o", "", (">", ">", "^", "<", "<", "<", "v", ">"),
+ASCII = Glyphs(" .:;=+*#%@", "o", "s", "X", ".", "o", "", (">", ">", "^", "<", "<", "<", "v", ">"),
                ("-", "/", "|", "\\"), "|")
 
 

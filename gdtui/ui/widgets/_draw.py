@@ -18,19 +18,15 @@ ARROW_LEN = 5  # columns; rows count double so the arrow looks the same length i
 
 def surface_background(objective: Objective, box: L.Box, w: int, h: int,
                        point: Sequence[float], axes: tuple[int, int], g: Glyphs) -> Canvas:
-    """Contour lines between equal-area bands of f over ``box``, drawn with the ramp."""
+    """f over ``box`` shaded in equal-area bands: one ramp character per cell, blank in
+    the lowest band and densest in the highest, so the valley floor is always the
+    light part of the picture and the overlay stands out there."""
     canvas = Canvas(w, h)
     z = L.sample_slice(objective, box, w, h, point, axes)
-    bands = L.band_index(z, L.contour_levels(z, len(g.ramp)))[::-1]
-    # contour lines, not a filled map: a cell is drawn where its band differs from the
-    # cell right of or below it, with the band's ramp character (sparse = low, dense = high)
-    edge = np.zeros(bands.shape, dtype=bool)
-    edge[:, :-1] |= bands[:, :-1] != bands[:, 1:]
-    edge[:-1, :] |= bands[:-1, :] != bands[1:, :]
-    ramp = np.array(list(g.ramp.replace(" ", ".", 1)))
-    chars = np.where(edge & (bands >= 0), ramp[np.clip(bands, 0, len(ramp) - 1)], " ")
-    canvas.chars[:] = chars
-    canvas.ink[:] = np.where(chars != " ", Ink.GRID, Ink.NONE)
+    bands = L.band_index(z, L.contour_levels(z, len(g.ramp)))[::-1]  # top row first
+    ramp = np.array(list(g.ramp))
+    canvas.chars[:] = np.where(bands >= 0, ramp[np.clip(bands, 0, len(ramp) - 1)], " ")
+    canvas.ink[:] = np.where(canvas.chars != " ", Ink.GRID, Ink.NONE)
     return canvas
 
 
@@ -59,6 +55,8 @@ def arrow_cells(col: int, row: int, dx: float, dy_up: float, length: int) -> lis
 
 def _draw_arrow(canvas: Canvas, col: int, row: int, dx: float, dy_up: float, g: Glyphs) -> None:
     cells = arrow_cells(col, row, dx, dy_up, ARROW_LEN)
+    inside = [0 <= c < canvas.width and 0 <= r < canvas.height for c, r in cells]
+    cells = cells[: inside.index(False)] if False in inside else cells  # shorter, but with its head
     trail = g.trail or line_glyph(g, 2 * dy_up / dx if dx else math.inf)
     for c, r in cells[:-1]:
         canvas.put(c, r, trail, Ink.POINT)
@@ -68,10 +66,13 @@ def _draw_arrow(canvas: Canvas, col: int, row: int, dx: float, dy_up: float, g: 
 
 def surface_overlay(canvas: Canvas, box: L.Box, path: np.ndarray, current: Sequence[float],
                     grad: Sequence[float], g: Glyphs) -> tuple[int, int] | None:
-    """Draw the path (n, 2), the −∇f arrow and the current point; return its cell."""
+    """Draw the path (n, 2) with its start marked, the −∇f arrow and the current point;
+    return the current point's cell."""
     w, h = canvas.width, canvas.height
     cols, rows, ok = L.to_cells(sample_path(path), box, w, h)
     canvas.put_many(cols[ok], h - 1 - rows[ok], g.path, Ink.PATH)
+    if len(ok) and ok[0]:
+        canvas.put(int(cols[0]), h - 1 - int(rows[0]), g.start, Ink.PATH)
     c, r, inside = L.to_cells(np.asarray([current], dtype=float), box, w, h)
     if not inside[0]:
         return None
@@ -149,6 +150,8 @@ def curve_overlay(canvas: Canvas, objective: Objective, box: L.Box, xs_path: np.
     fs = L.values_at(objective, pts)
     cols, rows, ok = L.to_cells(np.column_stack([pts[:, 0], fs]), box, w, h)
     canvas.put_many(cols[ok], h - 1 - rows[ok], g.path, Ink.PATH)
+    if len(ok) and ok[0]:
+        canvas.put(int(cols[0]), h - 1 - int(rows[0]), g.start, Ink.PATH)
     row = value_row(f_now, box.y0, box.y1, h)
     if col_now < 0 or row is None:
         return

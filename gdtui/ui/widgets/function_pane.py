@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
+from gdtui.ui.ascii import plain
+
 __all__ = ["FunctionPane"]
 
 DEBOUNCE = 0.3  # seconds of quiet typing before validating
@@ -27,8 +29,8 @@ class FunctionPane(Vertical):
 
     DEFAULT_CSS = """
     FunctionPane { height: auto; }
-    FunctionPane #fn-info { height: auto; max-height: 2; }
-    FunctionPane #fn-info.-error { max-height: 3; }
+    FunctionPane #fn-info { height: auto; max-height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
+    FunctionPane #fn-info.-error { max-height: 3; text-wrap: wrap; }
     """
 
     @dataclass
@@ -66,7 +68,10 @@ class FunctionPane(Vertical):
         with Horizontal(classes="row"):
             yield Label("preset", classes="lbl")
             yield Select(self._presets, prompt="(own function)", id="preset", compact=True)
-        yield Static("compiling…", id="fn-info", markup=False)
+        yield Static(self._plain("compiling…"), id="fn-info", markup=False)
+
+    def _plain(self, text: str) -> str:
+        return plain(text, self._ascii)
 
     # ------------------------------------------------------------ program -> pane
     def set_function(self, text: str, preset: str | None = None) -> None:
@@ -93,6 +98,7 @@ class FunctionPane(Vertical):
         """Show a one-line error; with a column, a caret under that character of the input."""
         info = self.query_one("#fn-info", Static)
         info.add_class("-error")
+        message = self._plain(message)
         if column is None:
             info.update(message)
             return
@@ -110,7 +116,7 @@ class FunctionPane(Vertical):
         """Say that the text is being checked."""
         info = self.query_one("#fn-info", Static)
         info.remove_class("-error")
-        info.update("checking…")
+        info.update(self._plain("checking…"))
 
     # ------------------------------------------------------------ user -> messages
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -50,7 +50,7 @@ class Landscape(Widget, can_focus=True):
     BINDINGS = [
         *[Binding(k, f"move({dx}, {dy}, 20)", "Move start", show=False) for k, dx, dy in _MOVES],
         *[Binding(f"shift+{k}", f"move({dx}, {dy}, 5)", "Move start more", show=False) for k, dx, dy in _MOVES],
-        Binding("f", "toggle_fit", "Data fit", id="gd.landscape.fit", tooltip="Show or hide the data and current fit"),
+        Binding("f", "toggle_fit", "fit", id="gd.landscape.fit", tooltip="Show or hide the data and current fit"),
     ]
 
     ascii: reactive[bool] = reactive(False)
@@ -100,6 +100,15 @@ class Landscape(Widget, can_focus=True):
         self._box = None
         self.set_reactive(Landscape.axes, (0, 1))
         self.refresh()
+        self.refresh_bindings()  # `f` is offered only when the problem has data to fit
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`f` (data and fit) only for a problem whose data set the fit panel can show."""
+        if action == "toggle_fit":
+            obj = self._obj
+            return obj is not None and L.linear_fit(obj.params, self._start or [0.0] * obj.dims,
+                                                    self._data) is not None
+        return True
 
     def show_path(self, w_history: np.ndarray, current_step: int, grad: Sequence[float]) -> None:
         """Show the points w_0..w_k (rows of ``w_history``), the current one and −∇f there."""
@@ -155,6 +164,7 @@ class Landscape(Widget, can_focus=True):
         self.refresh()
 
     def action_toggle_fit(self) -> None:
+        """Show or hide the data-and-fit panel."""
         self.fit_panel = not self.fit_panel
 
     # ------------------------------------------------------------ rendering
@@ -211,15 +221,11 @@ class Landscape(Widget, can_focus=True):
         return canvas, f"{p[i]} {b.x0:.3g}..{b.x1:.3g}  {p[j]} {b.y0:.3g}..{b.y1:.3g}{slice_note}"
 
     def _fit_view(self, pts: np.ndarray, w: int, h: int, current: np.ndarray) -> L.Box:
-        """A box around the start, the path and the lowest point nearby (the optimum region)."""
+        """A box around the start, the path and the lowest point nearby (the engine decides)."""
         obj, (i, j) = self._obj, self.axes
         assert obj is not None
         start = np.asarray(self._start, dtype=float)[[i, j]] if self._start else pts[0]
-        every = np.vstack([start[None, :], pts])
-        low = L.low_point(obj, L.fit_box(every).grow(3.0), current, (i, j), n=31)
-        if low is not None:
-            every = np.vstack([every, np.asarray([low])])
-        return L.fit_box(every, cells=(w, h))
+        return L.view_box(obj, start, pts, current, (i, j), cells=(w, h))
 
     def _curve(self, w: int, h: int, current: np.ndarray, g: Any) -> tuple[Canvas, str]:
         obj = self._obj
@@ -227,16 +233,8 @@ class Landscape(Widget, can_focus=True):
         xs_path = self._path[: self._k + 1, 0]
         box = self._box
         if box is None or not (box.x0 <= current[0] <= box.x1) or self._bg_key and self._bg_key[1:3] != (w, h):
-            every = np.concatenate([[self._start[0]], D.sample_path(xs_path[:, None])[:, 0]])
-            lo, hi = L.fit_span(every)
-            low = L.low_point_1d(obj, lo - (hi - lo), hi + (hi - lo))
-            if low is not None:
-                lo, hi = L.fit_span(np.append(every, low))
-            xs, ys = L.curve(obj, lo, hi, w)
-            fin = ys[np.isfinite(ys)]
-            y0, y1 = (float(fin.min()), float(fin.max())) if len(fin) else (-1.0, 1.0)
-            pad = (y1 - y0) * 0.05 or 1.0
-            box = self._box = L.Box(lo, hi, y0 - pad, y1 + pad)
+            start = self._start[0] if self._start else float(xs_path[0])
+            box = self._box = L.view_span(obj, start, D.sample_path(xs_path[:, None])[:, 0], w)
         key = (box, w, h, (0, 0), (), self.ascii, id(obj))
         if key != self._bg_key or self._bg is None:
             xs, ys = L.curve(obj, box.x0, box.x1, w)

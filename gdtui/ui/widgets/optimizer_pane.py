@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
 from gdtui.settings import Settings
+from gdtui.ui.ascii import plain
 from gdtui.ui.fmt import fmt, label
 
 __all__ = ["OptimizerPane"]
@@ -61,12 +62,14 @@ class OptimizerPane(Vertical):
                          value=next(iter(self._specs), Select.NULL))
             yield Label(label("lr", self._ascii), classes="lbl")
             yield Input(id="hp-lr", compact=True, classes="num")
-            yield Label("sched", classes="lbl")
-            yield Input(id="schedule", compact=True, classes="sched")
         with Horizontal(classes="row", id="hyper-row"):
             for name in self._names:
                 yield Label(label(name, self._ascii), classes=f"lbl hp hp-{name}")
                 yield Input(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
+        with Horizontal(classes="row"):
+            yield Label("schedule", classes="lbl")
+            yield Input(id="schedule", compact=True, classes="sched",
+                        placeholder="constant, step:S:G, exp:G, cosine:T")
         yield Horizontal(Label("start", classes="lbl"), classes="row", id="start-row")
         with Horizontal(classes="row", id="data-row"):
             yield Label("batch", classes="lbl")
@@ -130,7 +133,7 @@ class OptimizerPane(Vertical):
     def show_error(self, message: str | None) -> None:
         """One line under the fields; None clears it."""
         err = self.query_one("#opt-error", Static)
-        err.update(message or "")
+        err.update(plain(message or "", self._ascii))
         err.display = bool(message)
 
     # ------------------------------------------------------------ user -> messages

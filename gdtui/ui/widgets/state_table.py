@@ -2,8 +2,8 @@
 one column per parameter, for the current step.
 
 Cells are updated in place every frame; the rows are rebuilt (one `clear`) only
-when their labels change (new function or optimizer).  Numbers are formatted to
-the column width, so nothing is ever cut mid-number.
+when their labels change (new function or optimizer, or the width allows longer
+labels).  Numbers are formatted to the column width, so nothing is ever cut mid-number.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class StateTable(DataTable):
     """A read-only DataTable fed with `show(view)`."""
 
     DEFAULT_CSS = """
-    StateTable { height: 1fr; }
+    StateTable { height: auto; max-height: 1fr; }
     """
 
     def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
@@ -31,19 +31,22 @@ class StateTable(DataTable):
         super().__init__(id=id, cursor_type="none", zebra_stripes=True, show_cursor=False,
                          show_row_labels=False)
         self.ascii_only = ascii_only
-        self._layout: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._layout: tuple | None = None
+        self._view: StateView | None = None
 
     def show(self, view: StateView | None) -> None:
         """Show row k of a run (None: nothing compiled yet)."""
+        self._view = view
         if view is None:
             if self._layout is not None or self.row_count:
                 self.clear(columns=True)
                 self._layout = None
             return
         rows = self._rows(view)
-        layout = (view.params, tuple(key for key, _ in rows))
+        names = self._names([key for key, _ in rows], view)
+        layout = (view.params, tuple(key for key, _ in rows), tuple(names.values()))
         if layout != self._layout:
-            self._rebuild(view.params, rows)
+            self._rebuild(view.params, rows, names)
             self._layout = layout
             return
         for key, values in rows:
@@ -66,9 +69,21 @@ class StateTable(DataTable):
     def _num(value: float) -> Text:
         return Text(fmt(value, CELL), justify="right")
 
-    def _rebuild(self, params: tuple[str, ...], rows: list[tuple[str, list[Text]]]) -> None:
+    def on_resize(self) -> None:
+        if self._view is not None:
+            self.show(self._view)  # longer labels may fit now (or no longer)
+
+    def _names(self, keys: list[str], view: StateView) -> dict[str, str]:
+        """Row labels: the update row says what it is when the table has room for it."""
+        names = {key: label(key, self.ascii_only) for key in keys}
+        update = "update_sgd" if view.optimizer == "sgd" else "update_long"
+        long = {**names, "update": label(update, self.ascii_only)}
+        need = max(map(len, long.values())) + 2 + len(view.params) * (CELL + 2)
+        return long if 0 < need <= self.size.width else names
+
+    def _rebuild(self, params: tuple[str, ...], rows: list[tuple[str, list[Text]]],
+                 names: dict[str, str]) -> None:
         self.clear(columns=True)
-        names = {key: label(key, self.ascii_only) for key, _ in rows}
         self.add_column("", key="_label", width=max(len(n) for n in names.values()))
         for p in params:
             self.add_column(Text(p, justify="right"), key=p, width=CELL)

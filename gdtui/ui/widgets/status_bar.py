@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from gdtui.ui.ascii import plain
+
 __all__ = ["StatusBar", "TooSmall"]
 
 #: status -> (word shown, CSS-free style class used in markup-free Text)
@@ -24,6 +26,10 @@ class StatusBar(Static):
     StatusBar { height: 1; }
     """
 
+    def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ascii_only = ascii_only
+
     def show(self, status: str, reason: str, *, live: bool, speed: int, k: int,
              notice: str = "") -> None:
         """Describe the run: e.g. `step 57 · converged: ‖∇f‖ < 1e-8 · 30 steps/s`."""
@@ -34,13 +40,14 @@ class StatusBar(Static):
         self.set_class(status in ("diverged", "domain-error"), "-problem")
         self.set_class(status in ("converged", "max-steps"), "-done")
         self.set_class(live, "-live")
+        dot = "|" if self.ascii_only else "·"
         text = Text(f" {word}", style="bold")
         if reason and status != "running":
-            text.append(f": {reason}")
+            text.append(f": {plain(reason, self.ascii_only)}")
         if status == "running":  # a stopped run's reason needs the room more than the speed
-            text.append(f"  · {speed:,} step{'s' if speed != 1 else ''}/s")
+            text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
         if notice:
-            text.append(f"  · {notice}")
+            text.append(f"  {dot} {plain(notice, self.ascii_only)}")
         hint = "^p commands "  # the footer has no room for the palette key at 80 columns
         room = self.size.width - text.cell_len
         if room > len(hint):
@@ -57,5 +64,6 @@ class TooSmall(Static):
 
     def show(self, width: int, height: int, need: tuple[int, int]) -> None:
         """Say what size is needed and what we have."""
-        self.update(f"terminal too small\nneed {need[0]}×{need[1]}, have {width}×{height}\n"
+        x = "x" if getattr(self.app, "settings", None) and self.app.settings.ascii else "×"  # type: ignore[attr-defined]
+        self.update(f"terminal too small\nneed {need[0]}{x}{need[1]}, have {width}{x}{height}\n"
                     "enlarge the window (q quits)")

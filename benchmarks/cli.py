@@ -11,8 +11,8 @@ import time
 COMMANDS = {
     "gdtui run --preset rosenbrock --optimizer adam --steps 1000": [
         "run", "--preset", "rosenbrock", "--optimizer", "adam", "--steps", "1000"],
-    "  the same function typed, cache off (starts sympy)": [
-        "run", "--fn", "(1 - x)^2 + 100*(y - x^2)^2", "--start", "x=-1.5,y=2", "--optimizer", "adam",
+    "  a typed function never seen before (starts sympy)": [
+        "run", "--fn", "(1 - x)^2 + 90*(y - x^2)^2", "--start", "x=-1.5,y=2", "--optimizer", "adam",
         "--steps", "1000"],
     "gdtui --help": ["--help"],
     "gdtui presets": ["presets"],

@@ -30,7 +30,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from gdtui.expr.errors import ExprError
 

@@ -3,8 +3,6 @@ function running, and the optimizer pane shows only the chosen optimizer's setti
 
 from __future__ import annotations
 
-import asyncio
-
 from textual.widgets import Input, Select, Static
 
 from gdtui.settings import Settings
@@ -16,33 +14,14 @@ def x_squared() -> GdApp:
     return GdApp(Settings(fn="x^2", start={"x": 5}, optimizer="sgd", hyper={"lr": 0.1}))
 
 
-async def ready(pilot, timeout: float = 20.0) -> None:
-    """Wait until the first problem compiled (the symbolic worker starts on demand)."""
-    app = pilot.app
-    for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.session.ready:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the problem never compiled")
-
-
-async def settle(pilot, seconds: float = 0.5) -> None:
-    """Let the debounce timer fire and the workers finish."""
-    await pilot.pause(seconds)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def info(app: GdApp) -> str:
     return str(app.screen.query_one("#fn-info", Static).render())
 
 
-async def test_typing_run_keys_into_the_function_input_never_steps() -> None:
+async def test_typing_run_keys_into_the_function_input_never_steps(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.click("#fn")
         fn = app.screen.query_one("#fn", Input)
         assert app.focused is fn
@@ -56,10 +35,10 @@ async def test_typing_run_keys_into_the_function_input_never_steps() -> None:
         assert app.screen is app.main_screen  # ? typed, no help screen
 
 
-async def test_typing_into_the_lr_input_never_steps() -> None:
+async def test_typing_into_the_lr_input_never_steps(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.click("#hp-lr")
         lr = app.screen.query_one("#hp-lr", Input)
         assert app.focused is lr
@@ -68,22 +47,22 @@ async def test_typing_into_the_lr_input_never_steps() -> None:
         assert not app.main_screen.live
 
 
-async def test_bad_expression_shows_caret_and_keeps_last_good_function() -> None:
+async def test_bad_expression_shows_caret_and_keeps_last_good_function(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("space")
         await pilot.click("#fn")
         fn = app.screen.query_one("#fn", Input)
         fn.value = "x^2 + $"
-        await settle(pilot)  # validate-as-you-type
+        await ui.quiet(pilot)  # validate-as-you-type
         text = info(app)
         assert "^" in text and "'$'" in text, text
         caret_line = text.splitlines()[0]
         # The caret sits under the '$' of the input (same screen column).
         assert fn.region.x + 6 == app.screen.query_one("#fn-info").content_region.x + caret_line.index("^")
         await pilot.press("enter")  # applying a bad function changes nothing
-        await settle(pilot)
+        await ui.quiet(pilot)
         assert "'$'" in info(app)
         assert app.session.problem.objective.text == "x^2"
         await pilot.press("escape", "space")  # leave the field; space steps the old function
@@ -92,17 +71,17 @@ async def test_bad_expression_shows_caret_and_keeps_last_good_function() -> None
         assert str(app.screen.query_one(StateTable).get_cell("w", "x")) == "3.2"
 
 
-async def test_good_expression_shows_derivatives_and_enter_applies() -> None:
+async def test_good_expression_shows_derivatives_and_enter_applies(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.click("#fn")
         fn = app.screen.query_one("#fn", Input)
         fn.value = "x^2 + 3*x*y + y^2"
-        await settle(pilot)
+        await ui.quiet(pilot)
         assert "∂f/∂y" in info(app)
         await pilot.press("enter")
-        await settle(pilot)
+        await ui.quiet(pilot)
         assert app.session.problem.objective.params == ("x", "y")
         assert app.session.start_point() == [5.0, 0.0]  # x keeps its start, y starts at 0
         assert app.focused is app.screen.query_one("#landscape")  # run keys work again
@@ -110,10 +89,10 @@ async def test_good_expression_shows_derivatives_and_enter_applies() -> None:
         assert app.session.run.k == 1
 
 
-async def test_changing_optimizer_shows_only_its_settings() -> None:
+async def test_changing_optimizer_shows_only_its_settings(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
 
         def shown(name: str) -> bool:
             return app.screen.query_one(f"#hp-{name}").display and \
@@ -133,10 +112,10 @@ async def test_changing_optimizer_shows_only_its_settings() -> None:
         assert shown("momentum") and not shown("beta1")
 
 
-async def test_invalid_option_shows_one_line_and_is_not_applied() -> None:
+async def test_invalid_option_shows_one_line_and_is_not_applied(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("space")
         await pilot.click("#hp-lr")
         app.screen.query_one("#hp-lr", Input).value = "-1"

@@ -5,8 +5,6 @@ Each update is w ← w − 0.1·2w = 0.8·w, so from 5: 4, 3.2, 2.56, ...
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from gdtui.settings import Settings
@@ -19,18 +17,6 @@ def x_squared() -> GdApp:
     return GdApp(Settings(fn="x^2", start={"x": 5}, optimizer="sgd", hyper={"lr": 0.1}))
 
 
-async def ready(pilot, timeout: float = 20.0) -> None:
-    """Wait until the first problem compiled (the symbolic worker starts on demand)."""
-    app = pilot.app
-    for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.session.ready:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the problem never compiled")
-
-
 def cell(app: GdApp, row: str, param: str = "x") -> str:
     return str(app.screen.query_one(StateTable).get_cell(row, param))
 
@@ -39,10 +25,10 @@ def status_text(app: GdApp) -> str:
     return str(app.screen.query_one(StatusBar).render())
 
 
-async def test_three_spaces_reach_2_56() -> None:
+async def test_three_spaces_reach_2_56(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         assert cell(app, "w") == "5"
         for _ in range(3):
             await pilot.press("space")
@@ -55,10 +41,10 @@ async def test_three_spaces_reach_2_56() -> None:
         assert "step 3" in app.screen.query_one("#state").border_title
 
 
-async def test_back_is_exact_and_reset_returns_to_start() -> None:
+async def test_back_is_exact_and_reset_returns_to_start(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("space", "space")
         before = list(app.session.run.w)
         await pilot.press("space", "b")
@@ -75,10 +61,10 @@ async def test_back_is_exact_and_reset_returns_to_start() -> None:
         assert app.session.run.k == 0
 
 
-async def test_n_takes_ten_steps() -> None:
+async def test_n_takes_ten_steps(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert app.session.run.k == 10
@@ -86,10 +72,10 @@ async def test_n_takes_ten_steps() -> None:
         assert "step 10" in app.screen.query_one("#state").border_title
 
 
-async def test_live_run_stops_by_itself_on_convergence() -> None:
+async def test_live_run_stops_by_itself_on_convergence(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("plus", "plus")  # 30 → 100 → 1000 steps/s
         assert app.session.speed == 1000
         await pilot.press("p")  # (Pilot's press waits while the live timer keeps the app busy)
@@ -105,10 +91,10 @@ async def test_live_run_stops_by_itself_on_convergence() -> None:
         assert app.main_screen.runner.timer is None
 
 
-async def test_p_pauses_a_live_run_and_speed_keys_change_speed() -> None:
+async def test_p_pauses_a_live_run_and_speed_keys_change_speed(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("minus", "minus", "minus", "minus", "minus")
         assert app.session.speed == 1  # the slowest speed
         await pilot.press("p")
@@ -122,10 +108,10 @@ async def test_p_pauses_a_live_run_and_speed_keys_change_speed() -> None:
         assert "1 step/s" in status_text(app)
 
 
-async def test_space_while_running_pauses_and_steps_once() -> None:
+async def test_space_while_running_pauses_and_steps_once(ui) -> None:
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("minus", "minus", "minus", "minus", "minus", "p")
         k = app.session.run.k
         await pilot.press("space")

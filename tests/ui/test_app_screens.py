@@ -14,36 +14,18 @@ from gdtui.ui.screens.help import HelpScreen
 from gdtui.ui.widgets.state_table import StateTable
 
 
-async def ready(pilot, timeout: float = 20.0) -> None:
-    """Wait until the first problem compiled (the symbolic worker starts on demand)."""
-    app = pilot.app
-    for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.session.ready:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the problem never compiled")
-
-
-def screen_text(app: GdApp) -> str:
-    """What the terminal shows, as plain text."""
-    return "\n".join("".join(seg.text for seg in strip)
-                     for strip in app.screen._compositor.render_strips())
-
-
 def bowl(**kw: object) -> GdApp:
     return GdApp(Settings(fn="x^2 + 3*x*y + y^2", start={"x": 1.5, "y": -2}, optimizer="adam",
                           hyper={"lr": 0.1}, **kw))
 
 
-async def test_help_opens_on_question_mark_and_closes_on_escape() -> None:
+async def test_help_opens_on_question_mark_and_closes_on_escape(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "one step back" in screen_text(app)
+        assert "one step back" in ui.screen_text(app)
         await pilot.press("space")  # keys do not reach the playground under the help
         assert app.session.run.k == 0
         await pilot.press("escape")
@@ -51,13 +33,13 @@ async def test_help_opens_on_question_mark_and_closes_on_escape() -> None:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_every_pane_is_visible_and_numbers_are_whole(size: tuple[int, int]) -> None:
+async def test_every_pane_is_visible_and_numbers_are_whole(size: tuple[int, int], ui) -> None:
     app = bowl()
     async with app.run_test(size=size) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("n")
         await pilot.pause()
-        text = screen_text(app)
+        text = ui.screen_text(app)
         for title in ("function", "optimizer", "state · step 10", "landscape", "loss"):
             assert title in text, title
         assert "q quit" in text and "? help" in text  # the footer fits
@@ -71,23 +53,23 @@ async def test_every_pane_is_visible_and_numbers_are_whole(size: tuple[int, int]
                 float(shown)
 
 
-async def test_too_small_terminal_says_so_and_resizing_back_works() -> None:
+async def test_too_small_terminal_says_so_and_resizing_back_works(ui) -> None:
     app = bowl()
     async with app.run_test(size=(50, 15)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.pause()
-        assert "too small" in screen_text(app) and "60×20" in screen_text(app)
+        assert "too small" in ui.screen_text(app) and "60×20" in ui.screen_text(app)
         await pilot.press("space")  # keys still work, nothing crashes
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert "too small" not in screen_text(app)
-        assert "state · step 1" in screen_text(app)
+        assert "too small" not in ui.screen_text(app)
+        assert "state · step 1" in ui.screen_text(app)
 
 
-async def test_resizing_while_running_is_fine() -> None:
+async def test_resizing_while_running_is_fine(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("minus", "minus", "minus", "minus", "p")
         for size in ((120, 40), (55, 18), (80, 24)):
             await pilot.resize_terminal(*size)
@@ -96,33 +78,33 @@ async def test_resizing_while_running_is_fine() -> None:
         await pilot.press("p")
 
 
-async def test_ascii_mode_has_no_box_drawing_or_braille() -> None:
+async def test_ascii_mode_has_no_box_drawing_or_braille(ui) -> None:
     app = bowl(ascii=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("n")
         await pilot.pause()
-        text = screen_text(app)
+        text = ui.screen_text(app)
         bad = [ch for ch in text if 0x2500 <= ord(ch) <= 0x259F or 0x2800 <= ord(ch) <= 0x28FF]
         assert not bad, sorted(set(bad))
         assert "df/dw" in text
 
 
-async def test_no_color_still_shows_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_no_color_still_shows_everything(monkeypatch: pytest.MonkeyPatch, ui) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         assert app.no_color
         await pilot.press("space")
-        assert "state · step 1" in screen_text(app)
+        assert "state · step 1" in ui.screen_text(app)
 
 
-async def test_data_driven_loss_shows_batch_settings_and_batch_loss() -> None:
+async def test_data_driven_loss_shows_batch_settings_and_batch_loss(ui) -> None:
     app = GdApp(Settings(fn="(w*x - y)^2", data="hours", start={"w": 0.5}, optimizer="sgd",
                          hyper={"lr": 0.01}, batch_size=1, seed=3))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.pause()
         assert app.screen.query_one("#data-row").display
         assert app.screen.query_one("#batch", Input).value == "1"
@@ -133,17 +115,17 @@ async def test_data_driven_loss_shows_batch_settings_and_batch_loss() -> None:
         assert str(table.get_cell("loss", "_label")) == "f(w)"
 
 
-async def test_pure_function_hides_batch_settings() -> None:
+async def test_pure_function_hides_batch_settings(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         assert not app.screen.query_one("#data-row").display
 
 
-async def test_arrow_keys_on_the_landscape_move_the_start_and_restart() -> None:
+async def test_arrow_keys_on_the_landscape_move_the_start_and_restart(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("space", "space")
         assert app.focused is app.screen.query_one("#landscape")
         before = app.session.start_point()
@@ -155,10 +137,10 @@ async def test_arrow_keys_on_the_landscape_move_the_start_and_restart() -> None:
         assert app.screen.query_one("#start-x", Input).value == f"{after[0]:.6g}"
 
 
-async def test_t_cycles_themes_and_l_toggles_log_scale() -> None:
+async def test_t_cycles_themes_and_l_toggles_log_scale(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         first = app.theme
         await pilot.press("t")
         assert app.theme != first
@@ -168,10 +150,10 @@ async def test_t_cycles_themes_and_l_toggles_log_scale() -> None:
         assert plot.log_scale is not log
 
 
-async def test_command_palette_switches_optimizer() -> None:
+async def test_command_palette_switches_optimizer(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"optimizer: momentum")
@@ -181,25 +163,25 @@ async def test_command_palette_switches_optimizer() -> None:
         assert app.session.problem.settings.optimizer == "momentum"
 
 
-async def test_default_problem_is_the_default_preset() -> None:
+async def test_default_problem_is_the_default_preset(ui) -> None:
     from gdtui.session import validate_quickly
     from gdtui.settings import DEFAULT_PRESET
 
     app = GdApp(validate_quickly(Settings(preset=DEFAULT_PRESET)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         assert app.session.problem.settings.preset == DEFAULT_PRESET
         assert app.screen.query_one("#preset").value == DEFAULT_PRESET
         assert app.screen.query_one("#fn", Input).value == app.session.problem.settings.fn
         assert app.session.problem.objective.dims == 2
 
 
-async def test_picking_a_data_preset_loads_it_with_batch_settings() -> None:
+async def test_picking_a_data_preset_loads_it_with_batch_settings(ui) -> None:
     from textual.widgets import Select
 
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await ui.ready(pilot)
         app.screen.query_one("#preset", Select).value = "hours"
         for _ in range(100):
             await app.workers.wait_for_complete()

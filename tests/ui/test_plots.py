@@ -381,3 +381,183 @@ def test_view_helpers_ignore_an_unbounded_direction() -> None:
     assert L.low_point_1d(PARABOLA, 3.0, 6.0, grow=3) == pytest.approx(0.0, abs=0.2)
     box = L.view_span(PARABOLA, 5.0, np.array([5.0, 4.0]), 40)
     assert box.x0 < 0 < box.x1 and box.y0 < 0 < 25 < box.y1
+
+
+# ------------------------------------------------- bytes on the wire (issue 4)
+# A slow SSH link pays for every cell a widget refreshes and ~20 bytes of colour codes
+# per segment.  These check the mechanisms with counters, never with timing.
+from rich.segment import Segment  # noqa: E402
+from rich.style import Style  # noqa: E402
+from textual.geometry import Region  # noqa: E402
+from textual.strip import Strip  # noqa: E402
+
+from gdtui.ui.screens.live import DRAW_FPS, FrameGate, LiveRunner  # noqa: E402
+from gdtui.ui.widgets import landscape as landscape_module  # noqa: E402
+from gdtui.ui.widgets import loss_plot as loss_module  # noqa: E402
+from gdtui.ui.widgets._canvas import Painter, merge_segments  # noqa: E402
+
+
+def spy_refreshes(widget: Widget) -> list[tuple[Region, ...]]:
+    """Record the regions of every repaint `widget` asks for (() = the whole widget)."""
+    calls: list[tuple[Region, ...]] = []
+    set_dirty = widget._set_dirty
+
+    def spy(*regions: Region) -> None:
+        calls.append(regions)
+        set_dirty(*regions)
+
+    widget._set_dirty = spy  # type: ignore[method-assign]
+    return calls
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_painter_reports_one_region_per_changed_row() -> None:
+    painter = Painter()
+    chars = np.full((4, 10), ".", dtype="<U1")
+    ink = np.zeros((4, 10), dtype=np.int16)
+    styles = [Style.null(), Style(color="red")]
+    assert painter.show(chars, ink, styles, Style()) is None  # first picture: everything
+    chars2, ink2 = chars.copy(), ink.copy()
+    chars2[1, 2], chars2[1, 7], ink2[3, 0] = "x", "y", 1
+    regions = painter.show(chars2, ink2, styles, Style())
+    # one region per row (Textual resends a row from the widget's edge for every region)
+    assert regions == [Region(2, 1, 6, 1), Region(0, 3, 1, 1)]
+    assert painter.show(chars2.copy(), ink2.copy(), styles, Style()) == []  # nothing changed
+    assert painter.show(chars2, ink2, [Style.null(), Style(color="blue")], Style()) is None
+
+
+def test_painter_merges_blanks_into_one_segment_per_colour() -> None:
+    painter = Painter()
+    chars = np.array([list(" .:  ;=  x ")], dtype="<U1")
+    ink = np.array([[0, 1, 1, 0, 0, 1, 1, 0, 0, 2, 0]], dtype=np.int16)
+    painter.show(chars, ink, [Style.null(), Style(color="grey50"), Style(color="red", bold=True)], Style())
+    strip = painter.strip(0)
+    assert "".join(seg.text for seg in strip) == " .:  ;=  x "
+    assert len(list(strip)) == 2  # the shading with its blanks, then the red x with the last blank
+
+
+def test_merge_segments_keeps_the_picture_with_fewer_segments() -> None:
+    bold, plain = Style(color="white", bgcolor="black", bold=True), Style(color="white", bgcolor="black")
+    strip = Strip([Segment(" ", plain), Segment("w", bold), Segment("    ", plain),
+                   Segment("  1.5 ", Style(color="white", bgcolor="black", italic=False)),
+                   Segment("  2.5 ", plain)])
+    merged = list(merge_segments(strip))
+    assert "".join(s.text for s in merged) == " w      1.5   2.5 "
+    assert [s.style.bold for s in merged] == [True, None]  # " w    " bold, the numbers plain
+
+
+async def test_a_frame_where_only_the_path_moved_refreshes_only_changed_lines() -> None:
+    land = Landscape()
+    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+        obj, start = PROBLEMS["2d"]
+        land.set_problem(obj, start)
+        path = descend(obj, start, steps=30, lr=0.02)
+        land.show_path(path, 10, obj.value_grad(path[10])[1])
+        await pilot.pause()
+        before = [land.render_line(y) for y in range(land.size.height)]
+        calls = spy_refreshes(land)
+        land.show_path(path, 11, obj.value_grad(path[11])[1])
+        assert calls and all(regions for regions in calls)  # only regions, never the whole widget
+        rows = {r.y for regions in calls for r in regions}
+        assert 0 < len(rows) <= 8 < land.size.height
+        await pilot.pause()
+        after = [land.render_line(y) for y in range(land.size.height)]
+        assert all(after[y] is before[y] for y in range(land.size.height) if y not in rows)
+        assert [s.text for s in after] == land.render().plain.split("\n")  # strips == the picture
+
+
+async def test_live_landscape_and_loss_plot_redraw_at_most_their_fps_then_catch_up() -> None:
+    land, plot = Landscape(), LossPlot()
+
+    class Two(PlotApp):
+        def compose(self):
+            yield land
+            yield plot
+
+    app = Two(land)
+    async with app.run_test(size=(60, 30)) as pilot:
+        obj, start = PROBLEMS["2d"]
+        land.set_problem(obj, start)
+        path = descend(obj, start, steps=40, lr=0.02)
+        loss = np.array([obj.value(list(p)) for p in path])
+        await pilot.pause()
+        clock = FakeClock()
+        land._gate._clock = plot._gate._clock = clock
+        app.screen.live = True  # what MainScreen.live says while running live
+        builds, draws = plot.builds, land._gate.draws
+        for k in range(31):  # one second of frames at 30 fps
+            land.show_path(path, k, obj.value_grad(path[k])[1])
+            plot.show_history(loss[: k + 1], k)
+            clock.now += 1 / 30
+        assert plot.builds - builds <= loss_module.LIVE_FPS + 1
+        assert land._gate.draws - draws <= landscape_module.LIVE_FPS + 1
+        app.screen.live = False  # paused: the next frame is drawn at once, exactly
+        plot.show_history(loss[:36], 35)
+        land.show_path(path, 35, obj.value_grad(path[35])[1])
+        assert plot.render().plain.split("\n")[0].strip().startswith("step 35")
+        await pilot.pause()
+        cell = land.point_cell(path[35])
+        assert cell is not None and land.render_line(cell[1]).text[cell[0]] == "●"
+
+
+async def test_frame_gate_draws_the_last_frame_after_the_interval() -> None:
+    plot = LossPlot()
+    app = PlotApp(plot)
+    async with app.run_test(size=(60, 16)) as pilot:
+        plot.show_history(np.array([3.0, 2.0]), 1)
+        await pilot.pause()
+        app.screen.live = True
+        plot.show_history(np.array([3.0, 2.0, 1.0]), 2)  # too soon: drawn by the trailing timer
+        assert "step 1" in plot.render().plain
+        await pilot.pause(2 / loss_module.LIVE_FPS)
+        await pilot.pause()
+        assert "step 2" in plot.render().plain
+
+
+def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None:
+    class Run:
+        status = "running"
+
+    class Pacer:
+        def start(self) -> None: ...
+        def owed(self, speed: float) -> int: return 1
+        def interval(self, speed: float) -> float: return 1 / 30
+
+    class Session:
+        speed, pacer, run = 30, Pacer(), Run()
+
+        def step(self, n: int) -> int:
+            return n
+
+    class Node:
+        def set_interval(self, *a: object) -> object:
+            return type("T", (), {"stop": lambda self: None})()
+
+    frames: list[int] = []
+    clock = FakeClock()
+    session = Session()
+    runner = LiveRunner(Node(), lambda: session, lambda: frames.append(1), clock=clock)  # type: ignore[arg-type]
+    runner.start()
+    for _ in range(30):  # one second of ticks at 30 a second
+        clock.now += 1 / 30
+        runner._tick()
+    assert runner.ticks == 30 and DRAW_FPS - 1 <= len(frames) <= DRAW_FPS + 1
+    session.run.status = "converged"
+    before = len(frames)
+    runner._tick()  # stops by itself: that frame is always drawn
+    assert not runner.running and len(frames) == before + 1
+
+
+def test_frame_gate_draws_at_once_when_not_live() -> None:
+    drawn: list[int] = []
+    gate = FrameGate(Widget(), 5, lambda: drawn.append(1), clock=FakeClock())  # no screen: not live
+    for _ in range(10):
+        assert gate.request()
+    assert len(drawn) == 10

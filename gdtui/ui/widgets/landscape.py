@@ -4,6 +4,9 @@ The owner calls :meth:`Landscape.set_problem` once per problem and
 :meth:`Landscape.show_path` whenever the run moves.  The shaded background is
 sampled only when the view box, the size, the axes or (for slices) the fixed
 coordinates change; each frame only overlays the path, the −∇f arrow and the point.
+The widget draws with the line API through a :class:`~gdtui.ui.widgets._canvas.Painter`:
+a frame refreshes only the cells that changed (the path, arrow and point move a few
+cells), and while the run is live it redraws at most ``LIVE_FPS`` times a second.
 With focus, the arrow keys move the start point and post :class:`Landscape.StartMoved`.
 
 When the data set has columns ``x`` and ``y`` and the parameters include ``w``
@@ -23,14 +26,17 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
 from gdtui.ui.widgets import _draw as D
-from gdtui.ui.widgets._canvas import Canvas, Ink, glyphs
+from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets._canvas import Canvas, Ink, Painter, glyphs, text_grid
 
 __all__ = ["Landscape"]
 
@@ -39,6 +45,7 @@ _INK_VARS = {Ink.GRID: ("gd-plot-grid", False), Ink.PATH: ("gd-plot-path", True)
              Ink.TANGENT: ("gd-point", False)}
 _MOVES = [("left", -1, 0), ("right", 1, 0), ("up", 0, 1), ("down", 0, -1)]
 NARROW = 36  # below this width the data panel replaces the landscape instead of sitting beside it
+LIVE_FPS = 15  # most redraws a second while running live
 
 
 class Landscape(Widget, can_focus=True):
@@ -80,6 +87,8 @@ class Landscape(Widget, can_focus=True):
         self._bg_key: tuple | None = None
         self._bg: Canvas | None = None
         self._layout: tuple[int, int, int] = (0, 0, 0)  # area origin col, width, height
+        self._painter = Painter()
+        self._gate = FrameGate(self, LIVE_FPS, self._repaint)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -117,7 +126,7 @@ class Landscape(Widget, can_focus=True):
         self._path = np.asarray(w_history, dtype=float).reshape(-1, self._obj.dims)
         self._k = min(max(int(current_step), 0), len(self._path) - 1)
         self._grad = [float(v) for v in grad]
-        self.refresh()
+        self._gate.request()
 
     def next_axes(self) -> tuple[int, int]:
         """Show the next pair of parameters (3+ parameters); returns the new pair."""
@@ -178,7 +187,47 @@ class Landscape(Widget, can_focus=True):
             out[int(ink)] = Style(color=colour, bold=bold)
         return out
 
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> "Landscape":
+        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
+        if repaint and not regions and hasattr(self, "_painter"):
+            self._painter.reset()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _repaint(self) -> None:
+        """The run moved: refresh only the cells whose picture changed."""
+        if not self.is_mounted or self._painter.empty:
+            self.refresh()
+            return
+        regions = self._paint()
+        if regions is None:
+            self.refresh()
+        else:
+            for region in regions:
+                super().refresh(region)
+
+    def _paint(self) -> list[Region] | None:
+        picture = self._picture()
+        if isinstance(picture, Canvas):
+            styles = self._styles()
+            table = [styles.get(i, Style.null()) for i in range(max(Ink) + 1)]
+            table[0] = Style.null()
+            return self._painter.show(picture.chars, picture.ink, table, self.rich_style)
+        W, H = self.size
+        return self._painter.show(*text_grid(picture, W, H, self.app.console), self.rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
+        if self._painter.empty or self._painter.size != tuple(self.size):
+            self._paint()
+        return self._painter.strip(y)
+
     def render(self) -> RenderResult:
+        """The whole picture as Text (the screen uses :meth:`render_line`)."""
+        picture = self._picture()
+        return picture.to_text(self._styles()) if isinstance(picture, Canvas) else picture
+
+    def _picture(self) -> Canvas | Text:
         W, H = self.size.width, self.size.height
         obj = self._obj
         if obj is None or obj.dims == 0 or W < 4 or H < 3:
@@ -200,7 +249,7 @@ class Landscape(Widget, can_focus=True):
                 canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
             caption = caption or "data and fit (f: landscape)"
         canvas.text(0, 0, caption)
-        return canvas.to_text(self._styles())
+        return canvas
 
     def _surface(self, w: int, h: int, current: np.ndarray, g: Any) -> tuple[Canvas, str]:
         obj, (i, j) = self._obj, self.axes

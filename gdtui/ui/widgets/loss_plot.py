@@ -2,8 +2,11 @@
 
 The owner calls :meth:`LossPlot.show_history` whenever the run moves; the widget
 redraws only then (or on resize, theme change, ``log_scale``/``ascii`` change),
-never on a timer.  A million-step history is reduced to a min/max pair per
-column before plotext sees it, so a frame costs the same at any length.
+and while the run is live at most ``LIVE_FPS`` times a second (a trailing redraw
+shows the last frame).  A million-step history is reduced to a min/max pair per
+column before plotext sees it, so a frame costs the same at any length.  The plot
+is drawn with the line API through a :class:`~gdtui.ui.widgets._canvas.Painter`,
+so only the cells that changed are sent to the terminal.
 """
 
 from __future__ import annotations
@@ -14,13 +17,20 @@ import numpy as np
 from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color, ColorParseError
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual_plotext.plot import Plot
+
+from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets._canvas import Painter, text_grid
 
 __all__ = ["LossPlot", "downsample"]
 
 # Box-drawing characters plotext uses for the frame and ticks, in plain ASCII.
+LIVE_FPS = 8  # most replots a second while running live
+
 _ASCII = str.maketrans({"─": "-", "━": "-", "│": "|", "┃": "|", **{c: "+" for c in "┌┐└┘├┤┬┴┼"}})
 
 
@@ -69,6 +79,10 @@ class LossPlot(Widget):
         self._cache: Text = Text()
         self.note = ""
         """Why the plot is not what was asked for (e.g. log scale with a negative loss)."""
+        self.builds = 0
+        """How many times the plot was built (plotext run), for tests."""
+        self._painter = Painter()
+        self._gate = FrameGate(self, LIVE_FPS, self._new_picture)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -78,8 +92,7 @@ class LossPlot(Widget):
         """Show the losses of steps 0..len(loss)-1 and mark ``current_step``."""
         self._loss = np.asarray(loss, dtype=float).ravel()
         self._step = int(current_step)
-        self._version += 1
-        self.refresh()
+        self._gate.request()
 
     def toggle_log(self) -> None:
         """Switch between a log and a linear loss axis."""
@@ -96,11 +109,46 @@ class LossPlot(Widget):
         except ColorParseError:
             return "default"
 
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> "LossPlot":
+        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
+        if repaint and not regions and hasattr(self, "_painter"):
+            self._painter.reset()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _new_picture(self) -> None:
+        """Replot the newest history and refresh only the cells that changed."""
+        self._version += 1
+        if not self.is_mounted or self._painter.empty:
+            self.refresh()
+            return
+        regions = self._paint()
+        if regions is None:
+            self.refresh()
+        else:
+            for region in regions:
+                super().refresh(region)
+
+    def _paint(self) -> list[Region] | None:
+        width, height = self.size
+        text = self.render()
+        assert isinstance(text, Text)
+        return self._painter.show(*text_grid(text, width, height, self.app.console), self.rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
+        if self._painter.empty or self._painter.size != tuple(self.size):
+            self._paint()
+        return self._painter.strip(y)
+
     def render(self) -> RenderResult:
+        """The plot as Text, cached until something shown changes (the screen uses
+        :meth:`render_line`)."""
         width, height = self.size.width, self.size.height
         key = (self._version, width, height, self.log_scale, self.ascii, self.app.theme,
                getattr(self.app, "no_color", False))
         if key != self._cache_key:
+            self.builds += 1
             self._cache = self._build(width, height)
             self._cache_key = key
         return self._cache

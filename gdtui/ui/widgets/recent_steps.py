@@ -5,21 +5,31 @@ It fills the rows the state table leaves free.  The owner asks how many rows fit
 keeps no history of its own, so a frame costs the same at any run length.  Columns that
 do not fit the width are left out (‖∇f‖ first, then the last parameters); numbers are
 formatted to their column, never cut.
+
+While the run is live the rows are redrawn at most ``LIVE_FPS`` times a second (with
+a trailing redraw, see :class:`~gdtui.ui.screens.live.FrameGate`), and drawn with the
+line API through a :class:`~gdtui.ui.widgets._canvas.Painter`, so only the cells that
+changed go to the terminal.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
+from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets._canvas import Painter, text_grid
 
 __all__ = ["RecentSteps"]
 
 CELL = 9  # characters per number
 MIN_ROWS = 2  # fewer free rows than this: the widget hides
+LIVE_FPS = 10  # most redraws a second while running live
 
 
 class RecentSteps(Widget):
@@ -37,6 +47,10 @@ class RecentSteps(Widget):
         self.ascii_only = ascii_only
         self._text = Text()
         self._capacity = 0
+        self._rows: RecentRows | None = None
+        self._params: tuple[str, ...] = ()
+        self._painter = Painter()
+        self._gate = FrameGate(self, LIVE_FPS, self._redraw)
 
     @property
     def capacity(self) -> int:
@@ -53,11 +67,42 @@ class RecentSteps(Widget):
 
     def show(self, rows: RecentRows | None, params: tuple[str, ...]) -> None:
         """Show these rows (oldest first); None or no rows clears the table."""
+        self._rows, self._params = rows, params
+        self._gate.request()
+
+    def _redraw(self) -> None:
+        rows = self._rows
         ok = rows is not None and rows.ks and self.capacity > 0
-        self._text = self._build(rows, params) if ok else Text()  # type: ignore[arg-type]
-        self.refresh()
+        self._text = self._build(rows, self._params) if ok else Text()  # type: ignore[arg-type]
+        if not self.is_mounted or self._painter.empty:
+            self.refresh()
+            return
+        regions = self._paint()
+        if regions is None:
+            self.refresh()
+        else:
+            for region in regions:
+                super().refresh(region)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> "RecentSteps":
+        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
+        if repaint and not regions and hasattr(self, "_painter"):
+            self._painter.reset()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _paint(self) -> list[Region] | None:
+        width, height = self.size
+        return self._painter.show(*text_grid(self._text, width, height, self.app.console), self.rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
+        if self._painter.empty or self._painter.size != tuple(self.size):
+            self._paint()
+        return self._painter.strip(y)
 
     def render(self) -> Text:
+        """What is shown, as Text (the screen uses :meth:`render_line`)."""
         return self._text
 
     def _build(self, rows: RecentRows, params: tuple[str, ...]) -> Text:

@@ -29,6 +29,7 @@ class StatusBar(Static):
     def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ascii_only = ascii_only
+        self._shown: Text | None = None
 
     def show(self, status: str, reason: str, *, live: bool, speed: int, k: int,
              notice: str = "") -> None:
@@ -52,7 +53,9 @@ class StatusBar(Static):
         room = self.size.width - text.cell_len
         if room > len(hint):
             text.append(" " * (room - len(hint)) + hint, style="dim")
-        self.update(text)
+        if text != self._shown:  # a live run calls this every frame; most frames change nothing here
+            self._shown = text
+            self.update(text, layout=False)  # one row, whatever it says
 
 
 class TooSmall(Static):

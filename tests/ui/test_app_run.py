@@ -5,6 +5,8 @@ Each update is w ← w − 0.1·2w = 0.8·w, so from 5: 4, 3.2, 2.56, ...
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gdtui.settings import Settings
@@ -117,3 +119,20 @@ async def test_space_while_running_pauses_and_steps_once(ui) -> None:
         await pilot.press("space")
         assert not app.main_screen.live
         assert app.session.run.k == k + 1
+
+
+async def test_live_run_puts_the_step_in_the_status_line_not_the_pane_title(ui) -> None:
+    # A changing border title would redraw the whole state pane every frame.
+    app = x_squared()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.ready(pilot)
+        await pilot.press("minus", "minus")  # 5 steps/s: still running when we look
+        await pilot.press("p")
+        await pilot.pause(0.5)
+        assert app.screen.query_one("#state").border_title == "state · live"
+        assert re.search(r"running\s+·\s+step \d+", status_text(app))
+        await pilot.press("p")
+        await pilot.pause()
+        k = app.session.run.k
+        assert k > 0
+        assert app.screen.query_one("#state").border_title == f"state · step {k}"

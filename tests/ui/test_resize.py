@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gdtui.ui.widgets.state_table import StateTable
 
-PANES = ("function", "optimizer", "state · step", "landscape", "loss")
+PANES = ("function", "optimizer", "state · ", "landscape", "loss")  # "state · live" while running
 
 
 async def test_resizing_during_a_live_run_keeps_running_and_responding(ui) -> None:

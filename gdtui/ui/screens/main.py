@@ -125,7 +125,12 @@ class MainScreen(Screen[None]):
             status.show("running", "", live=False, speed=session.speed, k=0,
                         notice=self.app.notice_text(self._notice or "compiling…"))
             return
-        self.query_one("#state").border_title = self.app.notice_text(f"state · step {view.k}")
+        # A new border title redraws the whole pane (~6 KB a frame at 120x40), so while
+        # running live the title says so once and the step shows in the status line.
+        title = self.app.notice_text("state · live" if self.live else f"state · step {view.k}")
+        state = self.query_one("#state")
+        if state.border_title != title:
+            state.border_title = title
         notice = self._notice
         if self.live and session.pacer.capped and not notice:
             notice = f"engine max ≈ {session.pacer.top_speed():,}/s"

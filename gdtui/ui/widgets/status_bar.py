@@ -45,6 +45,8 @@ class StatusBar(Static):
         text = Text(f" {word}", style="bold")
         if reason and status != "running":
             text.append(f": {plain(reason, self.ascii_only)}")
+        if live:  # the state pane's title holds still while live (it would redraw the pane)
+            text.append(f"  {dot} step {k:,}")
         if status == "running":  # a stopped run's reason needs the room more than the speed
             text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
         if notice:

@@ -101,7 +101,8 @@ class MainScreen(Screen[None]):
             asciify(self)
         self.query_one(FunctionPane).show_busy()
         self.query_one(Landscape).focus()
-        jobs.compile_problem(self, self.app.settings, "")
+        # After the first frame: the compile thread would compete with it for the GIL.
+        self.call_after_refresh(jobs.compile_problem, self, self.app.settings, "")
         self._draw()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -8,7 +8,7 @@ the screen validates them with the engine and calls `show_error` when one is bad
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -55,8 +55,26 @@ class OptimizerPane(Vertical):
         self._params: tuple[str, ...] = ()
         self._start_values: list[float] = []
         self._shown_optimizer: str | None = None
+        self._ready = False
+        self._pending: list[tuple[Callable[..., None], tuple]] = []
 
-    def compose(self) -> ComposeResult:
+    def on_mount(self) -> None:
+        # The dozen fields are mounted just after the first frame: styling them is a
+        # large share of start-up time, and nobody types in the first 100 ms.
+        self.screen.call_after_refresh(lambda: self.mount(OptimizerFields(self)))
+
+    def _fields_ready(self) -> None:
+        """Called once the fields are mounted: show what arrived before them."""
+        self._ready = True
+        if self._ascii:
+            from gdtui.ui.ascii import asciify
+
+            asciify(self)
+        pending, self._pending = self._pending, []
+        for method, args in pending:
+            method(*args)
+
+    def _compose_fields(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
                          value=next(iter(self._specs), Select.NULL))
@@ -81,6 +99,9 @@ class OptimizerPane(Vertical):
     # ------------------------------------------------------------ program -> pane
     def show_settings(self, s: Settings, params: Sequence[str], uses_data: bool) -> None:
         """Fill every field from the settings now running."""
+        if not self._ready:
+            self._pending.append((self.show_settings, (s, params, uses_data)))
+            return
         opt = s.optimizer or "sgd"
         self._shown_optimizer = opt
         if opt in self._specs:
@@ -106,6 +127,9 @@ class OptimizerPane(Vertical):
 
     def show_start(self, params: Sequence[str], start: Sequence[float]) -> None:
         """Show the start point; rebuild the fields when the parameters changed."""
+        if not self._ready:
+            self._pending.append((self.show_start, (params, start)))
+            return
         self._start_values = list(start)
         if tuple(params) != self._params:
             self._params = tuple(params)
@@ -132,6 +156,9 @@ class OptimizerPane(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """One line under the fields; None clears it."""
+        if not self._ready:
+            self._pending.append((self.show_error, (message,)))
+            return
         err = self.query_one("#opt-error", Static)
         err.update(plain(message or "", self._ascii))
         err.display = bool(message)
@@ -169,6 +196,22 @@ class OptimizerPane(Vertical):
         seed = int(_number("seed", self.query_one("#seed", Input).value or "0"))
         schedule = self.query_one("#schedule", Input).value.strip() or "constant"
         return self.Applied(opt, hyper, schedule, start, batch, seed)
+
+
+class OptimizerFields(Vertical):
+    """The pane's fields, composed by the pane and mounted after the first frame."""
+
+    DEFAULT_CSS = "OptimizerFields { height: auto; }"
+
+    def __init__(self, pane: OptimizerPane) -> None:
+        super().__init__()
+        self._pane = pane
+
+    def compose(self) -> ComposeResult:
+        return self._pane._compose_fields()
+
+    def on_mount(self) -> None:
+        self._pane._fields_ready()
 
 
 def _number(name: str, text: str) -> float:

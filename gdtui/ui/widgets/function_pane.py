@@ -65,10 +65,24 @@ class FunctionPane(Vertical):
             yield Label("f =", classes="lbl")
             yield Input(placeholder="type a loss, e.g. x^2 + 3*x*y + y^2", id="fn", compact=True,
                         select_on_focus=False)
-        with Horizontal(classes="row"):
+        with Horizontal(classes="row", id="preset-row"):
             yield Label("preset", classes="lbl")
-            yield Select(self._presets, prompt="(own function)", id="preset", compact=True)
         yield Static(self._plain("compiling…"), id="fn-info", markup=False)
+
+    def on_mount(self) -> None:
+        # The preset picker (a Select of every preset) is mounted just after the first
+        # frame: styling it is a noticeable share of start-up time.
+        self.screen.call_after_refresh(self._mount_picker)
+
+    async def _mount_picker(self) -> None:
+        picker = Select(self._presets, prompt="(own function)", id="preset", compact=True)
+        await self.query_one("#preset-row").mount(picker)
+        if self._shown_preset is not None:
+            picker.value = self._shown_preset  # its change event is ignored: it is shown
+        if self._ascii:
+            from gdtui.ui.ascii import asciify
+
+            asciify(self)
 
     def _plain(self, text: str) -> str:
         return plain(text, self._ascii)
@@ -80,7 +94,8 @@ class FunctionPane(Vertical):
         preset = preset if preset in names else None
         self._shown_preset = preset
         self.query_one("#fn", Input).value = text
-        self.query_one("#preset", Select).value = Select.NULL if preset is None else preset
+        for picker in self.query("#preset").results(Select):  # not there in the first frame
+            picker.value = Select.NULL if preset is None else preset
 
     def show_formulas(self, params: Sequence[str], formulas: Sequence[str]) -> None:
         """Show ∂f/∂p = … for each parameter (the function is valid)."""

@@ -30,12 +30,12 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
 from gdtui.ui.widgets import _draw as D
 from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Canvas, Ink, Painter, glyphs, text_grid
 
 __all__ = ["Landscape"]
@@ -48,7 +48,7 @@ NARROW = 36  # below this width the data panel replaces the landscape instead of
 LIVE_FPS = 15  # most redraws a second while running live
 
 
-class Landscape(Widget, can_focus=True):
+class Landscape(PaintedWidget, can_focus=True):
     """The loss surface around the run, the path on it and the way downhill."""
 
     DEFAULT_CSS = """
@@ -187,24 +187,9 @@ class Landscape(Widget, can_focus=True):
             out[int(ink)] = Style(color=colour, bold=bold)
         return out
 
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> "Landscape":
-        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
-        if repaint and not regions and hasattr(self, "_painter"):
-            self._painter.reset()
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
     def _repaint(self) -> None:
         """The run moved: refresh only the cells whose picture changed."""
-        if not self.is_mounted or self._painter.empty:
-            self.refresh()
-            return
-        regions = self._paint()
-        if regions is None:
-            self.refresh()
-        else:
-            for region in regions:
-                super().refresh(region)
+        self.refresh_changed()
 
     def _paint(self) -> list[Region] | None:
         picture = self._picture()

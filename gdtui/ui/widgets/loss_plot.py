@@ -20,10 +20,10 @@ from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 from textual_plotext.plot import Plot
 
 from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
 __all__ = ["LossPlot", "downsample"]
@@ -53,7 +53,7 @@ def downsample(loss: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
     return xs[ok], ys[ok]
 
 
-class LossPlot(Widget):
+class LossPlot(PaintedWidget):
     """Loss per step with the current step marked; ``log_scale`` and ``ascii`` modes."""
 
     DEFAULT_CSS = """
@@ -109,25 +109,10 @@ class LossPlot(Widget):
         except ColorParseError:
             return "default"
 
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> "LossPlot":
-        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
-        if repaint and not regions and hasattr(self, "_painter"):
-            self._painter.reset()
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
     def _new_picture(self) -> None:
         """Replot the newest history and refresh only the cells that changed."""
         self._version += 1
-        if not self.is_mounted or self._painter.empty:
-            self.refresh()
-            return
-        regions = self._paint()
-        if regions is None:
-            self.refresh()
-        else:
-            for region in regions:
-                super().refresh(region)
+        self.refresh_changed()
 
     def _paint(self) -> list[Region] | None:
         width, height = self.size

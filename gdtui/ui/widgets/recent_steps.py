@@ -18,11 +18,11 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
 from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
 __all__ = ["RecentSteps"]
@@ -32,7 +32,7 @@ MIN_ROWS = 2  # fewer free rows than this: the widget hides
 LIVE_FPS = 10  # most redraws a second while running live
 
 
-class RecentSteps(Widget):
+class RecentSteps(PaintedWidget):
     """A few lines of text; `show(rows, params)` replaces them."""
 
     DEFAULT_CSS = """
@@ -74,22 +74,7 @@ class RecentSteps(Widget):
         rows = self._rows
         ok = rows is not None and rows.ks and self.capacity > 0
         self._text = self._build(rows, self._params) if ok else Text()  # type: ignore[arg-type]
-        if not self.is_mounted or self._painter.empty:
-            self.refresh()
-            return
-        regions = self._paint()
-        if regions is None:
-            self.refresh()
-        else:
-            for region in regions:
-                super().refresh(region)
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> "RecentSteps":
-        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
-        if repaint and not regions and hasattr(self, "_painter"):
-            self._painter.reset()
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        self.refresh_changed()
 
     def _paint(self) -> list[Region] | None:
         width, height = self.size

@@ -1,0 +1,41 @@
+"""Base class of the widgets drawn through a :class:`~gdtui.ui.widgets._canvas.Painter`."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.widget import Widget
+
+from gdtui.ui.widgets._canvas import Painter
+
+__all__ = ["PaintedWidget"]
+
+
+class PaintedWidget(Widget):
+    """A widget whose picture is kept by a Painter, so a new picture sends only the
+    cells that changed (the landscape, the loss plot and the recent-steps table are
+    redrawn every frame of a live run, over slow links)."""
+
+    _painter: Painter
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> "PaintedWidget":
+        """As Widget.refresh; a whole-widget repaint also redraws the picture from scratch."""
+        if repaint and not regions and hasattr(self, "_painter"):
+            self._painter.reset()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _paint(self) -> list[Region] | None:
+        """Give the painter the new picture; the changed regions, or None for all."""
+        raise NotImplementedError
+
+    def refresh_changed(self) -> None:
+        """Refresh only the cells whose picture changed (everything the first time)."""
+        if not self.is_mounted or self._painter.empty:
+            self.refresh()
+            return
+        regions = self._paint()
+        if regions is None:
+            self.refresh()
+        else:
+            for region in regions:
+                super().refresh(region)  # not self.refresh: that would start afresh

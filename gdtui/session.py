@@ -103,12 +103,7 @@ def build_problem(settings: Settings, *, timeout: float = 3.0) -> Problem:
             dataset = None  # the function does not use the data: a plain function
         else:
             objective = objective.bind(dataset.columns)
-    unknown = sorted(set(s.start) - set(objective.params))
-    if unknown:
-        raise OptionError(
-            f"--start names {unknown[0]!r}, which is not a parameter of the function "
-            f"(parameters: {', '.join(objective.params)})"
-        )
+    _check_start(s.start, objective.params)
     if s.batch_size is not None and s.batch_size < 1:
         raise OptionError(f"--batch-size must be at least 1, got {s.batch_size}")
     problem = Problem(s, objective, dataset)
@@ -132,11 +127,24 @@ def validate_quickly(settings: Settings) -> Settings:
     error = check_syntax(s.fn, columns)
     if error is not None:
         raise error
+    from gdtui.expr.parse import parse, split_variables
+
+    params, _ = split_variables(parse(s.fn, columns), columns, s.fn)
+    _check_start(s.start, params)
     make_optimizer(s.optimizer or "sgd", **s.hyper)
     make_schedule(s.schedule)
     if s.theme is not None:
         _check_theme(s.theme)
     return s
+
+
+def _check_start(start: dict[str, float], params: tuple[str, ...] | list[str]) -> None:
+    unknown = sorted(set(start) - set(params))
+    if unknown:
+        raise OptionError(
+            f"--start names {unknown[0]!r}, which is not a parameter of the function "
+            f"(parameters: {', '.join(params)})"
+        )
 
 
 def _check_theme(name: str) -> None:

@@ -172,6 +172,12 @@ BAD = [
     (["check", "--fn", "x^2", "--at", "q=1"], "q"),
     (["--theme", "nope"], "nope"),
     (["--fn", "x^"], ""),
+    # The TUI refuses bad options before drawing anything.
+    (["--fn", "x^2", "--start", "z=1"], "'z'"),
+    (["--preset", "hours", "--start", "x=3"], "'x'"),
+    (["--fn", "x^2", "--optimizer", "foo"], "foo"),
+    (["--preset", "nope"], "nope"),
+    (["--fn", "x^2", "--schedule", "step:0"], "step"),
 ]
 
 

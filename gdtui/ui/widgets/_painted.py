@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from gdtui.ui.widgets._canvas import Painter
@@ -27,6 +28,13 @@ class PaintedWidget(Widget):
     def _paint(self) -> list[Region] | None:
         """Give the painter the new picture; the changed regions, or None for all."""
         raise NotImplementedError
+
+    def render_line(self, y: int) -> Strip:
+        """Row y of the picture (painted afresh when empty or resized)."""
+        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
+        if self._painter.empty or self._painter.size != tuple(self.size):
+            self._paint()
+        return self._painter.strip(y)
 
     def refresh_changed(self) -> None:
         """Refresh only the cells whose picture changed (everything the first time)."""

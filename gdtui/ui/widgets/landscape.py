@@ -29,7 +29,6 @@ from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.strip import Strip
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
@@ -200,12 +199,6 @@ class Landscape(PaintedWidget, can_focus=True):
             return self._painter.show(picture.chars, picture.ink, table, self.rich_style)
         W, H = self.size
         return self._painter.show(*text_grid(picture, W, H, self.app.console), self.rich_style)
-
-    def render_line(self, y: int) -> Strip:
-        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
-        if self._painter.empty or self._painter.size != tuple(self.size):
-            self._paint()
-        return self._painter.strip(y)
 
     def render(self) -> RenderResult:
         """The whole picture as Text (the screen uses :meth:`render_line`)."""

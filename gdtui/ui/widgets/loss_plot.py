@@ -19,7 +19,6 @@ from textual.app import RenderResult
 from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.reactive import reactive
-from textual.strip import Strip
 from textual_plotext.plot import Plot
 
 from gdtui.ui.screens.live import FrameGate
@@ -119,12 +118,6 @@ class LossPlot(PaintedWidget):
         text = self.render()
         assert isinstance(text, Text)
         return self._painter.show(*text_grid(text, width, height, self.app.console), self.rich_style)
-
-    def render_line(self, y: int) -> Strip:
-        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
-        if self._painter.empty or self._painter.size != tuple(self.size):
-            self._paint()
-        return self._painter.strip(y)
 
     def render(self) -> RenderResult:
         """The plot as Text, cached until something shown changes (the screen uses

@@ -17,7 +17,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.geometry import Region
 from textual.message import Message
-from textual.strip import Strip
 
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
@@ -79,12 +78,6 @@ class RecentSteps(PaintedWidget):
     def _paint(self) -> list[Region] | None:
         width, height = self.size
         return self._painter.show(*text_grid(self._text, width, height, self.app.console), self.rich_style)
-
-    def render_line(self, y: int) -> Strip:
-        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
-        if self._painter.empty or self._painter.size != tuple(self.size):
-            self._paint()
-        return self._painter.strip(y)
 
     def render(self) -> Text:
         """What is shown, as Text (the screen uses :meth:`render_line`)."""

@@ -33,10 +33,8 @@ def selected_steps(last: int, every: int) -> list[int]:
     return ks
 
 
-def run_rows(problem: "Problem", run: "Run", every: int = 1) -> list[dict[str, Any]]:
+def run_rows(run: "Run", every: int = 1) -> list[dict[str, Any]]:
     """Rows k = 0, every, ... with w, loss and gradient at w (full batch)."""
-    from gdtui.engine.objective import DomainError
-
     h = run.history
     W, L, G = h.w, h.loss, h.grad
     full_batch = getattr(run, "sampler", None) is None
@@ -46,10 +44,7 @@ def run_rows(problem: "Problem", run: "Run", every: int = 1) -> list[dict[str, A
         if full_batch:
             loss, grad = float(L[k]), [float(v) for v in G[k]]
         else:  # the run stepped on mini-batches; report the whole data set's loss
-            try:
-                loss, grad = problem.objective.value_grad(w)
-            except DomainError:
-                loss, grad = math.nan, [math.nan] * len(w)
+            loss, grad = run.full_loss_grad(k)
         rows.append({"step": k, "w": w, "loss": loss, "grad": grad})
     return rows
 
@@ -58,7 +53,7 @@ def run_to_dict(problem: "Problem", run: "Run", every: int = 1) -> dict[str, Any
     """The documented JSON shape of a run."""
     s = problem.settings
     optimizer = {"name": run.optimizer.name, **run.optimizer.hyperparameters()}
-    rows = run_rows(problem, run, every)
+    rows = run_rows(run, every)
     return {
         "function": problem.objective.text or s.fn,
         "variables": list(problem.objective.params),
@@ -82,7 +77,7 @@ def format_run(problem: "Problem", run: "Run", *, every: int = 1, fmt: str = "ta
     if fmt == "json":
         return json.dumps(run_to_dict(problem, run, every), indent=1) + "\n"
     params = list(problem.objective.params)
-    rows = run_rows(problem, run, every)
+    rows = run_rows(run, every)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

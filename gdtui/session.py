@@ -116,7 +116,7 @@ def validate_quickly(settings: Settings) -> Settings:
     options with one line before any screen is drawn.  Returns the resolved settings."""
     from gdtui.engine.optimizers import make_optimizer
     from gdtui.engine.schedules import make_schedule
-    from gdtui.expr import check_syntax
+    from gdtui.expr.parse import parse, split_variables
 
     s = apply_preset(settings)
     columns: tuple[str, ...] = ()
@@ -124,14 +124,9 @@ def validate_quickly(settings: Settings) -> Settings:
         from gdtui.engine.data import load_dataset
 
         columns = tuple(load_dataset(s.data, rows=s.rows, seed=s.seed).column_names)
-    error = check_syntax(s.fn, columns)
-    if error is not None:
-        raise error
-    from gdtui.expr.parse import parse, split_variables
-
-    params, _ = split_variables(parse(s.fn, columns), columns, s.fn)
+    params, _ = split_variables(parse(s.fn, columns), columns, s.fn)  # ExprError with the column
     _check_start(s.start, params)
-    make_optimizer(s.optimizer or "sgd", **s.hyper)
+    make_optimizer(s.optimizer, **s.hyper)
     make_schedule(s.schedule)
     if s.theme is not None:
         _check_theme(s.theme)

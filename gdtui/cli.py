@@ -243,20 +243,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from gdtui.output import format_check
-    from gdtui.session import build_problem
+    from gdtui.session import build_problem, check_point_names
 
-    if args.fn and args.preset:
-        raise OptionError("give --fn or --preset, not both")
-    if not args.fn and not args.preset:
+    settings = settings_from_args(args)
+    if not settings.fn and not settings.preset:
         raise OptionError("gdtui check needs --fn EXPR (or --preset NAME)")
-    settings = Settings(fn=args.fn or "", preset=args.preset, data=args.data)
     problem = build_problem(settings)
-    unknown = sorted(set(args.at) - set(problem.objective.params))
-    if unknown:
-        raise OptionError(
-            f"--at names {unknown[0]!r}, which is not a parameter "
-            f"(parameters: {', '.join(problem.objective.params)})"
-        )
+    check_point_names(args.at, problem.objective.params, "--at")
     # Without --at a preset is checked at its start point; names not given are 0.
     at = args.at or problem.settings.start
     point = [float(at.get(p, 0.0)) for p in problem.objective.params]

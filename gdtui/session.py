@@ -8,7 +8,7 @@ the TUI calls :func:`build_problem` from a thread worker, never on the event loo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from gdtui.errors import OptionError
 from gdtui.settings import Settings
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from gdtui.engine.objective import Objective
     from gdtui.engine.run import Run
 
-__all__ = ["Problem", "apply_preset", "build_problem"]
+__all__ = ["Problem", "apply_preset", "build_problem", "check_point_names", "validate_quickly"]
 
 
 def apply_preset(settings: Settings) -> Settings:
@@ -103,7 +103,7 @@ def build_problem(settings: Settings, *, timeout: float = 3.0) -> Problem:
             dataset = None  # the function does not use the data: a plain function
         else:
             objective = objective.bind(dataset.columns)
-    _check_start(s.start, objective.params)
+    check_point_names(s.start, objective.params)
     if s.batch_size is not None and s.batch_size < 1:
         raise OptionError(f"--batch-size must be at least 1, got {s.batch_size}")
     problem = Problem(s, objective, dataset)
@@ -125,7 +125,7 @@ def validate_quickly(settings: Settings) -> Settings:
 
         columns = tuple(load_dataset(s.data, rows=s.rows, seed=s.seed).column_names)
     params, _ = split_variables(parse(s.fn, columns), columns, s.fn)  # ExprError with the column
-    _check_start(s.start, params)
+    check_point_names(s.start, params)
     make_optimizer(s.optimizer, **s.hyper)
     make_schedule(s.schedule)
     if s.theme is not None:
@@ -133,11 +133,12 @@ def validate_quickly(settings: Settings) -> Settings:
     return s
 
 
-def _check_start(start: dict[str, float], params: tuple[str, ...] | list[str]) -> None:
-    unknown = sorted(set(start) - set(params))
+def check_point_names(point: dict[str, float], params: Sequence[str], option: str = "--start") -> None:
+    """OptionError when ``point`` names something that is not a parameter."""
+    unknown = sorted(set(point) - set(params))
     if unknown:
         raise OptionError(
-            f"--start names {unknown[0]!r}, which is not a parameter of the function "
+            f"{option} names {unknown[0]!r}, which is not a parameter of the function "
             f"(parameters: {', '.join(params)})"
         )
 

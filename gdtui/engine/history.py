@@ -18,6 +18,8 @@ next append or truncation.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -38,6 +40,11 @@ class StepRecord:
     lr: float
     state: dict[str, list[float]]
     note: str | None = None
+
+    @property
+    def grad_norm(self) -> float:
+        """‖∇f‖ at this row (what the convergence test compares with tol)."""
+        return math.hypot(*self.grad)
 
 
 class History:
@@ -179,6 +186,11 @@ class History:
     def grad(self) -> np.ndarray:
         """Gradient per row, (n, D)."""
         return self._view("grad", self._sl_grad)
+
+    def grad_norms(self, start: int, stop: int) -> np.ndarray:
+        """‖∇f‖ of rows start..stop-1, (stop - start,)."""
+        g = self.grad[start:stop]
+        return np.sqrt((g * g).sum(axis=1))
 
     @property
     def update(self) -> np.ndarray:

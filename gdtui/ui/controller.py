@@ -9,7 +9,6 @@ both are testable without an app and one process can hold many sessions.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
@@ -234,7 +233,7 @@ class Session:
             params=problem.objective.params,
             rows=rows,
             loss=float(rec.loss),
-            grad_norm=math.hypot(*rec.grad),  # display only: the length of the gradient
+            grad_norm=rec.grad_norm,
             full_loss=full,
             lr=float(rec.lr),
             status=run.status,
@@ -251,11 +250,10 @@ class Session:
         k = run.k
         a = max(0, k - n + 1)
         hist = run.history
-        grads = np.asarray(hist.grad[a : k + 1], dtype=float)
         return RecentRows(
             ks=list(range(a, k + 1)),
             w=np.array(hist.w[a : k + 1], dtype=float),
             loss=np.array(hist.loss[a : k + 1], dtype=float),
-            grad_norm=np.sqrt((grads * grads).sum(axis=1)),  # display only, like grad_norm
+            grad_norm=hist.grad_norms(a, k + 1),
             batch=self.problem is not None and run.sampler is not None,
         )

@@ -104,3 +104,15 @@ def test_storage_is_compact():
     h.flush()
     assert h.nbytes() <= 8 * h.width * 8192
     assert np.may_share_memory(h.w, h.loss)  # views into one block, no copies
+
+
+def test_grad_norms_are_the_lengths_of_the_gradients() -> None:
+    from gdtui.engine.history import StepRecord
+
+    h = History(2)
+    for k, g in enumerate([(3.0, 4.0), (5.0, 12.0), (0.0, 0.0)]):
+        h.append([float(k), 0.0], 1.0, list(g), 0.1)
+    assert h.grad_norms(0, 3).tolist() == [5.0, 13.0, 0.0]
+    assert h.grad_norms(1, 2).tolist() == [13.0]
+    rec = StepRecord(0, [0.0, 0.0], 1.0, [8.0, 15.0], [0.0, 0.0], 0.0, {})
+    assert rec.grad_norm == 17.0

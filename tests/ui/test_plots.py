@@ -561,3 +561,16 @@ def test_frame_gate_draws_at_once_when_not_live() -> None:
     for _ in range(10):
         assert gate.request()
     assert len(drawn) == 10
+
+
+def test_loss_title_is_shortened_to_fit_rather_than_dropped() -> None:
+    from gdtui.ui.widgets.loss_plot import _heading
+
+    note = "log scale needs positive losses"
+    assert _heading("step 3  loss -7.008", note, False, 80) == f"step 3  loss -7.008  {note}"
+    # 41 columns (the loss pane at 80x24): the long note does not fit, the short one does
+    assert _heading("step 3  loss -7.008", note, False, 41) == "step 3  loss -7.008  (linear)"
+    assert _heading("step 3  loss -7.008", note, False, 25) == "step 3  loss -7.008"
+    assert _heading("step 3  loss 1", "", True, 41) == "step 3  loss 1  (log)"
+    # another note is never shortened into a wrong one
+    assert _heading("step 3  loss inf", "loss is inf at step 3", False, 41) == "step 3  loss inf"

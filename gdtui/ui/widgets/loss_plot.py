@@ -144,7 +144,7 @@ class LossPlot(PaintedWidget):
         log = self.log_scale
         self.note = ""
         if log and len(ys) and ys.min() <= 0:
-            log, self.note = False, "log scale needs positive losses"
+            log, self.note = False, LOG_NEEDS_POSITIVE
         if not math.isfinite(current):
             self.note = f"loss is {current} at step {k}"
         if len(ys) == 0:
@@ -166,7 +166,7 @@ class LossPlot(PaintedWidget):
         plt.canvas_color("default")  # transparent: the widget's own background shows
         plt.axes_color("default")
         plt.ticks_color(self._colour("gd-plot-grid", "foreground"))
-        plt.title(f"{title}  {self.note}" if self.note else title + ("  (log)" if log else ""))
+        plt.title(_heading(title, self.note, log, width))
         if log:  # plot log10 and label the ticks in loss units: plotext's own log axis mislabels ylim
             ys = np.log10(ys)
         marker = "*" if self.ascii else "hd"
@@ -196,3 +196,20 @@ def _short(step: int) -> str:
     if step < 1_000_000:
         return f"{step / 1000:.0f}k"
     return f"{step / 1_000_000:.3g}M"
+
+
+#: Why a log-scale plot is drawn linear (shortened to "(linear)" when narrow).
+LOG_NEEDS_POSITIVE = "log scale needs positive losses"
+
+
+def _heading(title: str, note: str, log: bool, width: int) -> str:
+    """The plot's title line, shortened to fit: plotext drops a title wider than the
+    plot area (the widget less about 8 columns of y-axis labels)."""
+    if not note:
+        return title + ("  (log)" if log else "")
+    room = width - 10
+    short = f"{title}  (linear)" if note == LOG_NEEDS_POSITIVE else title
+    for heading in (f"{title}  {note}", short, title):
+        if len(heading) <= room:
+            return heading
+    return title

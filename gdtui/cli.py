@@ -228,7 +228,7 @@ def _cmd_presets() -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from gdtui.output import format_run
-    from gdtui.session import build_problem
+    from gdtui.problem import build_problem
 
     settings = settings_from_args(args)
     if not settings.fn and not settings.preset:
@@ -243,7 +243,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from gdtui.output import format_check
-    from gdtui.session import build_problem, check_point_names
+    from gdtui.problem import build_problem, check_point_names
 
     settings = settings_from_args(args)
     if not settings.fn and not settings.preset:
@@ -258,7 +258,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_tui(args: argparse.Namespace) -> int:
-    from gdtui.session import validate_quickly
+    from gdtui.problem import validate_quickly
 
     settings = settings_from_args(args)
     if not settings.fn and not settings.preset:

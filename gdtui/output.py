@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gdtui.engine.run import Run
-    from gdtui.session import Problem
+    from gdtui.problem import Problem
 
 __all__ = ["format_check", "format_run", "run_rows", "run_to_dict"]
 

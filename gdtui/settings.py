@@ -1,7 +1,7 @@
 """What a session is set up with: the problem, optimizer and display options.
 
 The CLI fills a :class:`Settings` from options (and a preset), the TUI edits it, and
-:mod:`gdtui.session` turns it into an engine run.  No textual, no sympy here.
+:mod:`gdtui.problem` turns it into an engine run.  No textual, no sympy here.
 """
 
 from __future__ import annotations

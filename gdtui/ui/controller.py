@@ -1,6 +1,6 @@
 """The state of one playground session, without Textual.
 
-`Session` owns the compiled :class:`~gdtui.session.Problem` and the engine
+`Session` owns the compiled :class:`~gdtui.problem.Problem` and the engine
 :class:`~gdtui.engine.run.Run`; the screen sends it intents (step, back, reset,
 apply options, move the start) and reads back a :class:`StateView` to draw.
 `Pacer` decides how many steps a live frame owes.  Neither touches widgets, so
@@ -20,7 +20,7 @@ from gdtui.settings import Settings
 
 if TYPE_CHECKING:
     from gdtui.engine.run import Run
-    from gdtui.session import Problem
+    from gdtui.problem import Problem
 
 __all__ = ["FRAME", "SPEEDS", "Pacer", "RecentRows", "Session", "StateView"]
 
@@ -154,7 +154,7 @@ class Session:
         """
         if self.problem is None:
             raise OptionError("no function yet: wait for it to compile")
-        from gdtui.session import Problem
+        from gdtui.problem import Problem
 
         if batch_size is not None and batch_size < 1:
             raise OptionError(f"batch size must be at least 1, got {batch_size}")

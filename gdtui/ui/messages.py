@@ -15,7 +15,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from gdtui.engine.objective import Objective
     from gdtui.errors import GdtuiError
-    from gdtui.session import Problem
+    from gdtui.problem import Problem
 
 __all__ = ["PreviewReady", "ProblemFailed", "ProblemReady"]
 

@@ -18,7 +18,7 @@ class GdCommands(Provider):
 
     def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         """(name, callback, help) for every command."""
-        from gdtui.ui.compile import optimizer_specs, preset_options
+        from gdtui.ui.jobs import optimizer_specs, preset_options
 
         app: "GdApp" = self.app  # type: ignore[assignment]
         screen = app.main_screen

@@ -70,7 +70,7 @@ def screen_text(app) -> str:
 def make_app(**settings: object):
     """The app exactly as the `gdtui` command builds it: preset defaults applied
     (the default problem when neither fn nor preset is given) and options checked."""
-    from gdtui.session import validate_quickly
+    from gdtui.problem import validate_quickly
     from gdtui.settings import DEFAULT_PRESET, Settings
     from gdtui.ui.app import GdApp
 

@@ -164,7 +164,7 @@ async def test_command_palette_switches_optimizer(ui) -> None:
 
 
 async def test_default_problem_is_the_default_preset(ui) -> None:
-    from gdtui.session import validate_quickly
+    from gdtui.problem import validate_quickly
     from gdtui.settings import DEFAULT_PRESET
 
     app = GdApp(validate_quickly(Settings(preset=DEFAULT_PRESET)))

@@ -60,7 +60,7 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
     """
 
     def job() -> None:
-        from gdtui.session import build_problem
+        from gdtui.problem import build_problem
 
         worker = get_current_worker()
         try:

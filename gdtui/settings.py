@@ -32,6 +32,14 @@ class Settings:
     tol: float = 1e-8
     theme: str | None = None
     ascii: bool = False
+    save_dir: str | None = None  # where the TUI saves screenshots (default: the working folder)
+    lr_typed: bool | None = None  # the user gave lr (None: "lr" in hyper says so)
+    lr_note: str = ""  # why lr is what it is, when gdtui chose it (e.g. from curvature)
+
+    @property
+    def lr_given(self) -> bool:
+        """True when the learning rate is one the user typed (not a preset's or default)."""
+        return ("lr" in self.hyper) if self.lr_typed is None else self.lr_typed
 
     @property
     def lr(self) -> float | None:

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["BatchPosition", "Equation", "WorkedUpdate", "batch_position", "worked_update"]
+__all__ = ["BatchPosition", "Equation", "WorkedUpdate", "batch_position", "best_step", "worked_update"]
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,11 @@ def batch_position(run: Any, k: int | None = None) -> BatchPosition | None:
     rows = sampler.rows(t)
     return BatchPosition(epoch + 1, index + 1, sampler.batches_per_epoch,
                          tuple(int(r) for r in np.asarray(rows).tolist()))
+
+
+def best_step(loss: np.ndarray) -> int | None:
+    """The step with the lowest finite loss among ``loss`` (rows 0..k), or None."""
+    v = np.asarray(loss, dtype=float)
+    if v.size == 0 or not np.isfinite(v).any():
+        return None
+    return int(np.nanargmin(np.where(np.isfinite(v), v, np.nan)))

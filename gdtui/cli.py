@@ -146,6 +146,8 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
+        ui.add_argument("--save-dir", metavar="DIR",
+                        help="where ctrl+p Screenshot saves (default: the working folder)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,6 +214,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
+        save_dir=getattr(args, "save_dir", None),
     )
 
 

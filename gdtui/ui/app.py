@@ -18,7 +18,7 @@ from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
 from gdtui.ui.screens.main import MainScreen
 
-__all__ = ["GdApp", "run_app"]
+__all__ = ["GdApp", "run_app", "save_screenshot_file"]
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -100,10 +100,79 @@ class GdApp(App[int]):
 
         return plain(text, self.settings.ascii)
 
+    # ------------------------------------------------------------ palette and screenshots
+    def action_command_palette(self) -> None:
+        """The command palette; under ``--ascii`` its search icon is ASCII too."""
+        from textual.command import CommandPalette
+
+        if not self.settings.ascii:
+            super().action_command_palette()
+        elif self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(_ascii_palette()(id="--command-palette"))
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen into ``--save-dir`` (default: the working folder),
+        create nothing else, and say where it went (the palette's "Screenshot")."""
+        if self.is_web:  # in a browser the file is served to the user instead
+            return super().deliver_screenshot(filename, path, time_format)
+        target = save_screenshot_file(self.export_screenshot(), path or self.settings.save_dir,
+                                      filename or None, self.title)
+        if isinstance(target, Path):
+            self.notify(f"saved {target}", title="Screenshot", timeout=8)
+        else:
+            self.notify(target, title="Screenshot", severity="error", timeout=8)
+        return None
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Same as the palette's "Screenshot"."""
+        self.deliver_screenshot(filename, path)
+
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
+
+
+def _ascii_palette() -> type:
+    """Textual's command palette with an ASCII search icon (its own is 🔎)."""
+    from textual.command import CommandInput, CommandPalette, SearchIcon
+
+    from gdtui.ui.ascii import asciify, plain
+
+    class AsciiPalette(CommandPalette):
+        def on_mount(self) -> None:
+            for icon in self.query(SearchIcon):
+                icon.icon = ">"
+            for field in self.query(CommandInput):
+                field.placeholder = plain(str(field.placeholder))
+            asciify(self)  # ASCII scroll bars on the list
+
+    return AsciiPalette
+
+
+def save_screenshot_file(svg: str, directory: str | None, filename: str | None,
+                         title: str = "gdtui") -> "Path | str":
+    """Write ``svg`` into ``directory`` (default: the working folder, which must exist:
+    nothing is created outside it) under ``filename`` or a dated name; returns the path
+    written, or a one-line error."""
+    import os
+    from datetime import datetime
+
+    folder = Path(directory).expanduser() if directory else Path.cwd()
+    if not folder.is_dir():
+        return f"cannot save: {folder} is not a folder"
+    name = filename or f"{title}_{datetime.now():%Y-%m-%dT%H_%M_%S}.svg"
+    if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
+        return f"cannot save: {name!r} is not a plain file name"
+    target = folder / name
+    try:
+        # "x": never overwrite (or follow a planted symlink to) an existing file
+        with open(target, "x", encoding="utf-8") as out:
+            out.write(svg)
+    except OSError as exc:
+        return f"cannot save {target}: {exc.strerror or exc}"
+    return target.resolve()
 
 
 def run_app(settings: Settings) -> int:

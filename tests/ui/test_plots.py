@@ -125,8 +125,10 @@ async def test_one_d_draws_tangent_and_arrow() -> None:
         x, y = land.point_cell([0.0])  # type: ignore[misc]
         rows = lines(land)
         assert "<" in rows[y][:x]
-        # tangent of slope +1 somewhere right of the point, drawn rising or flat
-        assert any(ch in "/-|" for r in rows[1:] for ch in r[x + 1:])
+        # tangent of slope +1 somewhere right of the point, drawn rising or flat, in the
+        # tangent's own (dashed) glyphs: never the arrow's "-"
+        assert any(ch in "/~!" for r in rows[1:] for ch in r[x + 1:])
+        assert "-" not in "".join(r[x + 1:] for r in rows[1:])
 
 
 async def test_background_is_sampled_only_when_the_view_changes() -> None:

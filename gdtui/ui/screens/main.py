@@ -181,7 +181,7 @@ class MainScreen(Screen[None]):
             return
         # A new border title redraws the whole pane (~6 KB a frame at 120x40), so while
         # running live the title says so once and the step shows in the status line.
-        title = self.app.notice_text("state · live" if self.live else f"state at step {view.k}")
+        title = self.app.notice_text("state · live" if self.live else f"state · step {view.k}")
         if state.border_title != title:
             state.border_title = title
         notice = self._notice
@@ -225,7 +225,7 @@ class MainScreen(Screen[None]):
                                                    problem.objective.derivative_formulas)
         self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
                                                     problem.objective.uses_data, _preset_lr(problem))
-        self.query_one("#fn", Input).remove_class("-invalid")
+        self.query_one("#fn", Input).remove_class("-rejected")
         self.stop_live()
         self._paused = False
         self._notice = ""
@@ -234,7 +234,7 @@ class MainScreen(Screen[None]):
     def on_problem_failed(self, message: ProblemFailed) -> None:
         self._show_error(message.error)
         # the field keeps the rejected text: it looks invalid until fixed (or escape)
-        self.query_one("#fn", Input).add_class("-invalid")
+        self.query_one("#fn", Input).add_class("-rejected")
         running = self.app.session.problem
         self.notice("error: kept the last good function" if running else "no function")
 
@@ -258,14 +258,14 @@ class MainScreen(Screen[None]):
             self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
-            self.query_one("#fn", Input).remove_class("-invalid")
+            self.query_one("#fn", Input).remove_class("-rejected")
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
         problem = self.app.session.problem
         if problem is not None and message.text.strip() == problem.settings.fn.strip():
             self._preview_text = None  # the function already running: nothing to check
-            self.query_one("#fn", Input).remove_class("-invalid")
+            self.query_one("#fn", Input).remove_class("-rejected")
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
             return
@@ -440,7 +440,7 @@ class MainScreen(Screen[None]):
         problem = self.app.session.problem
         if isinstance(focused, Input) and focused.id == "fn" and problem is not None:
             self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
-            focused.remove_class("-invalid")
+            focused.remove_class("-rejected")
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
         elif isinstance(focused, Input):

@@ -123,7 +123,7 @@ class OptimizerPane(Vertical):
         if s.lr_note:
             self.show_info(f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {s.lr_note}")
         for inp in self.query(Input):
-            inp.remove_class("-invalid")
+            inp.remove_class("-rejected")
 
     def _show_hyper(self, opt: str, hyper: Mapping[str, float]) -> None:
         spec = self._specs.get(opt, {"lr": 0.1})
@@ -199,8 +199,8 @@ class OptimizerPane(Vertical):
         event.stop()
         if event.input.id == "hp-lr" and event.input.has_focus:
             self._lr_typed = True  # typed by the user, not filled in by the program
-        if event.input.has_class("-invalid"):
-            event.input.set_class(not _valid(event.input), "-invalid")
+        if event.input.has_class("-rejected"):
+            event.input.set_class(not _valid(event.input), "-rejected")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -216,7 +216,7 @@ class OptimizerPane(Vertical):
         """Mark every number field that does not parse (so it looks wrong even after
         focus leaves it, until it is fixed or the settings are shown again)."""
         for inp in self.query(Input):
-            inp.set_class(not _valid(inp), "-invalid")
+            inp.set_class(not _valid(inp), "-rejected")
 
     def _read(self) -> "OptimizerPane.Applied":
         opt = str(self.query_one("#opt", Select).value)

@@ -43,7 +43,7 @@ def preview(node: "DOMNode", text: str, columns: Sequence[str]) -> None:
             else:
                 if worker.is_cancelled:
                     return
-                result = PreviewReady(text, compile_function(text, tuple(columns)), None)
+                result = PreviewReady(text, compile_function(text, tuple(columns), store=False), None)
         except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
             result = PreviewReady(text, None, _error(exc))
         if not worker.is_cancelled:

@@ -356,7 +356,9 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 
 
 def _report(exc: GdtuiError) -> int:
-    lines = exc.lines()[:3]
+    from gdtui.sanitize import terminal_safe
+
+    lines = [terminal_safe(line) for line in exc.lines()[:3]]  # outside text never raw
     sys.stderr.write("gdtui: " + "\n".join(lines) + "\n")
     return EXIT_USAGE
 

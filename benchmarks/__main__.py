@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    sections = argv or ["engine", "cli", "tui"]
+    sections = argv or ["engine", "cli", "compare", "tui"]
     for name in sections:
         if name == "engine":
             from benchmarks import engine
@@ -16,12 +16,16 @@ def main(argv: list[str]) -> int:
             from benchmarks import cli
 
             cli.main()
+        elif name == "compare":
+            from benchmarks import compare
+
+            compare.main()
         elif name == "tui":
             from benchmarks import tui
 
             tui.main()
         else:
-            print(f"unknown benchmark section {name!r} (engine, cli, tui)", file=sys.stderr)
+            print(f"unknown benchmark section {name!r} (engine, cli, compare, tui)", file=sys.stderr)
             return 2
     return 0
 

@@ -186,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("table", "json"), default="table")
 
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+
+    from gdtui.classroom.command import add_parser as add_classroom
+
+    add_classroom(sub, _float, _int)
     return parser
 
 
@@ -286,6 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "check":
             return _cmd_check(args)
+        if args.command == "classroom":
+            from gdtui.classroom.command import run as run_classroom
+
+            return run_classroom(args)
         return _cmd_tui(args)
     except GdtuiError as exc:
         return _report(exc)

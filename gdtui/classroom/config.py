@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gdtui.errors import OptionError
+from gdtui.errors import GdtuiError, OptionError
+from gdtui.sanitize import shown
 from gdtui.settings import Settings
 
 if TYPE_CHECKING:
@@ -99,17 +100,12 @@ def load_or_create_host_key(path: Path | None) -> tuple["asyncssh.SSHKey", Path,
 
 
 def _read_small(path: Path, option: str) -> str:
+    from gdtui.files import read_bounded_text
+
     try:
-        size = path.stat().st_size
-        if size > MAX_AUTH_FILE:
-            raise OptionError(f"{option}: {path} is larger than {MAX_AUTH_FILE // 1024} KB")
-        return path.read_text(encoding="utf-8")
-    except OptionError:
-        raise
-    except UnicodeDecodeError:
-        raise OptionError(f"{option}: {path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise OptionError(f"{option}: cannot read {path}: {exc.strerror}") from None
+        return read_bounded_text(path, MAX_AUTH_FILE, option)
+    except GdtuiError as exc:
+        raise OptionError(f"{option}: {exc.lines()[0]}") from None
 
 
 @dataclass
@@ -150,7 +146,7 @@ def load_auth(config: ClassroomConfig) -> Auth:
             try:
                 key = asyncssh.import_public_key(line)
             except (asyncssh.KeyImportError, ValueError):
-                raise OptionError(f"--authorized-keys: {config.authorized_keys} line {number}: not a public "
+                raise OptionError(f"--authorized-keys: {shown(config.authorized_keys)} line {number}: not a public "
                                   "key (options such as from= or command= are not supported)") from None
             auth.keys[key.public_data] = key.get_comment() or ""
         if not auth.keys:

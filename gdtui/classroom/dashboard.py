@@ -13,12 +13,14 @@ import math
 import time
 from typing import Any, Callable
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from gdtui.classroom.server import Classroom, Student
 from gdtui.errors import GdtuiError
+from gdtui.sanitize import shown
 
 __all__ = ["Dashboard", "SORTS"]
 
@@ -118,8 +120,8 @@ class Dashboard(App[None]):
             table = self.query_one(DataTable)
             row = table.cursor_row
             table.clear()
-            for cells in rows:
-                table.add_row(*cells, key=cells[0])
+            for cells in rows:  # Text, not str: a student's typed function is never markup
+                table.add_row(*(Text(c) for c in cells), key=cells[0])
             if table.row_count:
                 table.move_cursor(row=min(row, table.row_count - 1))
         log = "\n".join(list(room.log_lines)[-4:])
@@ -131,10 +133,11 @@ class Dashboard(App[None]):
     def _cells(s: Student) -> tuple[str, ...]:
         st = s.status
         step = st.get("step")
-        return (str(s.number), s.user, str(st.get("problem") or ""), str(st.get("optimizer") or ""),
-                "" if step is None else str(step), _fmt_loss(st.get("loss")),
-                str(st.get("status") or "starting"), str(st.get("lesson") or ""), str(st.get("right") or ""),
-                f"{s.seconds / 60:.0f}")
+        # Everything but the number comes from the student's process: shown escaped and bounded.
+        return (str(s.number), shown(s.user, 32), shown(st.get("problem") or "", 40),
+                shown(st.get("optimizer") or "", 12), "" if step is None else shown(step, 12),
+                shown(_fmt_loss(st.get("loss")), 14), shown(st.get("status") or "starting", 12),
+                shown(st.get("lesson") or "", 20), shown(st.get("right") or "", 8), f"{s.seconds / 60:.0f}")
 
     def say(self, text: str) -> None:
         """One line under the header for the teacher."""
@@ -187,10 +190,10 @@ class Dashboard(App[None]):
 
                 build_problem(settings)  # students then find it in the compiled-function cache
         except GdtuiError as exc:
-            self.call_from_thread(self.say, f"not pushed: {exc.lines()[0]}")
+            self.call_from_thread(self.say, f"not pushed: {shown(exc.lines()[0])}")
             return
         except Exception as exc:  # noqa: BLE001 - one line for the teacher, never a crash
-            self.call_from_thread(self.say, f"not pushed: {type(exc).__name__}: {exc}"[:200])
+            self.call_from_thread(self.say, f"not pushed: {type(exc).__name__}: {shown(exc)}")
             return
         self.call_from_thread(self._push, settings, setup_label(settings, path))
 

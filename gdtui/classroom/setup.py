@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gdtui.errors import OptionError
+from gdtui.sanitize import shown
 from gdtui.settings import Settings
 
 __all__ = ["MAX_SESSION_FILE", "check_setup", "load_setup", "setup_label"]
@@ -32,19 +33,14 @@ def _number(where: str, key: str, value: Any) -> float:
 
 
 def _fallback(path: Path) -> Settings:
-    where = str(path)
+    from gdtui.files import read_bounded_text
+
+    where = shown(path)
+    text = read_bounded_text(path, MAX_SESSION_FILE, "session file")
     try:
-        if path.stat().st_size > MAX_SESSION_FILE:
-            raise OptionError(f"{where}: larger than {MAX_SESSION_FILE // 1024} KB")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OptionError:
-        raise
-    except UnicodeDecodeError:
-        raise OptionError(f"{where}: not UTF-8 text") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise OptionError(f"{where}: {exc}") from None
-    except OSError as exc:
-        raise OptionError(f"{where}: {exc.strerror}") from None
     s = Settings()
     for key, value in data.items():
         if key in _TEXT:
@@ -64,7 +60,7 @@ def _fallback(path: Path) -> Settings:
         elif key in _IGNORED:
             continue
         else:
-            raise OptionError(f"{where}: unknown key {key!r}")
+            raise OptionError(f"{where}: unknown key {shown(key, 40)!r}")
     if s.fn and s.preset:
         raise OptionError(f"{where}: give fn or preset, not both")
     if not s.fn and not s.preset:

@@ -33,6 +33,7 @@ class Settings:
     tol: float = 1e-8
     theme: str | None = None
     ascii: bool = False
+    compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property
     def lr(self) -> float | None:

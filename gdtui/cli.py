@@ -88,8 +88,9 @@ def _float(name: str, *, positive: bool = False, nonneg: bool = False):
     return parse
 
 
-def _hyper(name: str):
-    """A hyperparameter option: the engine's validator, the one the TUI uses too."""
+def hyper_option(name: str):
+    """The argparse type of a hyperparameter option: the engine's validator, the one
+    the TUI uses too (also for `gdtui compare`)."""
 
     def parse(text: str) -> float:
         from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
@@ -159,12 +160,12 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
     opt = p.add_argument_group("optimizer")
     opt.add_argument("--optimizer", metavar="NAME",
                      help="sgd, momentum, nesterov, adagrad, rmsprop, adam or newton (default sgd)")
-    opt.add_argument("--lr", type=_hyper("lr"), metavar="F", help="learning rate")
-    opt.add_argument("--momentum", type=_hyper("momentum"), metavar="F")
-    opt.add_argument("--beta1", type=_hyper("beta1"), metavar="F")
-    opt.add_argument("--beta2", type=_hyper("beta2"), metavar="F")
-    opt.add_argument("--eps", type=_hyper("eps"), metavar="F")
-    opt.add_argument("--alpha", type=_hyper("alpha"), metavar="F")
+    opt.add_argument("--lr", type=hyper_option("lr"), metavar="F", help="learning rate")
+    opt.add_argument("--momentum", type=hyper_option("momentum"), metavar="F")
+    opt.add_argument("--beta1", type=hyper_option("beta1"), metavar="F")
+    opt.add_argument("--beta2", type=hyper_option("beta2"), metavar="F")
+    opt.add_argument("--eps", type=hyper_option("eps"), metavar="F")
+    opt.add_argument("--alpha", type=hyper_option("alpha"), metavar="F")
     opt.add_argument("--schedule", metavar="SPEC", help="constant, step:10:0.5, exp:0.99, cosine:100")
     opt.add_argument("--batch-size", type=_int("--batch-size", minimum=1), metavar="N",
                      help="mini-batch size (1 = SGD); full batch by default")

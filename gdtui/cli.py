@@ -47,6 +47,19 @@ examples:
   gdtui check --fn "x^2 + 3*x*y + y^2" --at x=1,y=2
   gdtui check --fn "x^2 - y^2" --at x=0,y=0 --format json
   gdtui check --fn "sin(x)*exp(y)" --at x=0.5,y=-1 --h 1e-4
+  gdtui check --fn "sin(x)" --at x=1 --h-sweep      errors of forward/central differences, h = 1e-1..1e-12
+  gdtui check --fn "x^2 + 3*y^2" --at x=1,y=1 --lr 0.1   gradient step, Newton step, Taylor predictions
+"""
+
+GRAPH_EPILOG = """\
+examples:
+  gdtui graph --fn "sigmoid(w*x + b)" --at w=0.5,b=0.1,x=2
+  gdtui graph --preset line --at w=0.5,b=0.1 --row 2
+  gdtui graph --fn "(w*x + b - y)^2" --data line --at w=1 --format json
+
+One node per operation, children before parents; a variable used twice is one node.
+value: the forward pass; adjoint: df/dnode from the reverse pass (backpropagation).
+With data the graph is one row's loss and the gradient is the mean over the rows.
 """
 
 
@@ -58,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ option types
-def _float(name: str, *, positive: bool = False, unit: bool = False):
+def _float(name: str, *, positive: bool = False, nonneg: bool = False):
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -68,9 +81,24 @@ def _float(name: str, *, positive: bool = False, unit: bool = False):
             raise argparse.ArgumentTypeError(f"{name} must be finite, got {text!r}")
         if positive and value <= 0:
             raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
-        if unit and not 0 <= value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be in [0, 1), got {text}")
+        if nonneg and value < 0:
+            raise argparse.ArgumentTypeError(f"{name} must be >= 0, got {text}")
         return value
+
+    return parse
+
+
+def hyper_option(name: str):
+    """The argparse type of a hyperparameter option: the engine's validator, the one
+    the TUI uses too (also for `gdtui compare`)."""
+
+    def parse(text: str) -> float:
+        from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
+
+        try:
+            return parse_hyperparameter(name, text)
+        except OptionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
 
@@ -132,22 +160,27 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
     opt = p.add_argument_group("optimizer")
     opt.add_argument("--optimizer", metavar="NAME",
                      help="sgd, momentum, nesterov, adagrad, rmsprop, adam or newton (default sgd)")
-    opt.add_argument("--lr", type=_float("--lr", positive=True), metavar="F", help="learning rate")
-    opt.add_argument("--momentum", type=_float("--momentum", unit=True), metavar="F")
-    opt.add_argument("--beta1", type=_float("--beta1", unit=True), metavar="F")
-    opt.add_argument("--beta2", type=_float("--beta2", unit=True), metavar="F")
-    opt.add_argument("--eps", type=_float("--eps", positive=True), metavar="F")
-    opt.add_argument("--alpha", type=_float("--alpha", unit=True), metavar="F")
+    opt.add_argument("--lr", type=hyper_option("lr"), metavar="F", help="learning rate")
+    opt.add_argument("--momentum", type=hyper_option("momentum"), metavar="F")
+    opt.add_argument("--beta1", type=hyper_option("beta1"), metavar="F")
+    opt.add_argument("--beta2", type=hyper_option("beta2"), metavar="F")
+    opt.add_argument("--eps", type=hyper_option("eps"), metavar="F")
+    opt.add_argument("--alpha", type=hyper_option("alpha"), metavar="F")
     opt.add_argument("--schedule", metavar="SPEC", help="constant, step:10:0.5, exp:0.99, cosine:100")
     opt.add_argument("--batch-size", type=_int("--batch-size", minimum=1), metavar="N",
                      help="mini-batch size (1 = SGD); full batch by default")
-    opt.add_argument("--seed", type=_int("--seed"), default=0, metavar="N", help="shuffling seed (default 0)")
+    opt.add_argument("--seed", type=_int("--seed"), default=0, metavar="N",
+                     help="seed of the shuffling and the noise (default 0)")
+    opt.add_argument("--noise", type=_float("--noise", nonneg=True), default=0.0, metavar="SIGMA",
+                     help="gradient noise: each update sees g + SIGMA * N(0, 1) (default 0)")
     if tui:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
         ui.add_argument("--save-dir", metavar="DIR",
                         help="where ctrl+p Screenshot saves (default: the working folder)")
+        ui.add_argument("--compare", action="append", metavar="NAME=LIST",
+                        help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,9 +219,36 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--h", type=_float("--h", positive=True), default=1e-5, metavar="F",
                        help="central-difference step (default 1e-5)")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument("--h-sweep", action="store_true",
+                       help="forward and central differences for h = 1e-1 ... 1e-12, with their errors")
+    check.add_argument("--lr", type=_float("--lr", positive=True), metavar="F",
+                       help="also the gradient step -lr*g, Newton's step and the Taylor predictions")
+    _add_graph_parser(sub, fmt)
 
+    from gdtui.compare_cli import add_compare_parser
+
+    add_compare_parser(sub, _float, _int)
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+
+    from gdtui.classroom.command import add_parser as add_classroom
+
+    add_classroom(sub, _float, _int)
     return parser
+
+
+def _add_graph_parser(sub, fmt) -> None:  # type: ignore[no-untyped-def]
+    graph = sub.add_parser("graph", help="the computation graph: forward values and backprop adjoints",
+                           epilog=GRAPH_EPILOG, formatter_class=fmt,
+                           description="The computation graph of a function at a point: each node's "
+                                       "operation, forward value and adjoint df/dnode (reverse mode).")
+    graph.add_argument("--fn", metavar="EXPR", help="the function")
+    graph.add_argument("--preset", metavar="NAME", help="a named problem instead of --fn")
+    graph.add_argument("--data", metavar="NAME|FILE.csv", help="data set for a data-driven loss")
+    graph.add_argument("--at", type=_point("--at"), default={}, metavar="w=1,b=2",
+                       help="the point (others at 0; data columns too when there is no data)")
+    graph.add_argument("--row", type=_int("--row"), default=0, metavar="N",
+                       help="with data: the row whose graph is drawn (default 0)")
+    graph.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -211,6 +271,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         schedule=getattr(args, "schedule", None) or "constant",
         batch_size=getattr(args, "batch_size", None),
         seed=getattr(args, "seed", 0),
+        noise=getattr(args, "noise", 0.0) or 0.0,
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
@@ -256,7 +317,60 @@ def _cmd_check(args: argparse.Namespace) -> int:
     # Without --at a preset is checked at its start point; names not given are 0.
     at = args.at or problem.settings.start
     point = [float(at.get(p, 0.0)) for p in problem.objective.params]
-    sys.stdout.write(format_check(problem, point, h=args.h, fmt=args.format))
+    text = format_check(problem, point, h=args.h, fmt=args.format)
+    if args.h_sweep or args.lr is not None:
+        text = _check_extras(problem, point, text, args)
+    sys.stdout.write(text)
+    return 0
+
+
+def _check_extras(problem, point: list[float], text: str, args: argparse.Namespace) -> str:  # type: ignore[no-untyped-def]
+    """Add what --h-sweep and --lr ask for to the output of check."""
+    import json
+
+    from gdtui.output_math import check_extras_json, check_extras_table
+
+    obj = problem.objective
+    if args.format == "json":
+        data = json.loads(text)
+        data.update(check_extras_json(obj, point, h_sweep=args.h_sweep, lr=args.lr))
+        return json.dumps(data, indent=1) + "\n"
+    lines = check_extras_table(obj, point, h_sweep=args.h_sweep, lr=args.lr)
+    return text + "\n".join(lines) + "\n"
+
+
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from gdtui.engine.graph import evaluate_graph, graph_of_text
+    from gdtui.output_math import format_graph
+    from gdtui.problem import build_problem
+
+    settings = settings_from_args(args)
+    if not settings.fn and not settings.preset:
+        raise OptionError("gdtui graph needs --fn EXPR or --preset NAME")
+    problem = build_problem(settings)
+    ds = problem.dataset
+    columns = tuple(ds.column_names) if ds is not None else ()
+    graph = graph_of_text(problem.settings.fn, columns)
+    names = [v for v in graph.variables if v not in columns]
+    unknown = sorted(set(args.at) - set(names))
+    if unknown:
+        raise OptionError(f"--at names {unknown[0]!r}, which is not a variable of the function "
+                          f"(variables: {', '.join(names)})")
+    at = {p: float((args.at or problem.settings.start).get(p, 0.0)) for p in names}
+    data = None
+    if ds is not None:
+        if args.row >= ds.n_rows:
+            raise OptionError(f"--row {args.row} is past the last row of data "
+                              f"'{problem.settings.data}' (rows 0 to {ds.n_rows - 1})")
+        used = {c: ds.columns[c] for c in columns if c in graph.variables}
+        res = evaluate_graph(graph, at, used, row=args.row)
+        data = {"name": problem.settings.data, "rows": ds.n_rows, "row": args.row,
+                "values": {c: float(v[args.row]) for c, v in used.items()}}
+    else:
+        if args.row:
+            raise OptionError("--row needs --data (or a preset with data)")
+        res = evaluate_graph(graph, at)
+    sys.stdout.write(format_graph(problem.settings.fn, at, res, fmt=args.format, data=data))
     return 0
 
 
@@ -267,6 +381,10 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
     settings = validate_quickly(settings)  # one clear line before any screen is drawn
+    if getattr(args, "compare", None):
+        from gdtui.compare_cli import launch_axes
+
+        settings.compare = launch_axes(args.compare)
     from gdtui.ui.app import run_app
 
     return run_app(settings)
@@ -291,6 +409,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "check":
             return _cmd_check(args)
+        if args.command == "compare":
+            from gdtui.compare_cli import cmd_compare
+
+            return cmd_compare(args)
+        if args.command == "graph":
+            return _cmd_graph(args)
+        if args.command == "classroom":
+            from gdtui.classroom.command import run as run_classroom
+
+            return run_classroom(args)
         return _cmd_tui(args)
     except GdtuiError as exc:
         return _report(exc)

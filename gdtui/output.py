@@ -8,6 +8,8 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from gdtui.sanitize import shown
+
 if TYPE_CHECKING:
     from gdtui.engine.run import Run
     from gdtui.problem import Problem
@@ -63,6 +65,7 @@ def run_to_dict(problem: "Problem", run: "Run", every: int = 1) -> dict[str, Any
         "schedule": s.schedule,
         "batch_size": s.batch_size if problem.dataset is not None else None,
         "seed": s.seed,
+        "noise": s.noise,
         "status": run.status,
         "reason": run.reason,
         "steps": [
@@ -96,9 +99,10 @@ def _run_table(problem: "Problem", run: "Run", params: list[str], rows: list[dic
     lines = [f"f({', '.join(params)}) = {typed_function(problem)}"]
     if problem.dataset is not None:
         batch = problem.settings.batch_size
-        lines.append(f"mean over data '{problem.settings.data}' ({problem.dataset.n_rows} rows"
+        lines.append(f"mean over data '{shown(problem.settings.data)}' ({problem.dataset.n_rows} rows"
                      + (f", mini-batches of {batch}, seed {problem.settings.seed})" if batch else ", full batch)"))
-    lines.append(f"{run.optimizer.name}({hyper})  schedule {problem.settings.schedule}  start {start}")
+    noise = f"  gradient noise {_show(problem.settings.noise)} (seed {problem.settings.seed})" if problem.settings.noise else ""
+    lines.append(f"{run.optimizer.name}({hyper})  schedule {problem.settings.schedule}  start {start}{noise}")
     header = ["step", *params, "loss", *[f"df/d{p}" for p in params]]
     table = [[str(r["step"]), *map(_show, r["w"]), _show(r["loss"]), *map(_show, r["grad"])] for r in rows]
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header)]
@@ -107,8 +111,8 @@ def _run_table(problem: "Problem", run: "Run", params: list[str], rows: list[dic
         lines.append("  ".join(c.rjust(wd) for c, wd in zip(t, widths)))
         if r["note"]:
             lines.append(f"      note: {r['note']} (update {r['step']})")
-    shown = {r["step"] for r in rows}
-    hidden = sorted(k for k in run.history.notes if k not in shown)
+    printed = {r["step"] for r in rows}
+    hidden = sorted(k for k in run.history.notes if k not in printed)
     if hidden:
         listed = ", ".join(map(str, hidden[:8])) + (" …" if len(hidden) > 8 else "")
         lines.append(f"note on {len(hidden)} update(s) not shown ({listed}): {run.history.notes[hidden[0]]}")

@@ -28,6 +28,7 @@ class Settings:
     schedule: str = "constant"
     batch_size: int | None = None
     seed: int = 0
+    noise: float = 0.0  # gradient noise sigma (seeded by ``seed``); 0: none
     max_steps: int = 1_000_000
     tol: float = 1e-8
     theme: str | None = None
@@ -40,6 +41,7 @@ class Settings:
     def lr_given(self) -> bool:
         """True when the learning rate is one the user typed (not a preset's or default)."""
         return ("lr" in self.hyper) if self.lr_typed is None else self.lr_typed
+    compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property
     def lr(self) -> float | None:

@@ -26,17 +26,22 @@ def subscript(k: int, ascii_only: bool = False) -> str:
     return f"_{k}" if ascii_only else str(k).translate(_SUB)
 
 
+def _ascii(text: str, ascii_only: bool) -> str:
+    """ASCII spelling for arithmetic: a product is "*" here (plain() makes "·" a dash)."""
+    return plain(text.replace("·", "*"), ascii_only) if ascii_only else text
+
+
 def _steps(text: str, k: int, p: str, ascii_only: bool) -> str:
     out = text.replace("{p}", p).replace("[k-1]", subscript(k - 1, ascii_only))
     out = out.replace("[k]", subscript(k, ascii_only))
-    return plain(out, ascii_only)
+    return _ascii(out, ascii_only)
 
 
 def _numbers(eq: Equation, width: int, ascii_only: bool) -> str:
     first = eq.numbers.startswith("{}")  # a leading negative needs no brackets
     text = eq.numbers.format(*[fmt(v, width) if i == 0 and first else _paren(fmt(v, width))
                                for i, v in enumerate(eq.values)])
-    return plain(text, ascii_only)
+    return _ascii(text, ascii_only)
 
 
 def _paren(text: str) -> str:
@@ -60,9 +65,8 @@ def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool =
                     [f"{target} = {form}", f"{pad}= {nums}", f"{pad}= {result}"]]
         return [[f"{target} = {nums} = {result}"], [f"{target} = {nums}", f"{pad}= {result}"]]
 
-    by_lines = [opts for n in range(3) for opts in [[options(d)[n] for d in (10, 8, 6) if n < len(options(d))]]]
-    for candidates in by_lines:  # fewest lines first, then the most digits
-        for lines in candidates:
+    for digits in (10, 8, 6):  # the most digits first, in as few lines as fit
+        for lines in options(digits):
             if all(len(line) <= width for line in lines):
                 return lines
     # too narrow for any: the numbers wrapped at their spaces (whole numbers stay together)

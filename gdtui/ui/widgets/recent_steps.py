@@ -62,6 +62,7 @@ class RecentSteps(PaintedWidget):
         self.page = 0
         """Which page of that update (when it does not fit at once)."""
         self._pages = 1
+        self._through = 0  # the last parameter whose update is shown
         self._painter = Painter()
         self._gate = FrameGate(self, LIVE_FPS, self._redraw)
 
@@ -96,14 +97,16 @@ class RecentSteps(PaintedWidget):
         if self.view < 0:
             return "recent steps · u: last update"
         worked = self._worked
-        nxt = "recent" if self.view + 1 >= len(self._params) else self._params[self.view + 1]
+        last = max(self.view, self._through)
+        nxt = "recent" if last + 1 >= len(self._params) else self._params[last + 1]
         if worked is None:
             return plain(f"last update · u: {nxt}", self.ascii_only)
+        of = f" of {self._params[self.view]}" if len(self._params) > 1 and last == self.view else ""
         if self.page + 1 < self._pages:
-            return plain(f"update {worked.k - 1}→{worked.k} {self.page + 1}/{self._pages} · u: more",
+            return plain(f"update {worked.k - 1}→{worked.k}{of} {self.page + 1}/{self._pages} · u: more",
                          self.ascii_only)
         page = f" {self.page + 1}/{self._pages}" if self._pages > 1 else ""
-        return plain(f"update {worked.k - 1}→{worked.k}{page} · u: {nxt}", self.ascii_only)
+        return plain(f"update {worked.k - 1}→{worked.k}{of}{page} · u: {nxt}", self.ascii_only)
 
     def cycle(self) -> None:
         """Next view: the next page of this update, the next parameter's update, then
@@ -113,7 +116,9 @@ class RecentSteps(PaintedWidget):
             self.page += 1
         else:
             self.page = 0
-            self.view = self.view + 1 if self.view + 1 < n else (-1 if self.view >= 0 else 0)
+            last = max(self.view, self._through)
+            self.view = last + 1 if self.view >= 0 and last + 1 < n else (-1 if self.view >= 0 else 0)
+            self._through = self.view
         self._redraw()
 
     def _redraw(self) -> None:
@@ -143,7 +148,21 @@ class RecentSteps(PaintedWidget):
         pages = worked_pages(worked, self.view, width, rows, self.ascii_only)
         self._pages = len(pages)
         self.page = min(self.page, len(pages) - 1)
-        return pages[self.page]
+        lines = list(pages[self.page])
+        self._through = self.view
+        if len(pages) == 1 and len(self._params) > 1:
+            # room to spare: the next parameters' updates too, whole, each under its name
+            blocks = [[f"{self._params[self.view]}:", *lines]]
+            for i in range(self.view + 1, len(self._params)):
+                used = sum(map(len, blocks))
+                more = worked_pages(worked, i, width, rows - used - 1, self.ascii_only)
+                if len(more) != 1 or used + 1 + len(more[0]) > rows:
+                    break
+                blocks.append([f"{self._params[i]}:", *more[0]])
+                self._through = i
+            if len(blocks) > 1:
+                lines = [line for block in blocks for line in block]
+        return lines
 
     def _paint(self) -> list[Region] | None:
         width, height = self.size

@@ -92,7 +92,7 @@ class GdApp(App[int]):
         self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
         self.push_screen("main")
         for message in self.theme_failures:
-            self.notify(message, title="theme", severity="warning", timeout=8)
+            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
 
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
@@ -114,4 +114,6 @@ def run_app(settings: Settings) -> int:
     default_worker().start()
     app = GdApp(settings)
     result = app.run()
+    if app.return_code:  # a crash (textual printed it): never exit 0
+        return int(app.return_code)
     return 0 if result is None else int(result)

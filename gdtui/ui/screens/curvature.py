@@ -91,8 +91,8 @@ class CurvaturePanel(MathPanel):
             plot.set_draw(lambda w, h: None)
             return
         if pic["kind"] == "1d":
-            caption.update(Text(self.t(f"{g.curve} f  {g.lines[1]} tangent  : quadratic model\n"
-                                       f"{g.point} w  g gradient step  N Newton")))
+            caption.update(Text(self.t(f"{g.curve} f  {g.lines[1]} tangent  : quadratic\n"
+                                       f"{g.point} w  g gradient  N Newton step")))
             plot.set_draw(lambda w, h: curves_canvas(w, h, pic["xs"], pic["f"], pic["tangent"], pic["quad"],
                                                      c.w[0], pic["marks"](g), g) if w == len(pic["xs"]) else None)
         else:
@@ -126,16 +126,17 @@ class CurvaturePanel(MathPanel):
         else:
             out.append(t("2/λmax: no λ > 0, no η overshoots here\n"))
         s = c.step
-        out.append(t(f"{'':<7}{'gradient −η·g':>14}  {'Newton −H⁻¹g':>14}\n"), style="bold")
+        out.append(f"{'':<7}{t('gradient −η·g'):>14}  {t('Newton −H⁻¹g'):>14}\n", style="bold")
         for i, p in enumerate(params[:6]):
             newton = n(s.newton_step[i], 14) if s.newton_step is not None else ("none" if i == 0 else "")
             out.append(t(f"{('Δ' + p)[:7]:<7}{n(s.gradient_step[i], 14):>14}  {newton:>14}\n"))
         if s.newton_step is None:
             out.append(t(f"Newton: {s.newton_reason}\n"), style="dim")
         out.append(t(f"loss after the gradient step (η = {n(lr, 8)}):\n"), style="bold")
-        out.append(t(f" Taylor 1st  f + g·Δ         {n(s.linear, 12):>12}\n"))
-        out.append(t(f" Taylor 2nd  + ½ΔᵀHΔ         {n(s.quadratic, 12):>12}\n"))
-        out.append(t(f" actual      f(w + Δ)        {n(s.actual, 12):>12}"))
+        for label, value in (("Taylor 1st  f + g·Δ", s.linear), ("Taylor 2nd  + ½ΔᵀHΔ", s.quadratic),
+                             ("actual      f(w + Δ)", s.actual)):
+            out.append(f" {t(label):<28}{n(value, 12):>12}\n")
+        out.rstrip()
         return out
 
 

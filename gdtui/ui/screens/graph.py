@@ -188,7 +188,7 @@ class GraphPanel(MathPanel):
             text += f" {_OP_NAMES.get(node.op, '')}".rstrip()
         if repeated:
             text = f"{prefix}{self.t('↑')} #{node.id} {node.label} (shared)"
-        return self.t(text) if self.ascii_only else text.replace("│", "│").replace("└─", "└─")
+        return self.t(text)
 
     def _explain(self, result: dict[str, Any], order: list[int], current: int | None) -> Text:
         res = result["result"]

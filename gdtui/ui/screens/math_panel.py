@@ -39,6 +39,20 @@ PANELS: dict[str, tuple[str, str]] = {
     "graph": ("d", "computation graph"),
 }
 
+#: Symbols only the panels use, in ASCII (before :func:`gdtui.ui.ascii.plain`).
+_ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "·": "*", "÷": "/", "ᵀ": "^T", "⁻¹": "^-1", "½": "1/2", "↑": "^", "×": "x", "│": "|", "├─": "+-",
+                "└─": "`-"}
+
+
+def ascii_text(text: str, ascii_only: bool) -> str:
+    """``text`` in ASCII when ``ascii_only`` (the panels' symbols, then the app's)."""
+    if not ascii_only or text.isascii():
+        return text
+    for k, v in _ASCII_EXTRA.items():
+        text = text.replace(k, v)
+    return plain(text)
+
+
 #: How often a panel looks whether the run moved (a live run, a new problem), in seconds.
 POLL = 0.25
 
@@ -111,7 +125,9 @@ class MathPanel(Screen[None]):
 
             keys = self._bindings.key_to_bindings
             for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
+                keys[key] = [replace(b, description=ascii_text(b.description, True),
+                                     key_display=ascii_text(b.key_display, True) if b.key_display else None)
+                              for b in bindings]
         self._seen: tuple | None = None
         self._token = 0
         self.input: PanelInput | None = None
@@ -147,7 +163,7 @@ class MathPanel(Screen[None]):
     # ------------------------------------------------------------ text helpers
     def t(self, text: str) -> str:
         """``text`` as shown (ASCII under --ascii)."""
-        return plain(text, self.ascii_only)
+        return ascii_text(text, self.ascii_only)
 
     @staticmethod
     def n(value: float | None, width: int = 10) -> str:

@@ -166,6 +166,8 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
         ui.add_argument("--view", choices=VIEWS, default=None, metavar="NAME",
                         help="open on a panel: gradcheck, curvature or graph (default: the playground)")
+        ui.add_argument("--compare", action="append", metavar="NAME=LIST",
+                        help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also the gradient step -lr*g, Newton's step and the Taylor predictions")
     _add_graph_parser(sub, fmt)
 
+    from gdtui.compare_cli import add_compare_parser
+
+    add_compare_parser(sub, _float, _int)
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
     return parser
 
@@ -359,6 +364,10 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
     settings = validate_quickly(settings)  # one clear line before any screen is drawn
+    if getattr(args, "compare", None):
+        from gdtui.compare_cli import launch_axes
+
+        settings.compare = launch_axes(args.compare)
     from gdtui.ui.app import run_app
 
     return run_app(settings)
@@ -383,6 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "check":
             return _cmd_check(args)
+        if args.command == "compare":
+            from gdtui.compare_cli import cmd_compare
+
+            return cmd_compare(args)
         if args.command == "graph":
             return _cmd_graph(args)
         return _cmd_tui(args)

@@ -37,6 +37,7 @@ class Settings:
     theme: str | None = None
     ascii: bool = False
     view: str = "single"  # the screen the app opens on: single (the playground) or a panel (VIEWS)
+    compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property
     def lr(self) -> float | None:

@@ -86,7 +86,7 @@ async def test_panels_are_in_the_palette_and_help(ui) -> None:
     from gdtui.ui.screens.help import help_columns
 
     keys = help_columns()[0]
-    assert "g c d" in keys and "computation graph" in keys
+    assert "g c d" in keys and "backprop graph" in keys
     app = ui.make_app(preset="lesson")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)

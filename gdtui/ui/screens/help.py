@@ -32,7 +32,7 @@ KEYS: list[tuple[str, ...]] = [
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
     ("g c d", "panels: gradient check,"),
-    ("", "curvature, computation graph"),
+    ("", "curvature, backprop graph"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q", "quit"),

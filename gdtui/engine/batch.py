@@ -86,9 +86,10 @@ _CODE_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
     """Run generated source (compiled once per distinct text; a bounded cache) in
     ``namespace``; return ``name``.  The source is registered in linecache."""
+    filename = register_source(source, f"batch {name}", bounded=True)
     code = _CODE_CACHE.get(source)
     if code is None:
-        code = compile(source, register_source(source, f"batch {name}"), "exec")
+        code = compile(source, filename, "exec")
         _CODE_CACHE[source] = code
         if len(_CODE_CACHE) > _CODE_CACHE_SIZE:
             _CODE_CACHE.popitem(last=False)

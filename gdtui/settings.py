@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-__all__ = ["DEFAULT_PRESET", "Settings"]
+__all__ = ["DEFAULT_PRESET", "VIEWS", "Settings"]
+
+#: What `--view` can open at launch: the playground, or one of the panels over it.
+VIEWS: tuple[str, ...] = ("single", "gradcheck", "curvature", "graph")
 
 #: The problem `gdtui` opens on when given nothing.
 DEFAULT_PRESET = "lesson-bowl"
@@ -41,6 +44,7 @@ class Settings:
     def lr_given(self) -> bool:
         """True when the learning rate is one the user typed (not a preset's or default)."""
         return ("lr" in self.hyper) if self.lr_typed is None else self.lr_typed
+    view: str = "single"  # the screen the app opens on: single (the playground) or a panel (VIEWS)
     compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property

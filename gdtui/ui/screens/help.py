@@ -32,6 +32,8 @@ KEYS: list[tuple[str, ...]] = [
     ("t", "next theme"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
+    ("g c d", "panels: gradient check,"),
+    ("", "curvature, backprop graph"),
     ("ctrl+p", "commands, screenshot"),
     ("?", "this help"),
     ("q", "quit"),

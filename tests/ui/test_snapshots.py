@@ -90,5 +90,12 @@ def test_ascii_palette_at_80x24(snap_compare, ui) -> None:
         await pilot.pause()
         await pilot.press("o", "p", "t")
         await ui.quiet(pilot)
+        from textual.command import CommandList
+
+        for _ in range(100):  # the hits arrive asynchronously: wait for the first highlighted
+            if pilot.app.screen.query_one(CommandList).highlighted == 0:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
 
     assert snap_compare(ui.make_app(ascii=True), terminal_size=(80, 24), run_before=palette)

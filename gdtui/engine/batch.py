@@ -97,6 +97,14 @@ def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
     return namespace[name]
 
 
+def _row_pow(base: Any, exponent: Any) -> Any:
+    """:func:`exact_pow` in the hot loop, where an array is per run and its D rows are
+    equal (a hyperparameter, or a number made from them and t): one row's worth of pows."""
+    if isinstance(base, np.ndarray) and base.ndim == 2 and not isinstance(exponent, np.ndarray):
+        return np.broadcast_to(exact_pow(base[0], exponent), base.shape)
+    return exact_pow(base, exponent)
+
+
 def _unparse(stmts: list[ast.stmt]) -> list[str]:
     out = []
     for stmt in stmts:
@@ -473,7 +481,7 @@ class RunBatch:
         S = compiled.state_vars
         R = self.R
         ns: dict[str, Any] = {
-            "_pick": _pick, "_pow": exact_pow, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
+            "_pick": _pick, "_pow": _row_pow, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
             "_div": np.true_divide, "_neg": np.negative, "sqrt": np.sqrt, "_fn": self.objective.array_fn,
             "_base_lr": grp.base_lr, "_schedule_lr": None if grp.constant else grp.schedule.lr,
             "numpy": np, "math": math,

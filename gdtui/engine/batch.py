@@ -408,9 +408,19 @@ class RunBatch:
         da = self.diverge_at
         W = self._HW[a:b]
         G = self._HG[a:b]
-        ok = np.abs(self._HL[a:b]) <= da  # nan fails every comparison
-        ok &= np.abs(W).max(axis=1) <= da
+        L = self._HL[a:b]
         g2 = np.einsum("kdr,kdr->kr", G, G)
+        # The usual block, where every run just went on: the same tests as below, as
+        # whole-block maxima and minima (nan fails every comparison).
+        if (
+            not frozen.size and b - 1 < self.max_steps
+            and L.max() <= da and L.min() >= -da and W.max() <= da and W.min() >= -da
+            and g2.min() > self._tol2 and g2.max() < math.inf
+            and (W != self._HW[a - 1 : b - 1]).any(axis=1).all()
+        ):
+            return
+        ok = np.abs(L) <= da
+        ok &= np.abs(W).max(axis=1) <= da
         ok &= g2 > self._tol2
         ok &= g2 < math.inf
         ok &= (W != self._HW[a - 1 : b - 1]).any(axis=1)

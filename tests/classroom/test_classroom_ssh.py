@@ -117,7 +117,8 @@ async def test_over_the_limit_gets_one_polite_line(make_room):
 async def test_idle_students_are_told_and_closed(make_room):
     room = await make_room(idle_timeout=1.0)
     alice = await connect(room, "alice")
-    await alice.closed()  # no key pressed: closed, whether or not the app had drawn yet
+    # No wait for the first frame: on a loaded machine it can take longer than the idle limit itself.
+    await alice.closed()
     assert IDLE_MESSAGE.format(m=1 / 60).strip() in bytes(alice.raw).decode()
 
 

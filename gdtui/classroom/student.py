@@ -127,6 +127,15 @@ class StudentApp(GdApp):
                     frozen.remove()
             self.notify(self.notice_text(notice or "The teacher resumed the class."), timeout=4)
 
+    #: Actions that write files (session save, export): in a classroom every student runs
+    #: as the teacher's user, so they would write into the teacher's folders.
+    FILE_ACTIONS = ("save_session", "export")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.FILE_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
+
     def action_command_palette(self) -> None:
         if self._frozen is None:
             super().action_command_palette()

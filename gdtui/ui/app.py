@@ -36,6 +36,13 @@ class GdApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "help", id="gd.help", tooltip="keys and what they do"),
         Binding("q", "quit", "quit", id="gd.quit", tooltip="quit gdtui"),
+        # the 'inside the math' panels (gdtui/ui/screens/math_panel.py), also `--view NAME`
+        Binding("g", "view('gradcheck')", "grad check", id="gd.view.gradcheck", show=False,
+                tooltip="gradient check: analytic vs numerical, the choice of h"),
+        Binding("c", "view('curvature')", "curvature", id="gd.view.curvature", show=False,
+                tooltip="Hessian, eigenvalues, Taylor and Newton"),
+        Binding("d", "view('graph')", "graph", id="gd.view.graph", show=False,
+                tooltip="computation graph and backprop"),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -91,8 +98,10 @@ class GdApp(App[int]):
         self.set_class(self.settings.ascii, "-ascii")
         self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
         self.push_screen("main")
+        if self.settings.view not in ("single", "", None):
+            self.action_view(self.settings.view)
         for message in self.theme_failures:
-            self.notify(message, title="theme", severity="warning", timeout=8)
+            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
 
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
@@ -106,6 +115,25 @@ class GdApp(App[int]):
             self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
 
 
+    def action_view(self, name: str) -> None:
+        """Open a panel by view name over the playground ('single': back to the playground)."""
+        from gdtui.ui.screens.math_panel import PANELS, MathPanel, panel_class
+
+        current = self.screen
+        if name not in PANELS:
+            while isinstance(self.screen, MathPanel):
+                self.pop_screen()
+            return
+        cls = panel_class(name)
+        if isinstance(current, cls):
+            return
+        if isinstance(current, MathPanel):
+            self.pop_screen()
+        elif current is not self.main_screen:
+            return  # help or another modal screen is open: it keeps the keys
+        self.push_screen(cls(ascii_only=self.settings.ascii))
+
+
 def run_app(settings: Settings) -> int:
     """Run the playground until the user quits; returns the exit code."""
     from gdtui.expr.worker import default_worker
@@ -114,4 +142,6 @@ def run_app(settings: Settings) -> int:
     default_worker().start()
     app = GdApp(settings)
     result = app.run()
+    if app.return_code:  # a crash (textual printed it): never exit 0
+        return int(app.return_code)
     return 0 if result is None else int(result)

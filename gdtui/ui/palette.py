@@ -39,6 +39,10 @@ class GdCommands(Provider):
             ("log-scale loss", "log", "l"),
         ):
             yield title, partial(screen.run_action, action), f"key: {desc}"
+        from gdtui.ui.screens.math_panel import PANELS
+
+        for view, (key, title) in PANELS.items():
+            yield f"panel: {title}", partial(app.action_view, view), f"key: {key}, or --view {view}"
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():

@@ -31,6 +31,8 @@ KEYS: list[tuple[str, ...]] = [
     ("t", "next theme"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
+    ("g c d", "panels: gradient check,"),
+    ("", "curvature, backprop graph"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q", "quit"),

@@ -239,7 +239,10 @@ class CompareScreen(Screen[None]):
         land = self.query_one(CompareLandscape)
         box = land.box
         width = land.size.width
-        if s is None or box is None or width < 4:
+        if s is None:
+            return
+        if box is None or width < 4:  # not painted yet: the strip follows the landscape's view
+            self.set_timer(0.1, self._basins, name="basins-wait")
             return
         key = (id(s), box.x0, box.x1, width)
         if key == self._basin_key:

@@ -71,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ option types
-def _float(name: str, *, positive: bool = False, unit: bool = False, nonneg: bool = False):
+def _float(name: str, *, positive: bool = False, nonneg: bool = False):
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -83,9 +83,22 @@ def _float(name: str, *, positive: bool = False, unit: bool = False, nonneg: boo
             raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
         if nonneg and value < 0:
             raise argparse.ArgumentTypeError(f"{name} must be >= 0, got {text}")
-        if unit and not 0 <= value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be in [0, 1), got {text}")
         return value
+
+    return parse
+
+
+def hyper_option(name: str):
+    """The argparse type of a hyperparameter option: the engine's validator, the one
+    the TUI uses too (also for `gdtui compare`)."""
+
+    def parse(text: str) -> float:
+        from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
+
+        try:
+            return parse_hyperparameter(name, text)
+        except OptionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
 
@@ -147,12 +160,12 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
     opt = p.add_argument_group("optimizer")
     opt.add_argument("--optimizer", metavar="NAME",
                      help="sgd, momentum, nesterov, adagrad, rmsprop, adam or newton (default sgd)")
-    opt.add_argument("--lr", type=_float("--lr", positive=True), metavar="F", help="learning rate")
-    opt.add_argument("--momentum", type=_float("--momentum", unit=True), metavar="F")
-    opt.add_argument("--beta1", type=_float("--beta1", unit=True), metavar="F")
-    opt.add_argument("--beta2", type=_float("--beta2", unit=True), metavar="F")
-    opt.add_argument("--eps", type=_float("--eps", positive=True), metavar="F")
-    opt.add_argument("--alpha", type=_float("--alpha", unit=True), metavar="F")
+    opt.add_argument("--lr", type=hyper_option("lr"), metavar="F", help="learning rate")
+    opt.add_argument("--momentum", type=hyper_option("momentum"), metavar="F")
+    opt.add_argument("--beta1", type=hyper_option("beta1"), metavar="F")
+    opt.add_argument("--beta2", type=hyper_option("beta2"), metavar="F")
+    opt.add_argument("--eps", type=hyper_option("eps"), metavar="F")
+    opt.add_argument("--alpha", type=hyper_option("alpha"), metavar="F")
     opt.add_argument("--schedule", metavar="SPEC", help="constant, step:10:0.5, exp:0.99, cosine:100")
     opt.add_argument("--batch-size", type=_int("--batch-size", minimum=1), metavar="N",
                      help="mini-batch size (1 = SGD); full batch by default")
@@ -214,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_compare_parser(sub, _float, _int)
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+
+    from gdtui.classroom.command import add_parser as add_classroom
+
+    add_classroom(sub, _float, _int)
     return parser
 
 
@@ -395,6 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_compare(args)
         if args.command == "graph":
             return _cmd_graph(args)
+        if args.command == "classroom":
+            from gdtui.classroom.command import run as run_classroom
+
+            return run_classroom(args)
         return _cmd_tui(args)
     except GdtuiError as exc:
         return _report(exc)

@@ -30,12 +30,15 @@ documented (…, R, D) shape.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
 from gdtui.engine.objective import Objective
+from gdtui.engine.optimizers import Optimizer
+from gdtui.engine.optimizers.codegen import register_source
 from gdtui.engine.run import row_status
 from gdtui.errors import OptionError
 
@@ -59,33 +62,33 @@ def _hyper_is_flag(value: Any) -> bool:
 
 
 def _elementwise(opt: Any) -> bool:
-    """True for an optimizer with a compiled elementwise rule (all but Newton)."""
-    return is_dataclass(opt) and getattr(type(opt), "_compiled", None) is not None and hasattr(opt, "_constants")
+    """True for an optimizer stepped through its generated in-place rule (all but Newton)."""
+    cls = type(opt)
+    return isinstance(opt, Optimizer) and cls.compiled is not None and cls.step is Optimizer.step
 
 
-def _flag_consts(opt: Any) -> tuple:
-    """The boolean per-step constants of an elementwise rule (they choose branches): runs
-    whose flags differ go to different groups so that every flag is one Python bool."""
+def _flags(opt: Any) -> tuple:
+    """The values of the branch tests of an elementwise rule that depend on the
+    hyperparameters (RMSprop's momentum > 0): runs that differ in them go to
+    different groups, so that inside a group every branch is one Python bool."""
     if not _elementwise(opt):
         return ()
-    out = []
-    for t in (1, 2):
-        for c in opt._constants(t, opt.lr):
-            if c is True or c is False:
-                out.append(c)
-            elif isinstance(c, np.bool_) or (isinstance(c, np.ndarray) and c.dtype == bool):
-                out.append((bool(np.all(c)), bool(np.any(c))))
-    return tuple(out)
+    return tuple(bool(f) for f in opt.compiled.flag_values(opt.fixed))
 
 
-_CODE_CACHE: dict[str, Any] = {}
+_CODE_CACHE_SIZE = 64
+_CODE_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 
 
 def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
-    """Run generated source (compiled once per distinct text) in ``namespace``; return ``name``."""
+    """Run generated source (compiled once per distinct text; a bounded cache) in
+    ``namespace``; return ``name``.  The source is registered in linecache."""
     code = _CODE_CACHE.get(source)
     if code is None:
-        code = _CODE_CACHE[source] = compile(source, f"<gdtui batch {name}>", "exec")
+        code = compile(source, register_source(source, f"batch {name}"), "exec")
+        _CODE_CACHE[source] = code
+        if len(_CODE_CACHE) > _CODE_CACHE_SIZE:
+            _CODE_CACHE.popitem(last=False)
     exec(code, namespace)
     return namespace[name]
 
@@ -104,7 +107,7 @@ class _Group:
     """Runs sharing one optimizer class, schedule and flags: one array update per step.
 
     Elementwise rules work on (D, R_g) arrays (a hyperparameter that differs
-    between runs is a (D, R_g) array); other optimizers (Newton) get the classic
+    between runs is a (1, R_g) array); other optimizers (Newton) get the classic
     (R_g, D) arrays with (R_g, 1) hyperparameters.
     """
 
@@ -130,13 +133,13 @@ class _Group:
             if all(v == vals[0] for v in vals) or _hyper_is_flag(vals[0]):
                 hyper[name] = vals[0]
             elif self.elementwise:
-                hyper[name] = np.ascontiguousarray(np.broadcast_to(np.array(vals, dtype=float), (D, n)))
+                hyper[name] = np.array(vals, dtype=float)[None, :]
             else:
                 hyper[name] = np.array(vals, dtype=float)[:, None]
         self.optimizer = cls(**hyper) if is_dataclass(first) else first
         self.base_lr = hyper.get("lr", first.lr)
         self.state_names: tuple[str, ...] = tuple(getattr(first, "state_names", ()))
-        self.needs_hessian = bool(getattr(first, "needs_hessian", self.name == "newton"))
+        self.needs_hessian = bool(getattr(first, "needs_hessian", False))
         if self.elementwise:
             self.namespace, self.call = self._compile_call(D, n)
             lines = ["def step(t, w, g, S, out_w, OS):", *self.call("t", "w", "g", "S[{i}]", "out_w", "OS[{i}]")]
@@ -148,40 +151,31 @@ class _Group:
     def _compile_call(self, D: int, n: int) -> tuple[dict[str, Any], Any]:
         """Source lines of one update through the in-place rule, and their namespace.
 
-        Constants that depend only on the hyperparameters are computed once; a float
-        one becomes a full (D, R_g) array (numpy multiplies two arrays of one shape
-        faster than an array by a Python float, with the same result).
+        What the rule computes from the hyperparameters alone was computed when the
+        optimizer was made (``optimizer.fixed``); a branch test equal in every run
+        of the group becomes a Python bool.
         """
         opt = self.optimizer
-        consts = opt._constants(1, self.base_lr)
         ns: dict[str, Any] = {
-            "_constants": opt._constants, "_into": type(opt)._compiled.into, "_sqrt": np.sqrt,
-            "_base_lr": self.base_lr, "_schedule_lr": None if self.constant else self.schedule.lr,
+            "_into": opt.compiled.into, "_base_lr": self.base_lr,
+            "_schedule_lr": None if self.constant else self.schedule.lr,
         }
         args = []
-        per_step = False
-        for i, (name, c) in enumerate(zip(opt.CONSTS, consts)):
-            if name not in opt.FIXED_CONSTS:
-                args.append(f"_c[{i}]")
-                per_step = True
-                continue
-            if isinstance(c, np.ndarray) and c.dtype == bool:
-                c = bool(c.flat[0])  # equal in the group (see _flag_consts)
-            elif isinstance(c, (bool, np.bool_)):
-                c = bool(c)
-            else:
-                c = np.ascontiguousarray(np.broadcast_to(np.asarray(c, dtype=float), (D, n)))
-            ns[f"_F{i}"] = c
+        for i, value in enumerate(opt.fixed):
+            if isinstance(value, np.ndarray) and value.dtype == bool and (value.all() or not value.any()):
+                value = bool(value.flat[0])
+            elif isinstance(value, (bool, np.bool_)):
+                value = bool(value)
+            ns[f"_F{i}"] = value
             args.append(f"_F{i}")
         S = len(self.state_names)
         lr = "_base_lr" if self.constant else "_schedule_lr(_base_lr, {t})"
 
         def call(t: str, w: str, g: str, s: str, out_w: str, out_s: str) -> list[str]:
-            lines = [f"_c = _constants({t}, {lr.format(t=t)})"] if per_step else []
             state = [s.format(i=i) for i in range(S)]
             outs = [out_s.format(i=i) for i in range(S)]
-            lines.append(f"_into({', '.join([w, g, *state, *args, '_sqrt', out_w, *outs])})")
-            return ["    " + line for line in lines]
+            line = f"_into({', '.join([w, g, *state, t, lr.format(t=t), *args, out_w, *outs])})"
+            return ["    " + line]
 
         return ns, call
 
@@ -234,7 +228,7 @@ class RunBatch:
                 flags = tuple(
                     (f.name, getattr(opt, f.name)) for f in fields(opt) if _hyper_is_flag(getattr(opt, f.name))
                 )
-            keys.setdefault((type(opt), _schedule_key(s.schedule), flags, _flag_consts(opt)), []).append(i)
+            keys.setdefault((type(opt), _schedule_key(s.schedule), flags, _flags(opt)), []).append(i)
         self.groups = [_Group(np.array(ix), [self.specs[i] for i in ix], D) for ix in keys.values()]
         self._gid = np.empty(R, dtype=np.intp)  # run -> its group
         self._lid = np.empty(R, dtype=np.intp)  # run -> its column in the group's state

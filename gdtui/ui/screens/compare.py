@@ -175,7 +175,7 @@ class CompareScreen(Screen[None]):
         self.session = message.session
         self.text = message.text
         obj = self.session.compared.problem.objective
-        self.set_class(obj.dims == 1, "-one-d")
+        self.set_class(False, "-one-d")  # the basin strip shows once it has two valleys to tell apart
         self.query_one(CompareLandscape).set_problem(obj)
         self.query_one("#cmp-board-pane").border_title = f"leaderboard · {self.session.R} runs"
         self._basin_key = None
@@ -229,7 +229,9 @@ class CompareScreen(Screen[None]):
             if not s.running:
                 state = "all runs stopped: r resets"
             line = f"step {s.k} · {s.R} runs · {state} · {s.speed:,}/s"
-            if self._notice:
+            if self._notice.startswith("error:"):
+                line = self._notice  # the whole line for what went wrong
+            elif self._notice:
                 line += f" · {self._notice}"
         self.query_one("#cmp-status", Static).update(self.app.notice_text(line))
 
@@ -276,6 +278,7 @@ class CompareScreen(Screen[None]):
         elif len(message.basins.minima) < 2:
             self.set_class(False, "-one-d")  # one valley: nothing to tell apart
         else:
+            self.set_class(True, "-one-d")
             strip.show_basins(message.basins, ["sgd", "momentum"])
 
     # ------------------------------------------------------------ live
@@ -375,6 +378,7 @@ class CompareScreen(Screen[None]):
         field = self.query_one("#cmp-input", Input)
         field.can_focus = True
         field.focus()
+        field.cursor_position = len(field.value)
 
     def action_leave(self) -> None:
         """Back to the single view, which goes on with the first run's settings."""

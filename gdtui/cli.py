@@ -13,7 +13,7 @@ from typing import NoReturn, Sequence
 
 from gdtui import __version__
 from gdtui.errors import GdtuiError, OptionError
-from gdtui.settings import DEFAULT_PRESET, Settings
+from gdtui.settings import DEFAULT_PRESET, VIEWS, Settings
 
 __all__ = ["main"]
 
@@ -177,6 +177,8 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
+        ui.add_argument("--view", choices=VIEWS, default=None, metavar="NAME",
+                        help="open on a panel: gradcheck, curvature or graph (default: the playground)")
         ui.add_argument("--compare", action="append", metavar="NAME=LIST",
                         help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine)")
 
@@ -273,6 +275,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
+        view=getattr(args, "view", None) or "single",
     )
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-__all__ = ["DEFAULT_PRESET", "Settings"]
+__all__ = ["DEFAULT_PRESET", "VIEWS", "Settings"]
+
+#: What `--view` can open at launch: the playground, or one of the panels over it.
+VIEWS: tuple[str, ...] = ("single", "gradcheck", "curvature", "graph")
 
 #: The problem `gdtui` opens on when given nothing.
 DEFAULT_PRESET = "lesson-bowl"
@@ -33,6 +36,7 @@ class Settings:
     tol: float = 1e-8
     theme: str | None = None
     ascii: bool = False
+    view: str = "single"  # the screen the app opens on: single (the playground) or a panel (VIEWS)
     compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property

@@ -377,7 +377,7 @@ class _Single:
 def _batchable(run: CompareRun) -> bool:
     """True when the single run of ``run`` evaluates through numpy too (a data-driven
     loss), so a RunBatch gives the same bits; Newton goes alone (its solve differs)."""
-    return run.objective.uses_data and getattr(run.optimizer, "name", "") != "newton"
+    return run.objective.uses_data and not getattr(run.optimizer, "needs_hessian", False)
 
 
 class Comparison:

@@ -40,6 +40,10 @@ class GdCommands(Provider):
             ("log-scale loss", "log", "l"),
         ):
             yield title, partial(screen.run_action, action), f"key: {desc}"
+        from gdtui.ui.screens.math_panel import PANELS
+
+        for view, (key, title) in PANELS.items():
+            yield f"panel: {title}", partial(app.action_view, view), f"key: {key}, or --view {view}"
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
@@ -59,7 +63,7 @@ def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object],
 
     saddle = Settings(fn="x^2 - y^2", start={"x": 1.0, "y": 0.0}, hyper={"lr": 0.1}, seed=1,
                       theme=app.settings.theme, ascii=app.settings.ascii)
-    yield "compare: learning rates", partial(app.action_compare, None), "key: c (a sweep around the current lr)"
+    yield "compare: learning rates", partial(app.action_compare, None), "key: v (a sweep around the current lr)"
     yield ("compare: optimizers (race)", partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
            "every optimizer from the same start")
     yield ("compare: batch sizes", partial(app.action_compare, "batch-size=full,10,1"),

@@ -164,7 +164,7 @@ async def test_leaving_returns_to_the_single_view_with_the_first_runs_settings(u
         assert app.session.run.optimizer.name == "adam"
 
 
-async def test_key_c_opens_a_sweep_around_the_current_lr_and_help_lists_it(ui):
+async def test_key_v_opens_a_sweep_around_the_current_lr_and_help_lists_it(ui):
     app = ui.make_app(preset="parabola")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
@@ -172,7 +172,7 @@ async def test_key_c_opens_a_sweep_around_the_current_lr_and_help_lists_it(ui):
         await pilot.pause()
         assert "compare runs side by side" in ui.screen_text(app)
         await pilot.press("escape")
-        await pilot.press("c")
+        await pilot.press("v")
         screen = await compare_ready(pilot)
         assert screen.text == "lr=0.01,0.1,0.5,1 steps=100"
         assert screen.session.R == 4

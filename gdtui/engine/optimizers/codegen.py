@@ -41,13 +41,14 @@ import inspect
 import linecache
 import math
 import textwrap
+from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
 
 from gdtui.engine.optimizers.rules import lerp_form
 
-__all__ = ["CompiledRule", "RuleError", "exact_pow", "register_source"]
+__all__ = ["CompiledRule", "RuleError", "exact_pow", "into_assign", "pick", "register_source"]
 
 # How a name or an expression depends on the inputs, in increasing order.
 CONST, FIXED, STEP, COORD = 0, 1, 2, 3
@@ -75,18 +76,34 @@ def exact_pow(base: Any, exponent: Any) -> Any:
     return base**exponent
 
 
-def _pick(from_end: Any, end: Any, start: Any) -> Any:
+def pick(from_end: Any, end: Any, start: Any) -> Any:
     """``end if from_end else start``, per run when ``from_end`` is an array."""
     if type(from_end) is bool:
         return end if from_end else start
     return np.where(from_end, end, start)
 
 
-def register_source(source: str, label: str) -> str:
-    """A file name for generated ``source``, registered in linecache (for tracebacks)."""
+#: How many generated sources registered with ``bounded=True`` stay in linecache.
+_BOUNDED_MAX = 64
+_bounded: "OrderedDict[str, None]" = OrderedDict()
+
+
+def register_source(source: str, label: str, bounded: bool = False) -> str:
+    """A file name for generated ``source``, registered in linecache (for tracebacks).
+
+    The rules' own variants stay (a few per optimizer); code generated per use
+    (``bounded=True``: RunBatch's loops, one per objective) keeps only the last
+    ``_BOUNDED_MAX`` entries, so a long session does not grow the cache.
+    """
     digest = hashlib.sha1(source.encode()).hexdigest()[:10]
     filename = f"<gdtui {label} {digest}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    if bounded:
+        _bounded[filename] = None
+        _bounded.move_to_end(filename)
+        while len(_bounded) > _BOUNDED_MAX:
+            old, _ = _bounded.popitem(last=False)
+            linecache.cache.pop(old, None)
     return filename
 
 
@@ -353,13 +370,15 @@ def _into_stmt(stmt: ast.stmt, targets: set[str]) -> list[ast.stmt]:
         return [ast.If(stmt.test, body, orelse)]
     if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id in targets:
         name = stmt.targets[0].id
-        return _into_assign(name, stmt.value, f"out_{name}")
+        return into_assign(name, stmt.value, f"out_{name}")
     return [stmt]
 
 
-def _into_assign(name: str, expr: ast.expr, out: str) -> list[ast.stmt]:
+def into_assign(name: str, expr: ast.expr, out: str) -> list[ast.stmt]:
+    """``name = expr`` with the last operation of ``expr`` writing into the array ``out``
+    where it can (+ - * / and sqrt); otherwise a plain assignment."""
     if isinstance(expr, ast.IfExp):
-        return [ast.If(expr.test, _into_assign(name, expr.body, out), _into_assign(name, expr.orelse, out))]
+        return [ast.If(expr.test, into_assign(name, expr.body, out), into_assign(name, expr.orelse, out))]
     if isinstance(expr, ast.BinOp) and type(expr.op) in _UFUNCS:
         fn = ast.Name(_UFUNCS[type(expr.op)], ast.Load())
         return [_assign(name, ast.Call(fn, [expr.left, expr.right, ast.Name(out, ast.Load())], []))]
@@ -367,6 +386,61 @@ def _into_assign(name: str, expr: ast.expr, out: str) -> list[ast.stmt]:
         return [_assign(name, ast.Call(expr.func, [expr.args[0], ast.Name(out, ast.Load())], []))]
     # anything else (a name, a pick): computed, then copied into place at the end
     return [_assign(name, expr)]
+
+
+class _Fold(ast.NodeTransformer):
+    """Names whose values are known bools become constants, and the branches they
+    decide are resolved (a group of runs whose flags are all equal)."""
+
+    def __init__(self, known: dict[str, bool]) -> None:
+        self.known = known
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if isinstance(node.ctx, ast.Load) and node.id in self.known:
+            return ast.Constant(self.known[node.id])
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "_pick" and isinstance(node.args[0], ast.Constant):
+            return node.args[1] if node.args[0].value else node.args[2]
+        return node
+
+    def visit_If(self, node: ast.If) -> Any:
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant):
+            return (node.body if node.test.value else node.orelse) or None
+        return node
+
+
+class _FloatPow(ast.NodeTransformer):
+    """``_pow(a, b)`` back to ``a ** b`` where both are known to be Python floats or ints."""
+
+    def __init__(self, floats: set[str]) -> None:
+        self.floats = floats
+
+    def scalar(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+        if isinstance(node, ast.Name):
+            return node.id in self.floats
+        if isinstance(node, ast.BinOp):
+            return self.scalar(node.left) and self.scalar(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return self.scalar(node.operand)
+        return False
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "_pow" and all(map(self.scalar, node.args)):
+            return ast.BinOp(node.args[0], ast.Pow(), node.args[1])
+        return node
 
 
 # ------------------------------------------------------------------- output
@@ -392,7 +466,7 @@ class CompiledRule:
         self.fixed = _compile(self.fixed_source, "fixed", f"{rule.fn_name} fixed", dict(ns))
         self.into_source = self._into_source()
         into_ns = {
-            **ns, "_pick": _pick, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
+            **ns, "_pick": pick, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
             "_div": np.true_divide, "sqrt": np.sqrt,
         }
         self.into = _compile(self.into_source, "into", f"{rule.fn_name} into", into_ns)
@@ -426,6 +500,31 @@ class CompiledRule:
             lines += [f"    if {v} is not out_{v}:", f"        out_{v}[...] = {v}"]
         lines += ["    if w is not out_w:", "        out_w[...] = w"]
         return "\n".join(lines)
+
+    def inline_lines(self, known: dict[str, bool], floats: set[str]) -> list[str]:
+        """The body of ``into`` as lines to paste into a loop, with the fixed names in
+        ``known`` (equal in every run of a group) folded in and their branches resolved,
+        and Python's ``**`` where both sides are among ``floats`` (names holding floats;
+        ``t`` is one) rather than the exact pow for arrays.
+
+        The lines read ``w, g, <state vars>, t, lr`` and the fixed names, write the
+        ``out_`` arrays, and end with every variable bound to its ``out_`` array.
+        """
+        rule = self.rule
+        targets = {"w", *rule.state_vars}
+        fold = _Fold(known)
+        pow_ = _FloatPow({"t", *floats})
+        step = [pow_.visit(_Lower(True).visit(fold.visit(copy.deepcopy(s)))) for s in rule.step]
+        lines = _lines(step, "", arrays=False)  # lowered already
+        body: list[ast.stmt] = []
+        for stmt in rule.coord:
+            folded = fold.visit(_Lower(True).visit(copy.deepcopy(stmt)))
+            for s in folded if isinstance(folded, list) else [folded] if folded is not None else []:
+                body += _into_stmt(s, targets)
+        lines += _lines(body, "", arrays=True)
+        for v in (*rule.state_vars, "w"):
+            lines += [f"if {v} is not out_{v}:", f"    out_{v}[...] = {v}", f"{v} = out_{v}"]
+        return lines
 
     # ------------------------------------------------------------- one run
     def single(self, d: int) -> Callable[..., Any]:

@@ -3,7 +3,7 @@
 The field at the top says what is compared (``lr=0.01,0.1,0.7 steps=100``; enter
 rebuilds); below are every run's path on the landscape (with a basin strip for 1-D
 problems), every run's loss on one plot and the live leaderboard.  Space, n, p, b and
-r act on all runs together; escape (or ``c``) returns to the single view, which goes
+r act on all runs together; escape (or ``v``) returns to the single view, which goes
 on with the first run's settings.  Building compiles (a thread), stepping is paced
 like the single view's live running (a timer, within a time budget per frame).
 """
@@ -91,7 +91,7 @@ class CompareScreen(Screen[None]):
         Binding("minus", "slower", "slower", key_display="-", show=False),
         Binding("l", "log", "log", id="gd.compare.log"),
         Binding("e", "edit", "edit", id="gd.compare.edit", tooltip="change what is compared"),
-        Binding("escape,c", "leave", "single view", id="gd.compare.leave"),
+        Binding("escape,v", "leave", "single view", id="gd.compare.leave"),
     ]
 
     def __init__(self, base: Settings, text: str, ascii_only: bool = False) -> None:

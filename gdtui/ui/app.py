@@ -107,7 +107,7 @@ class GdApp(App[int]):
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
-            self.notify(message, title="theme", severity="warning", timeout=8)
+            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
 
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
@@ -177,4 +177,6 @@ def run_app(settings: Settings) -> int:
     default_worker().start()
     app = GdApp(settings)
     result = app.run()
+    if app.return_code:  # a crash (textual printed it): never exit 0
+        return int(app.return_code)
     return 0 if result is None else int(result)

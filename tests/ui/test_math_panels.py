@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from ui_waits import workers_done
 
 from gdtui.engine import analysis as A
 from gdtui.engine.graph import evaluate_graph, graph_of_text
@@ -23,12 +24,12 @@ async def panel_ready(pilot, timeout: float = 30.0) -> MathPanel:
     """Wait until the problem compiled and the active panel drew its result."""
     app = pilot.app
     for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         screen = app.screen
         if app.session.ready and isinstance(screen, MathPanel) and screen.result is not None \
                 and screen.input is not None and screen.input.k == app.session.run.k:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             return screen
         await asyncio.sleep(0.05)
@@ -132,6 +133,18 @@ async def test_panels_follow_the_run(ui) -> None:
         assert panel.result["check"].analytic == [8.0]
         panel = await press_and_wait(pilot, "b")
         assert panel.input.k == 0 and panel.result["check"].analytic == [10.0]
+        await pilot.press("p")  # live: the panel follows the run as it goes
+        await pilot.pause()
+        assert app.main_screen.live
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if panel.input is not None and panel.input.k > 0 and panel.result is not None:
+                break
+        await pilot.press("p")
+        await pilot.pause()
+        assert not app.main_screen.live
+        panel = await panel_ready(pilot)
+        assert panel.input.k == app.session.run.k > 0
 
 
 # ------------------------------------------------------------------ curvature

@@ -26,6 +26,10 @@ STYLES = Path(__file__).parent / "styles"
 EXTRA_THEMES = ("ansi-dark", "textual-dark", "textual-light")
 
 
+#: App actions bound to printable keys (a focused field takes those keys).
+_LETTER_ACTIONS = {"help", "quit_key", "compare", "view"}
+
+
 class GdApp(App[int]):
     """The gradient-descent playground for one user."""
 
@@ -35,7 +39,8 @@ class GdApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("question_mark", "help", "help", id="gd.help", tooltip="keys and what they do"),
-        Binding("q", "quit", "quit", id="gd.quit", tooltip="quit gdtui"),
+        # its own action, so that hiding "q" in a field leaves ctrl+q (action "quit") working
+        Binding("q", "quit_key", "quit", id="gd.quit", tooltip="quit gdtui"),
         Binding("v", "compare", "compare", id="gd.compare", show=False,
                 tooltip="compare runs side by side (learning rates, optimizers, batch sizes)"),
         # the 'inside the math' panels (gdtui/ui/screens/math_panel.py), also `--view NAME`
@@ -141,6 +146,19 @@ class GdApp(App[int]):
         else:
             self.notify(target, title="Screenshot", severity="error", timeout=8)
         return None
+
+    async def action_quit_key(self) -> None:
+        """Quit (the q key)."""
+        await self.action_quit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a text field has focus, letters type into it: the letter keys (q, ?, v,
+        g, c, d) are not offered in the footer then."""
+        from textual.widgets import Input
+
+        if action in _LETTER_ACTIONS and isinstance(self.focused, Input):
+            return False
+        return True
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Same as the palette's "Screenshot"."""

@@ -314,6 +314,8 @@ async def test_footer_shows_the_keys_that_work_in_a_field(ui) -> None:
         await pilot.pause()
         line = footer(ui.screen_text(app))
         assert "speed" not in line and "space step" not in line
+        assert "q quit" not in line and "? help" not in line  # q and ? type into the field
+        assert "esc leave field" in line and "enter applies" in line
         await pilot.press("escape")
         await pilot.pause()
         assert "+- speed" in footer(ui.screen_text(app))

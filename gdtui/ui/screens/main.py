@@ -94,7 +94,9 @@ class MainScreen(Screen[None]):
         Binding("a", "next_axes", "axes", id="gd.axes", show=False,
                 tooltip="the next two parameters for the landscape slice (3+ parameters)"),
         Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme", show=False),
-        Binding("escape", "leave_field", "", show=False),
+        # shown only while a field has focus (check_action): the keys that work there
+        # (enter belongs to the field itself, so the footer cannot show it on its own)
+        Binding("escape", "leave_field", "leave field · enter applies", id="gd.field.leave"),
     ]
 
     def __init__(self, ascii_only: bool = False) -> None:
@@ -200,6 +202,8 @@ class MainScreen(Screen[None]):
         grad = view.full_grad if view.full_grad is not None else view.rows[1][1]
         # the best point by the loss the history holds (batch losses would mislead)
         best = None if view.is_batch else best_step(hist.loss[: run.k + 1])
+        if best in (0, run.k):
+            best = None  # the start and the current point have their own marks
         landscape.show_path(hist.w[: run.k + 1], run.k, list(grad), best, view.batch)
 
     def _new_problem_drawn(self) -> None:
@@ -416,8 +420,11 @@ class MainScreen(Screen[None]):
         from the footer (the field takes the letters)."""
         if action == "next_axes" and len(self.app.session.params) < 3:
             return False
-        if action in _RUN_KEYS and isinstance(self.focused, Input):
+        in_field = isinstance(self.focused, Input)
+        if action in _RUN_KEYS and in_field:
             return False
+        if action == "leave_field" and (self.focused is None or isinstance(self.focused, Landscape)):
+            return False  # already where the run keys work: nothing to leave
         return True
 
     def on_descendant_focus(self) -> None:

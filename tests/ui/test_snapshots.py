@@ -92,10 +92,15 @@ def test_ascii_palette_at_80x24(snap_compare, ui) -> None:
         await ui.quiet(pilot)
         from textual.command import CommandList
 
-        for _ in range(100):  # the hits arrive asynchronously: wait for the first highlighted
-            if pilot.app.screen.query_one(CommandList).highlighted == 0:
+        steady = 0
+        for _ in range(200):  # the hits arrive asynchronously: wait until the list holds still
+            hits = pilot.app.screen.query_one(CommandList)
+            done = (hits.highlighted == 0 and hits.option_count == 7
+                    and not hits.has_class("--populating") and hits.has_class("--visible"))
+            steady = steady + 1 if done else 0
+            if steady >= 4:
                 break
             await pilot.pause(0.05)
-        await pilot.pause()
+        await ui.quiet(pilot)
 
     assert snap_compare(ui.make_app(ascii=True), terminal_size=(80, 24), run_before=palette)

@@ -10,6 +10,7 @@ terminal.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from typing import Any
 
@@ -27,6 +28,22 @@ __all__ = ["FrozenScreen", "StudentApp", "run_student", "warm_up"]
 
 #: Seconds between two status reports (only sent when something changed).
 REPORT_EVERY = 0.5
+#: Live redraws a second: the app's own rate when the machine has room, never below
+#: the floor when it is busy (a class of 30 on two cores).
+FPS_FLOOR = 4.0
+ADAPT_EVERY = 2.0
+
+
+def adapted_fps(full: float, load: float, cores: int, floor: float = FPS_FLOOR) -> float:
+    """The live redraw rate for a machine whose run queue is ``load`` on ``cores`` cores.
+
+    Full rate while the load fits the cores; beyond that the rate falls in
+    proportion, so that together the students ask for about what the machine has.
+    """
+    busy = load / max(1, cores)
+    if busy <= 1.0:
+        return full
+    return max(floor, full / busy)
 
 
 class FrozenScreen(ModalScreen[None]):
@@ -69,6 +86,7 @@ class StudentApp(GdApp):
     def on_mount(self) -> None:
         asyncio.get_running_loop().add_reader(self.control.fileno(), self._control_readable)
         self.set_interval(REPORT_EVERY, self.report)
+        self.set_interval(ADAPT_EVERY, self.adapt_frame_rate)
         if self._welcome:
             self.call_after_refresh(self.notify, self.notice_text(self._welcome), timeout=6)
 
@@ -154,6 +172,18 @@ class StudentApp(GdApp):
         label = settings.preset or settings.fn
         jobs.compile_problem(screen, settings, label)
         self.notify(self.notice_text(notice or "The teacher loaded a new problem."), timeout=6)
+
+    def adapt_frame_rate(self) -> None:
+        """Draw live runs less often while the server is busy (every student does the same)."""
+        from gdtui.ui.screens.live import DRAW_FPS
+
+        try:
+            load = os.getloadavg()[0]
+        except OSError:
+            return
+        runner = getattr(self.main_screen, "runner", None)
+        if runner is not None and hasattr(runner, "draw_fps"):
+            runner.draw_fps = adapted_fps(DRAW_FPS, load, os.cpu_count() or 1)
 
     # ------------------------------------------------------------ status out
     def status(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ KEYS: list[tuple[str, ...]] = [
     ("f", "data and fit (data sets)"),
     ("l", "log-scale loss"),
     ("t", "next theme"),
+    ("v", "compare runs side by side"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
     ("g c d", "panels: gradient check,"),

@@ -146,6 +146,20 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
+        _add_app_options(ui)
+    _add_session_option(p)
+
+
+def _add_session_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--session", metavar="FILE.toml",
+                   help="read the setup from a session file (options given here win)")
+
+
+def _add_app_options(group) -> None:  # type: ignore[no-untyped-def]
+    group.add_argument("--lang", choices=("en", "ko"), default=None,
+                       help="language of the interface and lessons (default: from LANG)")
+    group.add_argument("--save-dir", metavar="DIR",
+                       help="where s (session) and e (export) write files (default: here)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print rows 0, N, 2N, ... and the last")
     out.add_argument("--tol", type=_float("--tol", positive=True), default=1e-8, metavar="F",
                      help="converged when the gradient norm is below this (default 1e-8)")
-    out.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    out.add_argument("--format", choices=("table", "csv", "json", "md"), default="table",
+                     help="table, csv, json or md (a Markdown summary for notes)")
 
     check = sub.add_parser("check", help="derivatives, Hessian and kind of point", epilog=CHECK_EPILOG,
                            formatter_class=fmt,
@@ -212,7 +227,43 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
+        **_app_settings(args),
     )
+
+
+def _app_settings(args: argparse.Namespace) -> dict[str, object]:
+    """Settings only the app uses (language, view, where files are saved)."""
+    from gdtui.i18n import default_lang
+
+    out: dict[str, object] = {"lang": getattr(args, "lang", None) or default_lang()}
+    if getattr(args, "view", None):
+        out["view"] = args.view
+    if getattr(args, "save_dir", None):
+        out["save_dir"] = args.save_dir
+    return out
+
+
+def apply_session_file(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
+                       args: argparse.Namespace) -> argparse.Namespace:
+    """Parse again with the session file's values as defaults, so options given win."""
+    from gdtui.sessionfile import load_session
+
+    session = load_session(args.session)
+    target = parser
+    if args.command is not None:
+        target = _subparsers(parser)[args.command]
+    values = session.dests()
+    if args.command is not None and args.command != "compare":
+        values.pop("compare", None)
+    target.set_defaults(**values)
+    return parser.parse_args(argv)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 # ---------------------------------------------------------------------- commands
@@ -237,6 +288,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     problem = build_problem(settings)
     run = problem.new_run()
     run.step(args.steps)
+    if args.format == "md":
+        from gdtui.export import run_markdown
+
+        sys.stdout.write(run_markdown(problem, run, every=args.every))
+        return 0
     sys.stdout.write(format_run(problem, run, every=args.every, fmt=args.format))
     return 0
 
@@ -280,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "session", None):
+            args = apply_session_file(parser, argv, args)
         if args.command == "presets":
             return _cmd_presets()
         if args.command == "run":

@@ -32,6 +32,9 @@ class Settings:
     tol: float = 1e-8
     theme: str | None = None
     ascii: bool = False
+    lang: str = "en"  # interface and lesson language: en or ko
+    view: str = "single"  # single, compare, gradcheck, curvature, graph
+    save_dir: str | None = None  # where the app saves sessions and exports (None: working dir)
 
     @property
     def lr(self) -> float | None:

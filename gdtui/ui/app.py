@@ -36,6 +36,10 @@ class GdApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "help", id="gd.help", tooltip="keys and what they do"),
         Binding("q", "quit", "quit", id="gd.quit", tooltip="quit gdtui"),
+        Binding("s", "save_session", "save", id="gd.save", show=False,
+                tooltip="save the setup as a session file"),
+        Binding("e", "export", "export", id="gd.export", show=False,
+                tooltip="export the run: csv, json, md and an svg of the screen"),
     ]
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -99,6 +103,28 @@ class GdApp(App[int]):
         from gdtui.ui.ascii import plain
 
         return plain(text, self.settings.ascii)
+
+    def action_save_session(self) -> None:
+        """Save the setup as a session file (working dir or --save-dir) and say where."""
+        from gdtui.ui.keep import save_now
+
+        self._keep_notice(save_now(self))
+
+    def action_export(self) -> None:
+        """Export the run as CSV, JSON, Markdown and an SVG of the screen; say where."""
+        from gdtui.ui.keep import export_now
+
+        self._keep_notice(export_now(self))
+
+    def action_show_command(self) -> None:
+        """Show the `gdtui run` command line that reproduces the run on screen."""
+        from gdtui.ui.keep import show_command
+
+        self.notify(show_command(self), title="command", timeout=20, markup=False)
+
+    def _keep_notice(self, line: str) -> None:
+        self.main_screen.notice(line)
+        self.notify(line, timeout=8, markup=False)
 
     def action_help(self) -> None:
         """Show the keys; escape closes."""

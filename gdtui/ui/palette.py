@@ -39,6 +39,9 @@ class GdCommands(Provider):
             ("log-scale loss", "log", "l"),
         ):
             yield title, partial(screen.run_action, action), f"key: {desc}"
+        yield "show as command", app.action_show_command, "the gdtui run line for what is on screen"
+        yield "save session file", app.action_save_session, "key: s"
+        yield "export run (csv, json, md, svg)", app.action_export, "key: e"
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():

@@ -29,6 +29,7 @@ KEYS: list[tuple[str, ...]] = [
     ("f", "data and fit (data sets)"),
     ("l", "log-scale loss"),
     ("t", "next theme"),
+    ("s / e", "save setup / export run"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
     ("ctrl+p", "command palette"),

@@ -58,7 +58,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ option types
-def _float(name: str, *, positive: bool = False, unit: bool = False):
+def _float(name: str, *, positive: bool = False, unit: bool = False, nonneg: bool = False):
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -68,6 +68,8 @@ def _float(name: str, *, positive: bool = False, unit: bool = False):
             raise argparse.ArgumentTypeError(f"{name} must be finite, got {text!r}")
         if positive and value <= 0:
             raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
+        if nonneg and value < 0:
+            raise argparse.ArgumentTypeError(f"{name} must be >= 0, got {text}")
         if unit and not 0 <= value < 1:
             raise argparse.ArgumentTypeError(f"{name} must be in [0, 1), got {text}")
         return value
@@ -141,7 +143,10 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
     opt.add_argument("--schedule", metavar="SPEC", help="constant, step:10:0.5, exp:0.99, cosine:100")
     opt.add_argument("--batch-size", type=_int("--batch-size", minimum=1), metavar="N",
                      help="mini-batch size (1 = SGD); full batch by default")
-    opt.add_argument("--seed", type=_int("--seed"), default=0, metavar="N", help="shuffling seed (default 0)")
+    opt.add_argument("--seed", type=_int("--seed"), default=0, metavar="N",
+                     help="seed of the shuffling and the noise (default 0)")
+    opt.add_argument("--noise", type=_float("--noise", nonneg=True), default=0.0, metavar="SIGMA",
+                     help="gradient noise: each update sees g + SIGMA * N(0, 1) (default 0)")
     if tui:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
@@ -224,6 +229,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         schedule=getattr(args, "schedule", None) or "constant",
         batch_size=getattr(args, "batch_size", None),
         seed=getattr(args, "seed", 0),
+        noise=getattr(args, "noise", 0.0) or 0.0,
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
@@ -326,7 +332,9 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 
 
 def _report(exc: GdtuiError) -> int:
-    lines = exc.lines()[:3]
+    from gdtui.sanitize import terminal_safe
+
+    lines = [terminal_safe(line) for line in exc.lines()[:3]]  # outside text never raw
     sys.stderr.write("gdtui: " + "\n".join(lines) + "\n")
     return EXIT_USAGE
 

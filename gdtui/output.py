@@ -62,6 +62,7 @@ def run_to_dict(problem: "Problem", run: "Run", every: int = 1) -> dict[str, Any
         "schedule": s.schedule,
         "batch_size": s.batch_size if problem.dataset is not None else None,
         "seed": s.seed,
+        "noise": s.noise,
         "status": run.status,
         "reason": run.reason,
         "steps": [
@@ -96,7 +97,8 @@ def _run_table(problem: "Problem", run: "Run", params: list[str], rows: list[dic
         batch = problem.settings.batch_size
         lines.append(f"mean over data '{problem.settings.data}' ({problem.dataset.n_rows} rows"
                      + (f", mini-batches of {batch}, seed {problem.settings.seed})" if batch else ", full batch)"))
-    lines.append(f"{run.optimizer.name}({hyper})  schedule {problem.settings.schedule}  start {start}")
+    noise = f"  gradient noise {_show(problem.settings.noise)} (seed {problem.settings.seed})" if problem.settings.noise else ""
+    lines.append(f"{run.optimizer.name}({hyper})  schedule {problem.settings.schedule}  start {start}{noise}")
     header = ["step", *params, "loss", *[f"df/d{p}" for p in params]]
     table = [[str(r["step"]), *map(_show, r["w"]), _show(r["loss"]), *map(_show, r["grad"])] for r in rows]
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header)]

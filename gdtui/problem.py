@@ -62,6 +62,7 @@ class Problem:
     def new_run(self, start: list[float] | None = None) -> "Run":
         """A fresh run of this problem (optionally from another start point)."""
         from gdtui.engine.data import BatchSampler
+        from gdtui.engine.noise import make_noise
         from gdtui.engine.optimizers import make_optimizer
         from gdtui.engine.run import Run
         from gdtui.engine.schedules import make_schedule
@@ -80,6 +81,7 @@ class Problem:
             sampler=sampler,
             tol=s.tol,
             max_steps=s.max_steps,
+            noise=make_noise(s.noise or None, self.objective.dims, s.seed),
         )
 
 

@@ -28,6 +28,7 @@ class Settings:
     schedule: str = "constant"
     batch_size: int | None = None
     seed: int = 0
+    noise: float = 0.0  # gradient noise sigma (seeded by ``seed``); 0: none
     max_steps: int = 1_000_000
     tol: float = 1e-8
     theme: str | None = None

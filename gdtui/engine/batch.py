@@ -44,12 +44,14 @@ __all__ = ["RunBatch", "RunSpec"]
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of a batch: its optimizer (with lr), start point, schedule and a label."""
+    """One run of a batch: its optimizer (with lr), start point, schedule, a label and
+    its gradient noise (a :class:`~gdtui.engine.noise.GradientNoise` or None)."""
 
     optimizer: Any
     start: Sequence[float]
     schedule: Any = None
     label: str = ""
+    noise: Any = None
 
 
 def _hyper_is_flag(value: Any) -> bool:
@@ -242,7 +244,13 @@ class RunBatch:
         # Relative margin of the vectorised |grad| < tol filter over the exact test.
         self._tol2 = self.tol * self.tol * (1 + 1e-6)
         self._cap = max(2, int(capacity))
-        self._advance = self._compile_fast() or self._advance_general
+        # runs with gradient noise, per group: (local columns, their noises)
+        self._noisy = [
+            [(j, self.specs[i].noise) for j, i in enumerate(g.idx.tolist()) if self.specs[i].noise is not None]
+            for g in self.groups
+        ]
+        noisy = any(self._noisy)
+        self._advance = (None if noisy else self._compile_fast()) or self._advance_general
         self.reset()
 
     # ------------------------------------------------------------- set up
@@ -476,11 +484,15 @@ class RunBatch:
             p = r - 1
             Wp, Gp, Wr = HW[p], HG[p], HW[r]
             rows = self._rows(r)  # the batch of update r (row p's loss and gradient)
-            for g, hs in zip(self.groups, self._HS):
+            for g, hs, noisy in zip(self.groups, self._HS, self._noisy):
                 S_prev = [h[p] for h in hs]
                 S_out = [h[r] for h in hs]
                 sel = g.sel
                 w_in, g_in = Wp[:, sel], Gp[:, sel]
+                if noisy:  # the update sees g + noise (as Run does); the history keeps g
+                    g_in = g_in.copy()
+                    for j, noise in noisy:
+                        g_in[:, j] += noise.at(r)
                 w_out = Wr[:, sel] if g.sliced else np.empty((D, g.n))
                 if g.elementwise:
                     g.step(r, w_in, g_in, S_prev, w_out, S_out)
@@ -569,6 +581,11 @@ class RunBatch:
         g = self.groups[self._gid[run]]
         j = int(self._lid[run])
         return {name: h[k, :, j].tolist() for name, h in zip(g.state_names, self._HS[self._gid[run]])}
+
+    @property
+    def stopped_at(self) -> list[int]:
+        """The row at which each run stopped (-1 while it is running)."""
+        return self._stopped_at.tolist()
 
     @property
     def running(self) -> bool:

@@ -50,6 +50,7 @@ class Run:
         tol: float = 1e-8,
         max_steps: int = 1_000_000,
         diverge_at: float = 1e12,
+        noise: Any = None,
     ) -> None:
         if objective.uses_data and objective.data is None:
             raise OptionError("this loss uses data columns: choose a data set")
@@ -64,7 +65,9 @@ class Run:
         self.tol = float(tol)
         self.max_steps = int(max_steps)
         self.diverge_at = float(diverge_at)
-        self._fast = objective.scalar_fn is not None and not objective.uses_data
+        # Gradient noise (a GradientNoise or None): update t sees g + noise.at(t).
+        self.noise = noise
+        self._fast = objective.scalar_fn is not None and not objective.uses_data and noise is None
         self._needs_hessian = bool(
             getattr(optimizer, "needs_hessian", getattr(optimizer, "name", "") in _NEWTON_NAMES)
         )
@@ -302,8 +305,11 @@ class Run:
         k0 = self.k
         t = k0
         rows = self._rows(k0 + 1)
+        noise = self.noise
         for t in range(k0 + 1, k0 + n + 1):
             lr = self.lr_at(t)
+            if noise is not None:  # the update sees a noisy gradient; the history keeps the true one
+                g = [gi + ni for gi, ni in zip(g, noise.at(t).tolist())]
             if self._needs_hessian:
                 w_cur, rows_cur = w, rows
                 res = opt_step(w, g, state, t, lr, hessian=lambda: obj.hessian(w_cur, rows_cur))

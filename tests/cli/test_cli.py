@@ -256,3 +256,16 @@ def test_console_script_exit_code_for_bad_expression():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_run_with_gradient_noise_is_recorded_and_seeded(capsys):
+    args = ("--fn", "x^2 - y^2", "--start", "x=1,y=0", "--lr", "0.1", "--steps", "300", "--format", "json")
+    assert main(["run", *args]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert plain["noise"] == 0.0 and plain["status"] == "converged"  # stalls at the saddle
+    assert main(["run", *args, "--noise", "0.01", "--seed", "1"]) == 0
+    noisy = json.loads(capsys.readouterr().out)
+    assert noisy["noise"] == 0.01 and noisy["status"] == "diverged"  # escapes along y
+    with pytest.raises(SystemExit) as exc:
+        main(["run", *args, "--noise=-1"])
+    assert exc.value.code == 2 and "--noise must be >= 0" in capsys.readouterr().err

@@ -61,6 +61,8 @@ def command_line(settings: Any, steps: int | None = None, params: Any = None,
         args += ["--batch-size", str(s.batch_size)]
     if s.seed:
         args += ["--seed", str(s.seed)]
+    if getattr(s, "noise", 0.0):
+        args += ["--noise", repr(float(s.noise))]
     if s.tol != 1e-8:
         args += ["--tol", repr(float(s.tol))]
     if steps is not None:

@@ -63,6 +63,13 @@ def _number(key: str, value: Any, *, positive: bool = False, unit: bool = False)
     return x
 
 
+def _nonneg(key: str, value: Any) -> float:
+    x = _number(key, value)
+    if x < 0:
+        raise ValueError(f"{key} must be >= 0, got {value}")
+    return x
+
+
 def _whole(key: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{key} must be a whole number, got {_kind(value)}")
@@ -159,6 +166,7 @@ RUN_KEYS: dict[str, Callable[[str, Any], Any]] = {
     "schedule": _text,
     "batch-size": lambda k, v: _whole(k, v, 1),
     "seed": lambda k, v: _whole(k, v, 0),
+    "noise": lambda k, v: _nonneg(k, v),
     "steps": lambda k, v: _whole(k, v, 0),
     "every": lambda k, v: _whole(k, v, 1),
     "tol": lambda k, v: _number(k, v, positive=True),
@@ -288,6 +296,8 @@ def session_values(settings: Any) -> dict[str, Any]:
     if s.batch_size is not None:
         out["batch-size"] = int(s.batch_size)
     out["seed"] = int(s.seed)
+    if getattr(s, "noise", 0.0):
+        out["noise"] = float(s.noise)
     out["tol"] = float(s.tol)
     if getattr(s, "theme", None):
         out["theme"] = s.theme

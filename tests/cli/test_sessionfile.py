@@ -124,3 +124,13 @@ def test_session_text_escapes_hostile_text():
     values = parse_session(session_text(s)).values
     assert values["fn"] == s.fn
     assert "lr" not in values
+
+
+def test_noise_round_trips(tmp_path, capsys):
+    s = Settings(fn="x^2 - y^2", start={"x": 1.0}, noise=0.5, seed=4)
+    path = save_session(s, tmp_path)
+    assert load_session(path).values["noise"] == 0.5
+    code, a, _ = run_cli(capsys, "run", "--session", str(path), "--steps", "5", "--format", "json")
+    code, b, _ = run_cli(capsys, "run", "--fn", "x^2 - y^2", "--start", "x=1", "--noise", "0.5",
+                         "--seed", "4", "--steps", "5", "--format", "json")
+    assert a == b

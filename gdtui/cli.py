@@ -47,6 +47,19 @@ examples:
   gdtui check --fn "x^2 + 3*x*y + y^2" --at x=1,y=2
   gdtui check --fn "x^2 - y^2" --at x=0,y=0 --format json
   gdtui check --fn "sin(x)*exp(y)" --at x=0.5,y=-1 --h 1e-4
+  gdtui check --fn "sin(x)" --at x=1 --h-sweep      errors of forward/central differences, h = 1e-1..1e-12
+  gdtui check --fn "x^2 + 3*y^2" --at x=1,y=1 --lr 0.1   gradient step, Newton step, Taylor predictions
+"""
+
+GRAPH_EPILOG = """\
+examples:
+  gdtui graph --fn "sigmoid(w*x + b)" --at w=0.5,b=0.1,x=2
+  gdtui graph --preset line --at w=0.5,b=0.1 --row 2
+  gdtui graph --fn "(w*x + b - y)^2" --data line --at w=1 --format json
+
+One node per operation, children before parents; a variable used twice is one node.
+value: the forward pass; adjoint: df/dnode from the reverse pass (backpropagation).
+With data the graph is one row's loss and the gradient is the mean over the rows.
 """
 
 
@@ -204,9 +217,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--h", type=_float("--h", positive=True), default=1e-5, metavar="F",
                        help="central-difference step (default 1e-5)")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument("--h-sweep", action="store_true",
+                       help="forward and central differences for h = 1e-1 ... 1e-12, with their errors")
+    check.add_argument("--lr", type=_float("--lr", positive=True), metavar="F",
+                       help="also the gradient step -lr*g, Newton's step and the Taylor predictions")
+    _add_graph_parser(sub, fmt)
 
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
     return parser
+
+
+def _add_graph_parser(sub, fmt) -> None:  # type: ignore[no-untyped-def]
+    graph = sub.add_parser("graph", help="the computation graph: forward values and backprop adjoints",
+                           epilog=GRAPH_EPILOG, formatter_class=fmt,
+                           description="The computation graph of a function at a point: each node's "
+                                       "operation, forward value and adjoint df/dnode (reverse mode).")
+    graph.add_argument("--fn", metavar="EXPR", help="the function")
+    graph.add_argument("--preset", metavar="NAME", help="a named problem instead of --fn")
+    graph.add_argument("--data", metavar="NAME|FILE.csv", help="data set for a data-driven loss")
+    graph.add_argument("--at", type=_point("--at"), default={}, metavar="w=1,b=2",
+                       help="the point (others at 0; data columns too when there is no data)")
+    graph.add_argument("--row", type=_int("--row"), default=0, metavar="N",
+                       help="with data: the row whose graph is drawn (default 0)")
+    graph.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -315,7 +348,60 @@ def _cmd_check(args: argparse.Namespace) -> int:
     # Without --at a preset is checked at its start point; names not given are 0.
     at = args.at or problem.settings.start
     point = [float(at.get(p, 0.0)) for p in problem.objective.params]
-    sys.stdout.write(format_check(problem, point, h=args.h, fmt=args.format))
+    text = format_check(problem, point, h=args.h, fmt=args.format)
+    if args.h_sweep or args.lr is not None:
+        text = _check_extras(problem, point, text, args)
+    sys.stdout.write(text)
+    return 0
+
+
+def _check_extras(problem, point: list[float], text: str, args: argparse.Namespace) -> str:  # type: ignore[no-untyped-def]
+    """Add what --h-sweep and --lr ask for to the output of check."""
+    import json
+
+    from gdtui.output_math import check_extras_json, check_extras_table
+
+    obj = problem.objective
+    if args.format == "json":
+        data = json.loads(text)
+        data.update(check_extras_json(obj, point, h_sweep=args.h_sweep, lr=args.lr))
+        return json.dumps(data, indent=1) + "\n"
+    lines = check_extras_table(obj, point, h_sweep=args.h_sweep, lr=args.lr)
+    return text + "\n".join(lines) + "\n"
+
+
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from gdtui.engine.graph import evaluate_graph, graph_of_text
+    from gdtui.output_math import format_graph
+    from gdtui.problem import build_problem
+
+    settings = settings_from_args(args)
+    if not settings.fn and not settings.preset:
+        raise OptionError("gdtui graph needs --fn EXPR or --preset NAME")
+    problem = build_problem(settings)
+    ds = problem.dataset
+    columns = tuple(ds.column_names) if ds is not None else ()
+    graph = graph_of_text(problem.settings.fn, columns)
+    names = [v for v in graph.variables if v not in columns]
+    unknown = sorted(set(args.at) - set(names))
+    if unknown:
+        raise OptionError(f"--at names {unknown[0]!r}, which is not a variable of the function "
+                          f"(variables: {', '.join(names)})")
+    at = {p: float((args.at or problem.settings.start).get(p, 0.0)) for p in names}
+    data = None
+    if ds is not None:
+        if args.row >= ds.n_rows:
+            raise OptionError(f"--row {args.row} is past the last row of data "
+                              f"'{problem.settings.data}' (rows 0 to {ds.n_rows - 1})")
+        used = {c: ds.columns[c] for c in columns if c in graph.variables}
+        res = evaluate_graph(graph, at, used, row=args.row)
+        data = {"name": problem.settings.data, "rows": ds.n_rows, "row": args.row,
+                "values": {c: float(v[args.row]) for c, v in used.items()}}
+    else:
+        if args.row:
+            raise OptionError("--row needs --data (or a preset with data)")
+        res = evaluate_graph(graph, at)
+    sys.stdout.write(format_graph(problem.settings.fn, at, res, fmt=args.format, data=data))
     return 0
 
 
@@ -352,6 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "check":
             return _cmd_check(args)
+        if args.command == "graph":
+            return _cmd_graph(args)
         return _cmd_tui(args)
     except GdtuiError as exc:
         return _report(exc)

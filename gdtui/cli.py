@@ -224,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_graph_parser(sub, fmt)
 
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+    from gdtui.lessons.command import add_lesson_parser
+
+    add_lesson_parser(sub, _Parser)
     return parser
 
 
@@ -409,6 +412,11 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     from gdtui.problem import validate_quickly
 
     settings = settings_from_args(args)
+    if getattr(args, "lesson", None):  # a session file that names a lesson
+        from gdtui.lessons import find_lesson
+        from gdtui.lessons.command import open_lesson
+
+        return open_lesson(find_lesson(args.lesson), args, settings.lang)
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
     settings = validate_quickly(settings)  # one clear line before any screen is drawn
@@ -434,6 +442,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = apply_session_file(parser, argv, args)
         if args.command == "presets":
             return _cmd_presets()
+        if args.command == "lesson":
+            from gdtui.lessons.command import cmd_lesson
+
+            return cmd_lesson(args)
         if args.command == "run":
             return _cmd_run(args)
         if args.command == "check":

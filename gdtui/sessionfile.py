@@ -35,6 +35,7 @@ __all__ = [
     "load_session",
     "parse_session",
     "save_session",
+    "settings_from_values",
     "session_filename",
     "session_text",
 ]
@@ -238,6 +239,29 @@ def load_session(path: str | os.PathLike[str]) -> SessionFile:
     """Read and check a session file (bounded read: a regular file of at most 1 MB)."""
     text = read_text_file(path, "session file")
     return parse_session(text, os.fspath(path))
+
+
+def settings_from_values(values: dict[str, Any], base: Any = None) -> Any:
+    """Settings from checked session values (``base``: what a value not given keeps)."""
+    from gdtui.settings import Settings
+
+    s = Settings() if base is None else base.copy()
+    if "fn" in values:
+        s.fn, s.preset = values["fn"], None
+    if "preset" in values:
+        s.preset, s.fn = values["preset"], ""
+    for key in ("data", "rows", "optimizer", "schedule", "seed", "noise", "tol", "theme", "ascii",
+                "lang", "view"):
+        if key in values:
+            setattr(s, key, values[key])
+    if "batch-size" in values:
+        s.batch_size = values["batch-size"]
+    if "start" in values:
+        s.start = dict(values["start"])
+    for key in ("lr", "momentum", "beta1", "beta2", "eps", "alpha"):
+        if key in values:
+            s.hyper[key] = values[key]
+    return s
 
 
 # ------------------------------------------------------------------ writing

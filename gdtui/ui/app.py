@@ -8,11 +8,14 @@ many apps (one per student) can share a process.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from gdtui.settings import Settings
+if TYPE_CHECKING:
+    from gdtui.lessons.model import Lesson
 from gdtui.ui.controller import Session
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
@@ -30,7 +33,7 @@ class GdApp(App[int]):
     """The gradient-descent playground for one user."""
 
     TITLE = "gdtui"
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "panes.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "panes.tcss", STYLES / "lesson.tcss"]
     COMMANDS = App.COMMANDS | {GdCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
@@ -40,11 +43,18 @@ class GdApp(App[int]):
                 tooltip="save the setup as a session file"),
         Binding("e", "export", "export", id="gd.export", show=False,
                 tooltip="export the run: csv, json, md and an svg of the screen"),
+        Binding("full_stop", "lesson('next')", "next", id="gd.lesson.next", key_display=".", show=False,
+                tooltip="lesson: next step"),
+        Binding("comma", "lesson('back')", "prev", id="gd.lesson.back", key_display=",", show=False,
+                tooltip="lesson: previous step"),
+        Binding("a", "lesson('again')", "again", id="gd.lesson.again", show=False,
+                tooltip="lesson: this step again"),
     ]
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, lesson: "Lesson | None" = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
+        self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
         self.session = Session(self.settings)
         self.theme_failures: list[str] = []
         self._theme_cycle: list[str] = []
@@ -95,6 +105,8 @@ class GdApp(App[int]):
         self.set_class(self.settings.ascii, "-ascii")
         self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
         self.push_screen("main")
+        if self.lesson is not None:
+            self.call_after_refresh(self._mount_lesson)
         for message in self.theme_failures:
             self.notify(message, title="theme", severity="warning", timeout=8)
 
@@ -103,6 +115,30 @@ class GdApp(App[int]):
         from gdtui.ui.ascii import plain
 
         return plain(text, self.settings.ascii)
+
+    # ------------------------------------------------------------ lesson mode
+    def _mount_lesson(self) -> None:
+        from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+        screen = self.main_screen
+        screen.add_class("-lesson")
+        screen.query_one("#right").mount(LessonPanel(self.lesson, self.settings.lang))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lesson keys exist only in lesson mode."""
+        if action == "lesson":
+            return self.lesson is not None
+        return True
+
+    def action_lesson(self, what: str) -> None:
+        """Lesson mode: next, back or again."""
+        from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+        panels = self.main_screen.query(LessonPanel)
+        if not panels:
+            return
+        panel = panels.first()
+        {"next": panel.next_step, "back": panel.back_step, "again": panel.again}[what]()
 
     def action_save_session(self) -> None:
         """Save the setup as a session file (working dir or --save-dir) and say where."""
@@ -132,12 +168,12 @@ class GdApp(App[int]):
             self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
 
 
-def run_app(settings: Settings) -> int:
+def run_app(settings: Settings, lesson: "Lesson | None" = None) -> int:
     """Run the playground until the user quits; returns the exit code."""
     from gdtui.expr.worker import default_worker
 
     # Start the symbolic helper now: it warms up sympy while the first frame is drawn.
     default_worker().start()
-    app = GdApp(settings)
+    app = GdApp(settings, lesson=lesson)
     result = app.run()
     return 0 if result is None else int(result)

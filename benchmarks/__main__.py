@@ -1,4 +1,4 @@
-"""`python -m benchmarks [engine|cli|tui ...]`: print the figures the issues ask for."""
+"""`python -m benchmarks [engine|cli|compare|tui|data ...]`: print the figures the issues ask for."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    sections = argv or ["engine", "cli", "tui"]
+    sections = argv or ["engine", "cli", "compare", "tui", "data"]
     for name in sections:
         if name == "engine":
             from benchmarks import engine
@@ -16,12 +16,20 @@ def main(argv: list[str]) -> int:
             from benchmarks import cli
 
             cli.main()
+        elif name == "compare":
+            from benchmarks import compare
+
+            compare.main()
         elif name == "tui":
             from benchmarks import tui
 
             tui.main()
+        elif name == "data":
+            from benchmarks import data
+
+            data.main()
         else:
-            print(f"unknown benchmark section {name!r} (engine, cli, tui)", file=sys.stderr)
+            print(f"unknown benchmark section {name!r} (engine, cli, compare, tui, data)", file=sys.stderr)
             return 2
     return 0
 

@@ -164,6 +164,8 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
+        ui.add_argument("--compare", action="append", metavar="NAME=LIST",
+                        help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine)")
         _add_app_options(ui)
     _add_session_option(p)
 
@@ -223,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also the gradient step -lr*g, Newton's step and the Taylor predictions")
     _add_graph_parser(sub, fmt)
 
+    from gdtui.compare_cli import add_compare_parser
+
+    add_compare_parser(sub, _float, _int)
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
     from gdtui.lessons.command import add_lesson_parser
 
@@ -297,6 +302,9 @@ def apply_session_file(parser: argparse.ArgumentParser, argv: Sequence[str] | No
     values = session.dests()
     if args.command is not None and args.command != "compare":
         values.pop("compare", None)
+    if args.command is None and "compare" in values:  # the app takes --compare NAME=LIST options
+        given = getattr(args, "compare", None)
+        values["compare"] = given or [f"{k}={','.join(str(v) for v in vs)}" for k, vs in values["compare"].items()]
     target.set_defaults(**values)
     return parser.parse_args(argv)
 
@@ -420,6 +428,10 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
     settings = validate_quickly(settings)  # one clear line before any screen is drawn
+    if getattr(args, "compare", None):
+        from gdtui.compare_cli import launch_axes
+
+        settings.compare = launch_axes(args.compare)
     from gdtui.ui.app import run_app
 
     return run_app(settings)
@@ -450,6 +462,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "check":
             return _cmd_check(args)
+        if args.command == "compare":
+            from gdtui.compare_cli import cmd_compare
+
+            return cmd_compare(args)
         if args.command == "graph":
             return _cmd_graph(args)
         return _cmd_tui(args)

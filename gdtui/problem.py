@@ -8,7 +8,7 @@ the TUI calls :func:`build_problem` from a thread worker, never on the event loo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from gdtui.errors import OptionError
 from gdtui.settings import Settings
@@ -85,8 +85,13 @@ class Problem:
         )
 
 
-def build_problem(settings: Settings, *, timeout: float = 3.0) -> Problem:
-    """Compile the function, load and bind the data, check options; GdtuiError on bad input."""
+def build_problem(
+    settings: Settings, *, timeout: float = 3.0, progress: "Callable[[float], None] | None" = None
+) -> Problem:
+    """Compile the function, load and bind the data, check options; GdtuiError on bad input.
+
+    ``progress`` is called with 0..1 while a CSV file loads (from this thread).
+    """
     from gdtui.expr import compile_function
 
     s = apply_preset(settings)
@@ -97,7 +102,7 @@ def build_problem(settings: Settings, *, timeout: float = 3.0) -> Problem:
     if s.data:
         from gdtui.engine.data import load_dataset
 
-        dataset = load_dataset(s.data, rows=s.rows, seed=s.seed)
+        dataset = load_dataset(s.data, rows=s.rows, seed=s.seed, progress=progress)
         columns = tuple(dataset.column_names)
     objective = compile_function(s.fn, columns, timeout=timeout)
     if dataset is not None:
@@ -123,9 +128,9 @@ def validate_quickly(settings: Settings) -> Settings:
     s = apply_preset(settings)
     columns: tuple[str, ...] = ()
     if s.data:
-        from gdtui.engine.data import load_dataset
+        from gdtui.engine.data import dataset_columns
 
-        columns = tuple(load_dataset(s.data, rows=s.rows, seed=s.seed).column_names)
+        columns = tuple(dataset_columns(s.data, rows=s.rows, seed=s.seed))  # header only: fast
     params, _ = split_variables(parse(s.fn, columns), columns, s.fn)  # ExprError with the column
     check_point_names(s.start, params)
     make_optimizer(s.optimizer, **s.hyper)

@@ -36,6 +36,7 @@ class Settings:
     lang: str = "en"  # interface and lesson language: en or ko
     view: str = "single"  # single, compare, gradcheck, curvature, graph
     save_dir: str | None = None  # where the app saves sessions and exports (None: working dir)
+    compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property
     def lr(self) -> float | None:

@@ -8,22 +8,28 @@ A loss such as ``(w*x + b - y)^2`` is a mean over the rows of a :class:`Dataset`
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import keyword
 import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import BinaryIO, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from gdtui.errors import DataError, OptionError
+from gdtui.files import DATA_LIMIT, FileLimitError, open_bounded
+from gdtui.sanitize import shown
 
 __all__ = [
     "BUILTIN_DATASETS",
     "BatchSampler",
     "Dataset",
     "builtin_dataset",
+    "csv_columns",
+    "dataset_columns",
     "load_csv",
     "load_dataset",
     "require_columns",
@@ -113,20 +119,41 @@ def builtin_dataset(name: str, rows: int | None = None, seed: int = 0) -> Datase
             )
         return ds
     raise DataError(
-        f"unknown data set {name!r} (built-in: {', '.join(BUILTIN_DATASETS)}; or a path to a .csv file)"
+        f"unknown data set {shown(name)!r} (built-in: {', '.join(BUILTIN_DATASETS)}; or a path to a .csv file)"
     )
 
 
-def load_dataset(spec: str, rows: int | None = None, seed: int = 0) -> Dataset:
-    """A built-in data set name or a path to a CSV file (DataError / OptionError on bad input)."""
+def _is_path(spec: str, rows: int | None) -> bool:
+    """True when ``spec`` names a CSV file rather than a built-in set (OptionError for rows on a file)."""
     if spec in BUILTIN_DATASETS:
-        return builtin_dataset(spec, rows=rows, seed=seed)
+        return False
     looks_like_path = spec.lower().endswith(".csv") or os.sep in spec or "/" in spec or os.path.exists(spec)
-    if looks_like_path:
-        if rows is not None:
-            raise OptionError(f"a row count only applies to the generated data set noisy-line, not {spec}")
-        return load_csv(spec)
-    return builtin_dataset(spec)  # raises the "unknown data set" error
+    if looks_like_path and rows is not None:
+        raise OptionError(f"a row count only applies to the generated data set noisy-line, not {shown(spec)}")
+    return looks_like_path
+
+
+def load_dataset(
+    spec: str, rows: int | None = None, seed: int = 0, progress: Callable[[float], None] | None = None
+) -> Dataset:
+    """A built-in data set name or a path to a CSV file (DataError / OptionError on bad input).
+
+    ``progress`` is passed to :func:`load_csv` (called with 0..1 while a file loads).
+    """
+    if _is_path(spec, rows):
+        return load_csv(spec, progress)
+    return builtin_dataset(spec, rows=rows, seed=seed)  # or the "unknown data set" error
+
+
+def dataset_columns(spec: str, rows: int | None = None, seed: int = 0) -> list[str]:
+    """The column names of a data set without loading its rows (a CSV file's header only).
+
+    For start-up checks: the same errors as :func:`load_dataset` for the name, the
+    file and its header, in milliseconds even for a big file.
+    """
+    if _is_path(spec, rows):
+        return csv_columns(spec)
+    return builtin_dataset(spec, rows=rows, seed=seed).column_names
 
 
 def require_columns(dataset: Dataset, columns: Sequence[str], source: str = "") -> None:
@@ -139,52 +166,52 @@ def require_columns(dataset: Dataset, columns: Sequence[str], source: str = "") 
 
 
 # ------------------------------------------------------------------------ CSV
+#: Longest header line read by the start-up check (a file without newlines is refused early).
+HEADER_LIMIT = 64 * 1024
+#: Data rows parsed per numpy call (progress is reported after each).
+_CHUNK_ROWS = 1 << 16
+
+
 def _valid_name(name: str) -> bool:
     return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
 
 
-def load_csv(path: str | os.PathLike[str]) -> Dataset:
-    """Read a CSV file: a header row of column names, then rows of finite numbers.
-
-    Every problem is a :class:`DataError` naming the file, the line and the column.
-    Blank lines are skipped; cells may have surrounding spaces.
-    """
-    label = str(path)
-    p = Path(path)
+def _open_csv(path: str | os.PathLike[str]) -> tuple[BinaryIO, int, str]:
+    """The CSV file opened once as a bounded regular file: (binary file, size, label)."""
     try:
-        fh = open(p, newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{label}: is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise DataError(f"{label}: cannot open ({exc.strerror or exc})") from None
-    with fh:
-        try:
-            return _read_csv(fh, label, p.stem)
-        except UnicodeDecodeError:
-            raise DataError(f"{label}: not a UTF-8 text file") from None
-        except csv.Error as exc:
-            raise DataError(f"{label}: not valid CSV ({exc})") from None
+        fh, size = open_bounded(path, DATA_LIMIT, "data file")
+    except FileLimitError as exc:
+        raise DataError(str(exc)) from None
+    return fh, size, shown(os.fspath(path))
 
 
-def _read_csv(fh, label: str, name: str) -> Dataset:  # type: ignore[no-untyped-def]
-    reader = csv.reader(fh)
+def _text(fh: BinaryIO) -> io.TextIOWrapper:
+    return io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+
+
+def _header(lines: Iterator[str], label: str) -> tuple[list[str], int]:
+    """The checked column names and the header's line number (DataError naming file, line, column)."""
+    reader = csv.reader(lines)
     header: list[str] | None = None
     header_line = 0
-    for cells in reader:
-        if cells and any(c.strip() for c in cells):
-            header = [c.strip() for c in cells]
-            header_line = reader.line_num
-            break
+    try:
+        for cells in reader:
+            if cells and any(c.strip() for c in cells):
+                header = [c.strip() for c in cells]
+                header_line = reader.line_num
+                break
+    except UnicodeDecodeError:
+        raise DataError(f"{label}: not a UTF-8 text file") from None
+    except csv.Error as exc:
+        raise DataError(f"{label}: not valid CSV ({shown(exc)})") from None
     if header is None:
         raise DataError(f"{label}: the file is empty (expected a header row of column names, e.g. x,y)")
     seen: dict[str, int] = {}
     for i, h in enumerate(header, start=1):
         if not _valid_name(h):
-            shown = repr(h) if h else "an empty name"
+            what = repr(shown(h, 40)) if h else "an empty name"
             raise DataError(
-                f"{label}, line {header_line}, column {i}: {shown} is not a valid column name "
+                f"{label}, line {header_line}, column {i}: {what} is not a valid column name "
                 "(use letters, digits and _, not starting with a digit)"
             )
         if h in seen:
@@ -192,13 +219,110 @@ def _read_csv(fh, label: str, name: str) -> Dataset:  # type: ignore[no-untyped-
                 f"{label}, line {header_line}: column {h!r} appears twice (columns {seen[h]} and {i})"
             )
         seen[h] = i
+    return header, header_line
+
+
+def _bounded_lines(text: io.TextIOWrapper, label: str) -> Iterator[str]:
+    """Lines of at most HEADER_LIMIT characters (a longer one is refused, not read whole)."""
+    while True:
+        line = text.readline(HEADER_LIMIT)
+        if not line:
+            return
+        if len(line) >= HEADER_LIMIT and not line.endswith(("\n", "\r")):
+            raise DataError(
+                f"{label}: a line before the data is longer than {HEADER_LIMIT // 1024} KB "
+                "(expected a header row of column names, e.g. x,y)"
+            )
+        yield line
+
+
+def csv_columns(path: str | os.PathLike[str]) -> list[str]:
+    """The column names of a CSV file, reading only its header row (for start-up checks).
+
+    The same checks and messages as :func:`load_csv` for the file and its header;
+    the data rows are not read.
+    """
+    fh, _, label = _open_csv(path)
+    with fh:
+        return _header(_bounded_lines(_text(fh), label), label)[0]
+
+
+def load_csv(path: str | os.PathLike[str], progress: Callable[[float], None] | None = None) -> Dataset:
+    """Read a CSV file: a header row of column names, then rows of finite numbers.
+
+    The file is opened once and must be a regular file of at most 256 MB.  The rows
+    are parsed once, straight into numpy arrays, in chunks; ``progress`` (if given)
+    is called with the share of the file read so far (0..1) after each chunk, from
+    the calling thread.  Every problem is a :class:`DataError` naming the file, the
+    line and the column.  Blank lines are skipped; cells may have surrounding spaces.
+    """
+    fh, size, label = _open_csv(path)
+    name = shown(Path(path).stem, 60)
+    with fh:
+        try:
+            dataset = _read_fast(fh, size, label, name, progress)
+            if dataset is None:  # something is wrong: find the first bad cell and say where
+                fh.seek(0)
+                dataset = _read_checked(_text(fh), label, name)
+        except UnicodeDecodeError:
+            raise DataError(f"{label}: not a UTF-8 text file") from None
+        except csv.Error as exc:
+            raise DataError(f"{label}: not valid CSV ({shown(exc)})") from None
+    return dataset
+
+
+def _read_fast(
+    fh: BinaryIO, size: int, label: str, name: str, progress: Callable[[float], None] | None
+) -> Dataset | None:
+    """numpy's parser over chunks of lines; None when a chunk is not clean numbers."""
+    text = _text(fh)
+    try:
+        return _parse_chunks(text, fh, size, label, name, progress)
+    finally:
+        text.detach()  # keep ``fh`` open: the checked reader may read it again
+
+
+def _parse_chunks(
+    text: io.TextIOWrapper, fh: BinaryIO, size: int, label: str, name: str,
+    progress: Callable[[float], None] | None,
+) -> Dataset | None:
+    header, _ = _header(_bounded_lines(text, label), label)
+    ncol = len(header)
+    chunks: list[np.ndarray] = []
+    while True:
+        raw = list(itertools.islice(text, _CHUNK_ROWS))
+        if not raw:
+            break
+        lines = [line for line in raw if line.strip()]
+        if lines:
+            if any("_" in line for line in lines):
+                return None  # float() and numpy accept 1_000; a CSV number should not
+            try:
+                block = np.loadtxt(lines, delimiter=",", quotechar='"', comments=None, ndmin=2, dtype=float)
+            except ValueError:
+                return None
+            if block.shape[1] != ncol or not np.isfinite(block).all():
+                return None
+            chunks.append(block)
+        if progress is not None and size:
+            progress(min(1.0, fh.tell() / size))
+    if not chunks:
+        return None  # no data rows: the checked reader says so with the line
+    data = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+    return Dataset(name, {h: data[:, j] for j, h in enumerate(header)})
+
+
+def _read_checked(fh, label: str, name: str) -> Dataset:  # type: ignore[no-untyped-def]
+    """The slow reader, cell by cell: the exact error for a file numpy refused."""
+    header, header_line = _header(_bounded_lines(fh, label), label)
+    reader = csv.reader(fh)
     ncol = len(header)
     values: list[list[float]] = [[] for _ in header]
     isfinite = math.isfinite
     for cells in reader:
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue  # blank line
-        line = reader.line_num
+        line = header_line + reader.line_num
         if len(cells) != ncol:
             raise DataError(
                 f"{label}, line {line}: {len(cells)} cells, but the header has {ncol} columns"
@@ -211,7 +335,7 @@ def _read_csv(fh, label: str, name: str) -> Dataset:  # type: ignore[no-untyped-
                 bad = True
             if bad:
                 text = cell.strip()
-                what = "an empty cell" if not text else f"{text!r} is not a number"
+                what = "an empty cell" if not text else f"{shown(text, 40)!r} is not a number"
                 raise DataError(f"{label}, line {line}, column {header[j]!r}: {what}")
             if not isfinite(v):
                 raise DataError(

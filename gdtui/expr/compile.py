@@ -22,9 +22,11 @@ import numpy as np
 
 from gdtui.engine.objective import Objective
 from gdtui.expr import spec_cache
+from gdtui.expr.codecheck import GeneratedCodeError, check_generated
 from gdtui.expr.errors import ExprError
 from gdtui.expr.parse import parse, split_variables, to_text
-from gdtui.expr.worker import DEFAULT_TIMEOUT, CompiledSpec, SymbolicWorker, default_worker
+from gdtui.expr.spec import CompiledSpec
+from gdtui.expr.worker import DEFAULT_TIMEOUT, SymbolicWorker, default_worker
 
 __all__ = ["compile_function", "load_function", "objective_from_spec"]
 
@@ -34,7 +36,8 @@ _BUILTINS = {
     "TypeError": TypeError, "ValueError": ValueError, "ZeroDivisionError": ZeroDivisionError,
 }  # fmt: skip
 _CACHE_SIZE = 64
-_cache: "OrderedDict[tuple, Objective]" = OrderedDict()
+# key -> [objective, spec, stored on disk]
+_cache: "OrderedDict[tuple, list[Any]]" = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -48,6 +51,7 @@ def load_function(source: str, name: str) -> Callable[..., Any]:
     safe.  It runs in a fresh namespace holding only ``math``, ``numpy`` and the
     few builtins the printers use.
     """
+    check_generated(source, name)  # never execute what the generator cannot have written
     digest = hashlib.sha1(source.encode()).hexdigest()[:12]
     filename = f"<gdtui {name} {digest}>"
     code = compile(source, filename, "exec")
@@ -79,6 +83,7 @@ def compile_function(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     worker: SymbolicWorker | None = None,
+    store: bool = True,
 ) -> Objective:
     """Compile a typed loss into an :class:`Objective`; ExprError if it cannot be used.
 
@@ -86,28 +91,60 @@ def compile_function(
     variable is a parameter (in order of first appearance).  The symbolic work runs
     in ``worker`` (default: :func:`~gdtui.expr.worker.default_worker`) and may take
     at most ``timeout`` seconds.  Blocks: call it from a thread in a UI.  Results
-    are cached, so compiling the same function again is instant.
+    are kept in memory, so compiling the same function again is instant; with
+    ``store`` (a function that is applied, not an as-you-type preview) also in the
+    user's disk cache.
     """
     columns = tuple(columns)
     tree = parse(text, columns)
     params, used = split_variables(tree, columns, text)
     key = (to_text(tree), params, used)
     with _cache_lock:
-        objective = _cache.get(key)
-        if objective is not None:
+        hit = _cache.get(key)
+        if hit is not None:
             _cache.move_to_end(key)
-    if objective is None:
+    if hit is None:
         disk_key = spec_cache.cache_key(key[0], params, used)
-        spec = spec_cache.load(disk_key)
-        if spec is None:
+        objective, spec = _from_disk(disk_key, tree, params, used)
+        stored = spec is not None
+        if objective is None:
             try:
                 spec = (worker or default_worker()).compile(tree, params, used, timeout=timeout)
+                objective = objective_from_spec(spec)
             except ExprError as err:
                 raise err.with_text(text) from None
-            spec_cache.store(disk_key, spec)
-        objective = objective_from_spec(spec)
+            except GeneratedCodeError as exc:  # a generator bug: refuse, never run it
+                raise ExprError(f"could not compile the derivatives ({exc})", text) from None
+        hit = [objective, spec, stored]
         with _cache_lock:
-            _cache[key] = objective
+            _cache[key] = hit
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
-    return replace(objective, text=text)
+    if store and not hit[2]:
+        spec_cache.store(spec_cache.cache_key(key[0], params, used), hit[1])
+        hit[2] = True
+    return replace(hit[0], text=text)
+
+
+def _from_disk(disk_key: str, tree: Any, params: tuple[str, ...], used: tuple[str, ...]) -> tuple[Any, Any]:
+    """(objective, spec) from the shipped presets or the user's cache, or (None, None).
+
+    A user entry is executed only after its source passed the check in
+    :func:`~gdtui.expr.spec_cache.spec_from_json`, and kept only if its value and
+    gradient agree with the typed tree (:func:`~gdtui.expr.spec_cache.verify`).
+    """
+    spec = spec_cache.load(disk_key)
+    if spec is None:
+        return None, None
+    if spec.params != params or spec.columns != used:
+        spec_cache.discard(disk_key)
+        return None, None
+    try:
+        objective = objective_from_spec(spec)
+    except (GeneratedCodeError, SyntaxError, ValueError, KeyError, RecursionError, MemoryError):
+        spec_cache.discard(disk_key)
+        return None, None
+    if disk_key not in spec_cache.packaged_keys() and not spec_cache.verify(objective, tree, params, used):
+        spec_cache.discard(disk_key)
+        return None, None
+    return objective, spec

@@ -43,8 +43,9 @@ from sympy.printing.pycode import PythonCodePrinter
 from sympy.printing.str import StrPrinter
 
 from gdtui.expr.errors import ExprError
-from gdtui.expr.parse import Node, to_text
-from gdtui.expr.worker import CompiledSpec
+from gdtui.expr.nodes import Node
+from gdtui.expr.printing import to_text
+from gdtui.expr.spec import CompiledSpec
 
 __all__ = ["Relu", "RealAbs", "Sign", "Step", "build_spec", "formula", "to_sympy"]
 

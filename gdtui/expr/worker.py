@@ -28,16 +28,16 @@ import subprocess
 import sys
 import threading
 import weakref
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Sequence
 
 from gdtui.expr.errors import ExprError
+from gdtui.expr.spec import CompiledSpec
 
 if TYPE_CHECKING:
     from gdtui.expr.parse import Node
 
-__all__ = ["CompiledSpec", "SymbolicWorker", "default_worker", "shutdown"]
+__all__ = ["SymbolicWorker", "default_worker", "shutdown"]
 
 DEFAULT_TIMEOUT = 3.0
 DEFAULT_MEMORY_LIMIT = 1 << 30
@@ -46,26 +46,6 @@ START_TIMEOUT = 60.0
 #: Share of the time limit the child may spend shortening derivative formulas.
 SIMPLIFY_SHARE = 0.4
 _SIMPLER = "try a simpler function"
-
-
-@dataclass(frozen=True)
-class CompiledSpec:
-    """What the worker works out for one function (plain strings: picklable).
-
-    ``*_source`` are Python source of ``scalar_fn`` (math on floats; None when the
-    function uses data columns), ``array_fn`` and ``hessian_fn`` (numpy), with the
-    contract of :mod:`gdtui.engine.objective`; arguments are the parameters then
-    the columns, in the order of ``params`` and ``columns``.  Formulas use ``^``.
-    """
-
-    params: tuple[str, ...]
-    columns: tuple[str, ...]
-    formula: str
-    derivative_formulas: tuple[str, ...]
-    hessian_formulas: tuple[tuple[str, ...], ...]
-    scalar_source: str | None
-    array_source: str
-    hessian_source: str
 
 
 # ------------------------------------------------------------- child side

@@ -43,7 +43,7 @@ def preview(node: "DOMNode", text: str, columns: Sequence[str]) -> None:
             else:
                 if worker.is_cancelled:
                     return
-                result = PreviewReady(text, compile_function(text, tuple(columns)), None)
+                result = PreviewReady(text, compile_function(text, tuple(columns), store=False), None)
         except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
             result = PreviewReady(text, None, _error(exc))
         if not worker.is_cancelled:
@@ -72,10 +72,10 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
             if problem.dataset is not None:
                 columns = tuple(problem.dataset.column_names)
             elif problem.settings.data:
-                from gdtui.engine.data import load_dataset
+                from gdtui.engine.data import dataset_columns
 
                 s = problem.settings
-                columns = tuple(load_dataset(s.data, rows=s.rows, seed=s.seed).column_names)
+                columns = tuple(dataset_columns(s.data, rows=s.rows, seed=s.seed))  # header only
             result: ProblemReady | ProblemFailed = ProblemReady(text, problem, columns)
         except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
             result = ProblemFailed(text, _error(exc))

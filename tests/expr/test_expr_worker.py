@@ -11,7 +11,8 @@ import time
 import pytest
 
 from gdtui.expr import ExprError, compile_function, parse
-from gdtui.expr.worker import CompiledSpec, SymbolicWorker
+from gdtui.expr.spec import CompiledSpec
+from gdtui.expr.worker import SymbolicWorker
 
 #: A 63-character power tower: parses fine, but its Hessian takes sympy seconds.
 SLOW = "^".join(["x"] * 32)

@@ -104,17 +104,43 @@ class GdApp(App[int]):
         self._load_themes()
         self.set_class(self.settings.ascii, "-ascii")
         self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
+        if self.settings.lang != "en":  # footer labels in the user's language
+            from gdtui.ui.lang import localize_bindings
+
+            localize_bindings(self, self.settings.lang)
+            localize_bindings(self.get_screen("main"), self.settings.lang)
+            self.call_after_refresh(self._localize_widgets)
         self.push_screen("main")
         if self.lesson is not None:
             self.call_after_refresh(self._mount_lesson)
         for message in self.theme_failures:
             self.notify(message, title="theme", severity="warning", timeout=8)
 
+    def msg(self, msg_id: str, **values: object) -> str:
+        """An interface text in the app's language (from the message catalog)."""
+        from gdtui.i18n import tr
+
+        return tr(msg_id, self.settings.lang, **values)
+
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
         from gdtui.ui.ascii import plain
 
         return plain(text, self.settings.ascii)
+
+    def _localize_widgets(self) -> None:
+        from gdtui.ui.lang import localize_bindings
+        from gdtui.ui.widgets.landscape import Landscape
+
+        for widget in self.main_screen.query(Landscape):
+            localize_bindings(widget, self.settings.lang)
+        self.refresh_bindings()
+        from textual.widgets import Label
+
+        for label in self.main_screen.query(Label).filter(".lbl"):  # field names in the panes
+            text = str(label.content)
+            if f"label.{text}" in _catalog():
+                label.update(self.msg(f"label.{text}"))
 
     # ------------------------------------------------------------ lesson mode
     def _mount_lesson(self) -> None:
@@ -165,7 +191,13 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
+            self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
+
+
+def _catalog() -> dict[str, dict[str, str]]:
+    from gdtui.messages_catalog import CATALOG
+
+    return CATALOG
 
 
 def run_app(settings: Settings, lesson: "Lesson | None" = None) -> int:

@@ -36,12 +36,12 @@ def save_now(app: "GdApp") -> str:
 
     settings = _current_settings(app)
     if settings is None:
-        return "nothing to save yet: the function is still compiling"
+        return app.msg("keep.compiling")
     try:
         path = save_session(settings, _folder(app))
     except (GdtuiError, OSError) as exc:
-        return f"not saved: {exc}"
-    return f"saved {path}"
+        return app.msg("keep.notsaved", error=str(exc))
+    return app.msg("keep.saved", path=str(path))
 
 
 def export_now(app: "GdApp") -> str:
@@ -51,15 +51,15 @@ def export_now(app: "GdApp") -> str:
 
     session = app.session
     if session.problem is None or session.run is None:
-        return "nothing to export yet: the function is still compiling"
+        return app.msg("keep.compiling")
     try:
         svg = app.export_screenshot(title="gdtui")
         paths = export_run(session.problem, session.run, _folder(app), svg=svg)
     except (GdtuiError, OSError) as exc:
-        return f"not exported: {exc}"
+        return app.msg("keep.notexported", error=str(exc))
     first, *rest = [str(p) for p in paths]
     exts = ", ".join(p.rsplit(".", 1)[-1] for p in rest)
-    return f"exported {first} (+ {exts})"
+    return app.msg("keep.exported", path=first, more=exts)
 
 
 def show_command(app: "GdApp") -> str:

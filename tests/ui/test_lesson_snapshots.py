@@ -57,3 +57,31 @@ async def reveal_step_two(pilot) -> None:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_lesson_step_at_80x24(snap_compare, lang: str) -> None:
     assert snap_compare(lesson_app(lang), terminal_size=(80, 24), run_before=reveal_step_two)
+
+
+def test_main_screen_in_korean_at_80x24(snap_compare, ui) -> None:
+    assert snap_compare(ui.make_app(lang="ko"), terminal_size=(80, 24), run_before=ui.settle)
+
+
+def test_help_screen_in_korean_at_80x24(snap_compare, ui) -> None:
+    async def open_help(pilot) -> None:
+        await ui.settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(ui.make_app(lang="ko"), terminal_size=(80, 24), run_before=open_help)
+
+
+async def test_korean_labels_footer_and_status(ui) -> None:
+    from textual.widgets import Footer
+
+    app = ui.make_app(lang="ko", preset="parabola")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.settle(pilot, steps=3)
+        text = ui.screen_text(app)
+        for word in ("함수", "옵티마이저", "상태 · 3스텝", "지형", "손실", "일시정지", "초당 30스텝",
+                     "스텝", "실행", "도움말", "종료", "프리셋", "스케줄"):
+            assert word in text, word
+        footer = text.splitlines()[-1]
+        assert "q 종료" in footer  # the whole footer still fits 80 columns
+        assert app.screen.query_one(Footer).size.width == 80

@@ -232,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     from gdtui.lessons.command import add_lesson_parser
 
     add_lesson_parser(sub, _Parser)
+
+    from gdtui.classroom.command import add_parser as add_classroom
+
+    add_classroom(sub, _float, _int)
     return parser
 
 
@@ -468,6 +472,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_compare(args)
         if args.command == "graph":
             return _cmd_graph(args)
+        if args.command == "classroom":
+            from gdtui.classroom.command import run as run_classroom
+
+            return run_classroom(args)
         return _cmd_tui(args)
     except GdtuiError as exc:
         return _report(exc)

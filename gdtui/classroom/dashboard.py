@@ -1,0 +1,211 @@
+"""The teacher's dashboard: the room at a glance in the terminal that runs the server.
+
+One row per student (problem, optimizer, step, loss, status, lesson step and
+predictions right), refreshed twice a second, sortable.  Keys: ``f`` freezes or
+unfreezes everyone, ``p`` pushes a session file to everyone ("everyone load
+this"), ``s`` changes the sort, ``q`` (twice when students are connected) ends
+the class with a goodbye to each.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Static
+
+from gdtui.classroom.server import Classroom, Student
+from gdtui.errors import GdtuiError
+from gdtui.sanitize import shown
+
+__all__ = ["Dashboard", "SORTS"]
+
+#: Refreshes a second (the room changes at human speed).
+RATE = 2
+COLUMNS = ("#", "student", "problem", "optimizer", "step", "loss", "status", "lesson", "right", "min")
+
+
+def _loss_key(s: Student) -> float:
+    loss = s.status.get("loss")
+    return float(loss) if isinstance(loss, (int, float)) else math.inf
+
+
+#: Sort orders the `s` key cycles through: (name, key function).
+SORTS: tuple[tuple[str, Callable[[Student], Any]], ...] = (
+    ("arrival", lambda s: s.number),
+    ("name", lambda s: s.user.lower()),
+    ("step", lambda s: -(s.status.get("step") or 0)),
+    ("loss", _loss_key),
+    ("status", lambda s: str(s.status.get("status") or "")),
+)
+
+
+def _fmt_loss(value: Any) -> str:
+    if isinstance(value, (int, float)):
+        return f"{value:.6g}"
+    return str(value or "")
+
+
+class Dashboard(App[None]):
+    """The room: who is here, where each student is, and the teacher's keys."""
+
+    TITLE = "gdtui classroom"
+    CSS = """
+    #info { height: auto; padding: 0 1; }
+    #students { height: 1fr; }
+    #push { display: none; }
+    #push.-open { display: block; }
+    #log { height: 4; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("f", "freeze", "freeze/unfreeze all"),
+        Binding("p", "push", "push session file"),
+        Binding("s", "sort", "sort"),
+        Binding("q,ctrl+c", "end_class", "end class", priority=True),
+        Binding("escape", "cancel", "", show=False),
+    ]
+
+    def __init__(self, room: Classroom, ssh_line: str, session_path: str | None = None) -> None:
+        super().__init__()
+        self.room = room
+        self.fingerprint = room.host_key.get_fingerprint()
+        self.ssh_line = ssh_line
+        self.session_path = session_path or ""
+        self.sort_index = 0
+        self.message = ""
+        self._quit_armed = 0.0
+        self._shown: dict[str, Any] = {}  # what is on screen, so unchanged parts are not redrawn
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="info", markup=False)
+        yield DataTable(id="students", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="session file to load for everyone (enter: push, escape: cancel)",
+                    id="push")
+        yield Static(id="log", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for name in COLUMNS:
+            table.add_column(name, key=name)
+        self.refresh_room()
+        self.set_interval(1 / RATE, self.refresh_room)
+
+    # ------------------------------------------------------------ drawing
+    def rows(self) -> list[Student]:
+        """The students in the current sort order."""
+        _, key = SORTS[self.sort_index]
+        return sorted(self.room.students.values(), key=key)
+
+    def refresh_room(self) -> None:
+        """Redraw the header, the table and the log tail."""
+        room = self.room
+        n, limit = len(room.students), room.config.max_sessions
+        state = "FROZEN (f to resume)" if room.frozen else "running"
+        lines = [f"{n}/{limit} students · {state} · sorted by {SORTS[self.sort_index][0]}",
+                 f"students: {self.ssh_line}   host key {self.fingerprint}"]
+        if self.message:
+            lines.append(self.message)
+        info = "\n".join(lines)
+        if info != self._shown.get("info"):
+            self._shown["info"] = info
+            self.query_one("#info", Static).update(info)
+        rows = [self._cells(s) for s in self.rows()]
+        if rows != self._shown.get("rows"):  # nothing changed: nothing redrawn
+            self._shown["rows"] = rows
+            table = self.query_one(DataTable)
+            row = table.cursor_row
+            table.clear()
+            for cells in rows:  # Text, not str: a student's typed function is never markup
+                table.add_row(*(Text(c) for c in cells), key=cells[0])
+            if table.row_count:
+                table.move_cursor(row=min(row, table.row_count - 1))
+        log = "\n".join(list(room.log_lines)[-4:])
+        if log != self._shown.get("log"):
+            self._shown["log"] = log
+            self.query_one("#log", Static).update(log)
+
+    @staticmethod
+    def _cells(s: Student) -> tuple[str, ...]:
+        st = s.status
+        step = st.get("step")
+        # Everything but the number comes from the student's process: shown escaped and bounded.
+        return (str(s.number), shown(s.user, 32), shown(st.get("problem") or "", 40),
+                shown(st.get("optimizer") or "", 12), "" if step is None else shown(step, 12),
+                shown(_fmt_loss(st.get("loss")), 14), shown(st.get("status") or "starting", 12),
+                shown(st.get("lesson") or "", 20), shown(st.get("right") or "", 8), f"{s.seconds / 60:.0f}")
+
+    def say(self, text: str) -> None:
+        """One line under the header for the teacher."""
+        self.message = text
+        self.refresh_room()
+
+    # ------------------------------------------------------------ keys
+    def action_sort(self) -> None:
+        """Next sort order."""
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.refresh_room()
+
+    def action_freeze(self) -> None:
+        """Freeze or unfreeze every student."""
+        on = not self.room.frozen
+        told = self.room.freeze(on)
+        self.say(f"{'froze' if on else 'resumed'} {told} students")
+
+    def action_push(self) -> None:
+        """Ask for a session file to load for everyone."""
+        field = self.query_one("#push", Input)
+        field.add_class("-open")
+        field.value = self.session_path
+        field.focus()
+
+    def action_cancel(self) -> None:
+        field = self.query_one("#push", Input)
+        field.remove_class("-open")
+        self.query_one(DataTable).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        self.action_cancel()
+        if not path:
+            return
+        self.session_path = path
+        self.say(f"checking {path} …")
+        self.run_worker(lambda: self._prepare(path), thread=True, exclusive=True, group="push",
+                        exit_on_error=False)
+
+    def _prepare(self, path: str) -> None:
+        """In a thread: read and check the file, compile a typed function once (fills the cache)."""
+        from gdtui.classroom.setup import check_setup, load_setup, setup_label
+
+        try:
+            settings = load_setup(path)
+            check_setup(settings)
+            if settings.fn and not settings.preset:
+                from gdtui.problem import build_problem
+
+                build_problem(settings)  # students then find it in the compiled-function cache
+        except GdtuiError as exc:
+            self.call_from_thread(self.say, f"not pushed: {shown(exc.lines()[0])}")
+            return
+        except Exception as exc:  # noqa: BLE001 - one line for the teacher, never a crash
+            self.call_from_thread(self.say, f"not pushed: {type(exc).__name__}: {shown(exc)}")
+            return
+        self.call_from_thread(self._push, settings, setup_label(settings, path))
+
+    def _push(self, settings: Any, label: str) -> None:
+        told = self.room.push(settings, label)
+        self.say(f"pushed {label} to {told} students")
+
+    def action_end_class(self) -> None:
+        """End the class (asks once more when students are connected)."""
+        now = time.monotonic()
+        if self.room.students and now - self._quit_armed > 5:
+            self._quit_armed = now
+            self.say(f"press q again to end the class for {len(self.room.students)} students")
+            return
+        self.exit()

@@ -1,0 +1,222 @@
+"""A student's app: gdtui plus the control link to the classroom server.
+
+The link carries the teacher's requests in (freeze, load a setup, goodbye) and a
+short status out twice a second, only when it changed (problem, optimizer, step,
+loss, status, lesson step and predictions when the lesson feature provides
+them).  Runs in the child the zygote forked, with the student's pty as its
+terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from gdtui.classroom.control import LineReader, encode, settings_from_dict
+from gdtui.settings import DEFAULT_PRESET, Settings
+from gdtui.ui.app import GdApp
+
+__all__ = ["FrozenScreen", "StudentApp", "run_student", "warm_up"]
+
+#: Seconds between two status reports (only sent when something changed).
+REPORT_EVERY = 0.5
+
+
+class FrozenScreen(ModalScreen[None]):
+    """Over everything while the teacher has paused the class; keys do nothing here."""
+
+    DEFAULT_CSS = """
+    FrozenScreen { align: center middle; background: $background 60%; }
+    FrozenScreen > Vertical { width: auto; max-width: 90%; height: auto; border: round $accent;
+                              padding: 0 2; background: $panel; }
+    #frozen-notice { width: auto; height: auto; }
+    """
+    BINDINGS = [Binding("question_mark,ctrl+p", "nothing", show=False),
+                Binding("q", "app.quit", show=False)]  # leaving is always allowed
+
+    def __init__(self, notice: str) -> None:
+        super().__init__()
+        self.text = notice
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.text, id="frozen-notice", markup=False)
+
+    def action_nothing(self) -> None:
+        """Keys are held while the class is paused."""
+
+
+class StudentApp(GdApp):
+    """gdtui for one student of a classroom, steered by the server over ``control``."""
+
+    def __init__(self, settings: Settings, control: socket.socket, notice: str | None = None) -> None:
+        super().__init__(settings)
+        self.control = control
+        self.control.setblocking(False)
+        self._reader = LineReader()
+        self._last_report: dict[str, Any] | None = None
+        self._frozen: FrozenScreen | None = None
+        self._welcome = notice
+
+    # ------------------------------------------------------------ link
+    def on_mount(self) -> None:
+        asyncio.get_running_loop().add_reader(self.control.fileno(), self._control_readable)
+        self.set_interval(REPORT_EVERY, self.report)
+        if self._welcome:
+            self.call_after_refresh(self.notify, self.notice_text(self._welcome), timeout=6)
+
+    def _control_readable(self) -> None:
+        try:
+            data = self.control.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:  # the server has gone: nothing left to show the student
+            asyncio.get_running_loop().remove_reader(self.control.fileno())
+            self.exit(0)
+            return
+        for message in self._reader.feed(data):
+            self.handle_control(message)
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Send one message to the server (dropped when it is not reading: status only)."""
+        try:
+            self.control.send(encode(message))
+        except (BlockingIOError, InterruptedError, OSError):
+            pass
+
+    def handle_control(self, message: dict[str, Any]) -> None:
+        """Do what the teacher asked: freeze, load, bye (unknown requests are ignored)."""
+        op = message.get("op")
+        notice = str(message.get("notice", ""))[:200]
+        if op == "freeze":
+            self.freeze(bool(message.get("on")), notice)
+        elif op == "load" and isinstance(message.get("settings"), dict):
+            try:
+                settings = settings_from_dict(message["settings"])
+            except (TypeError, ValueError):
+                return
+            self.load(settings, notice)
+        elif op == "bye":
+            self.exit(0)
+        self.report()
+
+    # ------------------------------------------------------------ teacher's requests
+    def freeze(self, on: bool, notice: str = "") -> None:
+        """Pause (stop any live run, cover the screen with one line) or resume."""
+        if on and self._frozen is None:
+            screen = self.main_screen
+            screen.stop_live()
+            text = notice or "The teacher paused the class: eyes on the board."
+            self._frozen = FrozenScreen(self.notice_text(text))
+            self.push_screen(self._frozen)
+        elif not on and self._frozen is not None:
+            frozen, self._frozen = self._frozen, None
+            if frozen in self.screen_stack:
+                if self.screen is frozen:
+                    self.pop_screen()
+                else:
+                    frozen.remove()
+            self.notify(self.notice_text(notice or "The teacher resumed the class."), timeout=4)
+
+    def action_command_palette(self) -> None:
+        if self._frozen is None:
+            super().action_command_palette()
+
+    def action_help(self) -> None:
+        if self._frozen is None:
+            super().action_help()
+
+    def load(self, settings: Settings, notice: str = "") -> None:
+        """Load the setup the teacher pushed (display options stay the student's)."""
+        from gdtui.ui import jobs
+
+        settings = settings.copy(theme=self.settings.theme, ascii=self.settings.ascii)
+        screen = self.main_screen
+        screen.stop_live()
+        label = settings.preset or settings.fn
+        jobs.compile_problem(screen, settings, label)
+        self.notify(self.notice_text(notice or "The teacher loaded a new problem."), timeout=6)
+
+    # ------------------------------------------------------------ status out
+    def status(self) -> dict[str, Any]:
+        """What the teacher's dashboard shows for this student."""
+        session = self.session
+        run, problem = session.run, session.problem
+        out: dict[str, Any] = {"op": "status", "problem": "", "optimizer": "", "step": None,
+                               "loss": None, "status": "starting", "lesson": None, "right": None}
+        if problem is not None and run is not None:
+            s = problem.settings
+            out["problem"] = (s.preset or s.fn)[:60]
+            out["optimizer"] = run.optimizer.name
+            out["step"] = int(run.k)
+            loss = float(run.history.loss[run.k])
+            out["loss"] = loss if loss == loss and abs(loss) != float("inf") else str(loss)
+            status = run.status
+            try:
+                if self.main_screen.live and status == "running":
+                    status = "live"
+            except Exception:  # noqa: BLE001 - screen not installed yet
+                pass
+            out["status"] = status
+        if self._frozen is not None:
+            out["status"] = "frozen"
+        # The lessons feature can expose its progress here: (step label, right, asked).
+        hook = getattr(self, "classroom_lesson_status", None)
+        if callable(hook):
+            try:
+                lesson = hook()
+            except Exception:  # noqa: BLE001 - a lesson bug must not stop the report
+                lesson = None
+            if lesson:
+                out["lesson"] = str(lesson[0])[:40]
+                out["right"] = f"{int(lesson[1])}/{int(lesson[2])}"
+        return out
+
+    def report(self) -> None:
+        """Send the status when it changed since the last report."""
+        status = self.status()
+        if status != self._last_report:
+            self._last_report = status
+            self.send(status)
+
+
+def warm_up() -> None:
+    """Import and build what every student needs (the zygote calls this once)."""
+    import numpy  # noqa: F401
+    import plotext  # noqa: F401
+    import textual_plotext  # noqa: F401
+
+    from gdtui.problem import build_problem
+    from gdtui.ui import ascii, jobs, themes  # noqa: F401
+    from gdtui.ui.screens import help  # noqa: F401
+
+    build_problem(Settings(preset=DEFAULT_PRESET))
+    themes.load_themes([themes.builtin_theme_dir()])
+    jobs.preset_options()
+    jobs.optimizer_specs()
+
+
+def run_student(control_fd: int, request: dict[str, Any]) -> int:
+    """Run one student's app on this process's terminal; returns the exit code."""
+    control = socket.socket(fileno=control_fd)
+    settings = settings_from_dict(dict(request.get("settings") or {}))
+    if not settings.fn and not settings.preset:
+        settings.preset = DEFAULT_PRESET
+    app = StudentApp(settings, control, request.get("notice"))
+    try:
+        app.run()
+    finally:
+        from gdtui.expr.worker import shutdown
+
+        shutdown()  # the student's symbolic helper, if one was started
+        control.close()
+    return 0

@@ -228,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     from gdtui.compare_cli import add_compare_parser
 
     add_compare_parser(sub, _float, _int)
+    _add_session_option(sub.choices["compare"])
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
     from gdtui.lessons.command import add_lesson_parser
 
@@ -309,8 +310,41 @@ def apply_session_file(parser: argparse.ArgumentParser, argv: Sequence[str] | No
     if args.command is None and "compare" in values:  # the app takes --compare NAME=LIST options
         given = getattr(args, "compare", None)
         values["compare"] = given or [f"{k}={','.join(str(v) for v in vs)}" for k, vs in values["compare"].items()]
+    if args.command == "compare":
+        values = _compare_defaults(session.values)
     target.set_defaults(**values)
     return parser.parse_args(argv)
+
+
+#: Options of `gdtui compare` that take comma-separated lists (text, like on the command line).
+_COMPARE_LISTS = ("lr", "optimizer", "momentum", "beta1", "beta2", "batch-size", "schedule", "seed",
+                  "start", "noise")
+
+
+def _compare_defaults(values: dict[str, object]) -> dict[str, object]:
+    """A session file as `gdtui compare` defaults: list options as the text typed on the
+    command line, in the file's order, with the `compare = {lr = [...]}` lists last."""
+    def text(key: str, v: object) -> str:
+        if isinstance(v, dict):
+            return ",".join(f"{k}={x!r}" for k, x in v.items())
+        return repr(v) if isinstance(v, float) else str(v)
+
+    lists = dict(values.get("compare") or {})  # type: ignore[call-overload]
+    out: dict[str, object] = {}
+    order: list[str] = []
+    for key, v in values.items():
+        dest = key.replace("-", "_")
+        if key in _COMPARE_LISTS and key not in lists:
+            out[dest] = text(key, v)
+            order.append(dest)
+        elif key in ("fn", "preset", "data", "rows", "eps", "alpha", "steps", "tol"):
+            out[dest] = v
+    for key, vs in lists.items():
+        dest = key.replace("-", "_")
+        out[dest] = ",".join(text(key, x) for x in vs)
+        order.append(dest)
+    out["_list_order"] = order
+    return out
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

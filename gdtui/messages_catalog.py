@@ -164,4 +164,5 @@ CATALOG: dict[str, dict[str, str]] = {
     "label.batch": {"en": "batch", "ko": "배치"},
     "label.seed": {"en": "seed", "ko": "시드"},
     "reason.domain": {"en": "{err} {at} ({where})", "ko": "{at} 정의역 오류: {err} ({where})"},
+    "panel.truth0": {"en": "true value: {truth}", "ko": "실제 값: {truth}"},
 }

@@ -35,6 +35,7 @@ __all__ = [
     "load_session",
     "parse_session",
     "save_session",
+    "settings_from_file",
     "settings_from_values",
     "session_filename",
     "session_text",
@@ -207,9 +208,18 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
+def _label(path: str) -> str:
+    """The file as messages name it: a long path shortened to its end, so the line and
+    the problem still fit one line of a dashboard or an 80-column terminal."""
+    from gdtui.sanitize import shown
+
+    text = shown(path)
+    return text if len(text) <= 48 else "…/" + shown(os.path.basename(path))[-46:]
+
+
 def parse_session(text: str, path: str = "<session>") -> SessionFile:
     """Check session-file text; SessionError ``FILE:LINE: problem`` on the first problem."""
-    label = path
+    label = _label(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -224,8 +234,8 @@ def parse_session(text: str, path: str = "<session>") -> SessionFile:
         if check is None:
             near = [k for k in ALL_KEYS if k.replace("-", "_") == key.replace("-", "_")]
             hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise SessionError(f"{label}:{_line_of(text, key)}: unknown key {key!r}{hint}; "
-                               f"known: {', '.join(ALL_KEYS)}")
+            raise SessionError(f"{label}:{_line_of(text, key)}: unknown key {key!r}{hint} "
+                               "(keys are gdtui run's long option names, e.g. lr, batch-size)")
         try:
             values[key] = check(key, value)
         except ValueError as exc:
@@ -239,6 +249,11 @@ def load_session(path: str | os.PathLike[str]) -> SessionFile:
     """Read and check a session file (bounded read: a regular file of at most 1 MB)."""
     text = read_text_file(path, "session file")
     return parse_session(text, os.fspath(path))
+
+
+def settings_from_file(path: str | os.PathLike[str]) -> Any:
+    """Settings from a session file (SessionError FILE:LINE when bad); for the classroom and the app."""
+    return settings_from_values(load_session(path).values)
 
 
 def settings_from_values(values: dict[str, Any], base: Any = None) -> Any:

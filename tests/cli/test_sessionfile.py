@@ -79,7 +79,7 @@ def test_bad_session_file_is_one_line_with_file_and_line(capsys, tmp_path, text,
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1
-    assert f"{path}:{line}: " in err
+    assert f"{os.path.basename(path)}:{line}: " in err  # the file (a long path is shortened)
     assert words in err
     assert "Traceback" not in err
 
@@ -134,3 +134,27 @@ def test_noise_round_trips(tmp_path, capsys):
     code, b, _ = run_cli(capsys, "run", "--fn", "x^2 - y^2", "--start", "x=1", "--noise", "0.5",
                          "--seed", "4", "--steps", "5", "--format", "json")
     assert a == b
+
+
+def test_settings_from_file_for_the_classroom(tmp_path):
+    from gdtui.sessionfile import settings_from_file
+
+    path = write(tmp_path, FILE + 'theme = "mono"\nlang = "ko"\n')
+    s = settings_from_file(path)
+    assert (s.fn, s.start, s.optimizer, s.hyper) == ("x^2 + 3*x*y + y^2", {"x": 1, "y": 2}, "momentum",
+                                                     {"lr": 0.05, "momentum": 0.9})
+    assert (s.theme, s.lang) == ("mono", "ko")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_compare_session_prints_what_the_flags_print(tmp_path, capsys, fmt):
+    path = write(tmp_path, 'preset = "double-well"\nmomentum = 0.9\nsteps = 80\n'
+                           'compare = {optimizer = ["sgd", "momentum"]}\n')
+    code, from_file, err = run_cli(capsys, "compare", "--session", path, "--format", fmt)
+    assert code == 0, err
+    code, from_flags, err = run_cli(capsys, "compare", "--preset", "double-well", "--momentum", "0.9",
+                                    "--optimizer", "sgd,momentum", "--steps", "80", "--format", fmt)
+    assert code == 0, err
+    assert from_file == from_flags and "momentum" in from_file
+    code, over, _ = run_cli(capsys, "compare", "--session", path, "--steps", "5", "--format", fmt)
+    assert over != from_file  # the command line wins

@@ -241,7 +241,9 @@ class LessonPanel(Vertical):
                 if not r.right:
                     out.append("\n" + tr("panel.given.choice", self.lang, given=r.given))
             else:
-                out.append(tr("panel.truth", self.lang, k=p.at if p else 0, truth=r.truth))
+                at = p.at if p else 0
+                out.append(tr("panel.truth", self.lang, k=at, truth=r.truth) if at
+                           else tr("panel.truth0", self.lang, truth=r.truth))
                 out.append("\n" + tr("panel.given", self.lang, given=r.given, diff=r.diff or "0"))
             out.append("\n" + r.why, style="italic")
         self.query_one("#lesson-reveal", Static).update(out)

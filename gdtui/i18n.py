@@ -79,3 +79,49 @@ def reason_text(reason: str, lang: str = "en") -> str:
 def status_word(word: str, lang: str = "en") -> str:
     """A status-line word (ready, paused, converged ...) in ``lang``."""
     return tr(f"status.{word}", lang) if lang != "en" else word
+
+
+# Error lines people meet most, by pattern (the rest stay in English, with a Korean prefix).
+_ERRORS = [
+    ("err.number", r"^(?P<what>.+?):? must be a number, got (?P<got>.+)$"),
+    ("err.finite", r"^(?P<what>.+?):? must be a finite number, got (?P<got>.+)$"),
+    ("err.positive", r"^(?P<what>.+?):? must be (?:positive|a positive number), got (?P<got>.+)$"),
+    ("err.unit", r"^(?P<what>.+?):? must be in \[0, 1\), got (?P<got>.+)$"),
+    ("err.whole", r"^(?P<what>.+?):? must be a whole number(?: [^,]*)?, got (?P<got>.+)$"),
+    ("err.atleast", r"^(?P<what>.+?):? must be at least (?P<n>\S+), got (?P<got>.+)$"),
+    ("err.unknown_fn", r"^unknown function '(?P<name>[^']*)'(?P<rest>.*)$"),
+    ("err.syntax", r"^invalid syntax(?P<rest>.*)$"),
+    ("err.missing_paren", r"^missing '\)'(?P<rest>.*)$"),
+    ("err.unexpected", r"^unexpected '(?P<tok>[^']*)'(?P<rest>.*)$"),
+    ("err.empty", r"^the expression is empty(?P<rest>.*)$"),
+    ("err.novars", r"^no variables to optimise(?P<rest>.*)$"),
+    ("err.not_allowed", r"^'(?P<name>[^']*)' is not allowed(?P<rest>.*)$"),
+    ("err.char", r"^(?:character )?(?P<name>.+?) is not allowed(?P<rest>.*)$"),
+    ("err.term", r"^missing a term after '(?P<tok>[^']*)'(?P<rest>.*)$"),
+    ("err.ends", r"^the expression ends with '(?P<tok>[^']*)'(?P<rest>.*)$"),
+    ("err.preset", r"^unknown preset '(?P<name>[^']*)'(?P<rest>.*)$"),
+    ("err.optimizer", r"^unknown optimizer '(?P<name>[^']*)'(?P<rest>.*)$"),
+]
+
+
+def _rest(rest: str, lang: str) -> str:
+    import re
+
+    return re.sub(r"\bat column (\d+)", lambda m: tr("err.column", lang, n=m.group(1)), rest)
+
+
+def error_text(line: str, lang: str = "en") -> str:
+    """A one-line error in ``lang``: a known pattern in its words, else the English line
+    after the word for error (what was typed and the fix stay as they are)."""
+    import re
+
+    if lang == "en" or not line:
+        return line
+    for msg_id, pattern in _ERRORS:
+        m = re.match(pattern, line)
+        if m:
+            values = {k: v or "" for k, v in m.groupdict().items()}
+            if "rest" in values:
+                values["rest"] = _rest(values["rest"], lang)
+            return tr(msg_id, lang, **values)
+    return f"{tr('error.prefix', lang)}: {_rest(line, lang)}"

@@ -122,6 +122,12 @@ class GdApp(App[int]):
 
         return tr(msg_id, self.settings.lang, **values)
 
+    def error_text(self, line: str) -> str:
+        """A one-line error in the app's language (known patterns translated)."""
+        from gdtui.i18n import error_text
+
+        return error_text(line, self.settings.lang)
+
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
         from gdtui.ui.ascii import plain

@@ -187,7 +187,7 @@ class MainScreen(Screen[None]):
         if column is not None and getattr(error, "message", None):
             hint = getattr(error, "hint", "")  # the caret shows where: say what and how to fix
             line = f"{error.message}: {hint}" if hint else error.message
-        self.query_one(FunctionPane).show_error(line, column)
+        self.query_one(FunctionPane).show_error(self.app.error_text(line), column)
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         if message.text != self._preview_text:
@@ -238,7 +238,7 @@ class MainScreen(Screen[None]):
             self.app.session.apply_options(message.optimizer, message.hyper, message.schedule,
                                            message.start, message.batch_size, message.seed)
         except GdtuiError as exc:
-            pane.show_error(exc.lines()[0])
+            pane.show_error(self.app.error_text(exc.lines()[0]))
             return
         self.stop_live()
         pane.show_error(None)

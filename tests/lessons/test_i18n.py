@@ -32,3 +32,25 @@ def test_every_stop_reason_reads_in_korean(settings, steps, status):
         assert n in ko
     assert reason_text(run.reason, "en") == run.reason
     assert HANGUL.search(status_word(status.replace("-", " ") if status != "max-steps" else "max steps", "ko"))
+
+
+@pytest.mark.parametrize("text", ["x^2 +* 3", "x^2 + (y", "foo(x)", "", "x $ y", "3"])
+def test_expression_errors_read_in_korean(text):
+    from gdtui.errors import GdtuiError
+    from gdtui.expr.parse import parse, split_variables
+    from gdtui.i18n import error_text
+
+    with pytest.raises(GdtuiError) as exc:
+        split_variables(parse(text, ()), (), text)
+    line = str(exc.value).splitlines()[0]
+    ko = error_text(line, "ko")
+    assert HANGUL.search(ko) and "\n" not in ko
+    assert error_text(line, "en") == line
+
+
+def test_option_errors_read_in_korean():
+    from gdtui.i18n import error_text
+
+    assert error_text("lr must be positive, got -1", "ko") == "lr: 0보다 커야 합니다 (입력: -1)"
+    assert error_text("momentum must be in [0, 1), got 1.5", "ko").startswith("momentum: 0 이상 1 미만")
+    assert error_text("something new", "ko") == "오류: something new"

@@ -13,7 +13,7 @@ from typing import NoReturn, Sequence
 
 from gdtui import __version__
 from gdtui.errors import GdtuiError, OptionError
-from gdtui.settings import DEFAULT_PRESET, Settings
+from gdtui.settings import DEFAULT_PRESET, VIEWS, Settings
 
 __all__ = ["main"]
 
@@ -71,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ option types
-def _float(name: str, *, positive: bool = False, unit: bool = False, nonneg: bool = False):
+def _float(name: str, *, positive: bool = False, nonneg: bool = False):
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -83,9 +83,22 @@ def _float(name: str, *, positive: bool = False, unit: bool = False, nonneg: boo
             raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
         if nonneg and value < 0:
             raise argparse.ArgumentTypeError(f"{name} must be >= 0, got {text}")
-        if unit and not 0 <= value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be in [0, 1), got {text}")
         return value
+
+    return parse
+
+
+def hyper_option(name: str):
+    """The argparse type of a hyperparameter option: the engine's validator, the one
+    the TUI uses too (also for `gdtui compare`)."""
+
+    def parse(text: str) -> float:
+        from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
+
+        try:
+            return parse_hyperparameter(name, text)
+        except OptionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
 
@@ -147,12 +160,12 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
     opt = p.add_argument_group("optimizer")
     opt.add_argument("--optimizer", metavar="NAME",
                      help="sgd, momentum, nesterov, adagrad, rmsprop, adam or newton (default sgd)")
-    opt.add_argument("--lr", type=_float("--lr", positive=True), metavar="F", help="learning rate")
-    opt.add_argument("--momentum", type=_float("--momentum", unit=True), metavar="F")
-    opt.add_argument("--beta1", type=_float("--beta1", unit=True), metavar="F")
-    opt.add_argument("--beta2", type=_float("--beta2", unit=True), metavar="F")
-    opt.add_argument("--eps", type=_float("--eps", positive=True), metavar="F")
-    opt.add_argument("--alpha", type=_float("--alpha", unit=True), metavar="F")
+    opt.add_argument("--lr", type=hyper_option("lr"), metavar="F", help="learning rate")
+    opt.add_argument("--momentum", type=hyper_option("momentum"), metavar="F")
+    opt.add_argument("--beta1", type=hyper_option("beta1"), metavar="F")
+    opt.add_argument("--beta2", type=hyper_option("beta2"), metavar="F")
+    opt.add_argument("--eps", type=hyper_option("eps"), metavar="F")
+    opt.add_argument("--alpha", type=hyper_option("alpha"), metavar="F")
     opt.add_argument("--schedule", metavar="SPEC", help="constant, step:10:0.5, exp:0.99, cosine:100")
     opt.add_argument("--batch-size", type=_int("--batch-size", minimum=1), metavar="N",
                      help="mini-batch size (1 = SGD); full batch by default")
@@ -164,6 +177,8 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui = p.add_argument_group("display")
         ui.add_argument("--theme", metavar="NAME", help="chalkboard, whiteboard, high-contrast or mono")
         ui.add_argument("--ascii", action="store_true", help="no braille or box-drawing characters")
+        ui.add_argument("--view", choices=VIEWS, default=None, metavar="NAME",
+                        help="open on a panel: gradcheck, curvature or graph (default: the playground)")
         ui.add_argument("--compare", action="append", metavar="NAME=LIST",
                         help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine)")
         _add_app_options(ui)
@@ -279,6 +294,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
+        view=getattr(args, "view", None) or "single",
         **_app_settings(args),
     )
 
@@ -288,8 +304,6 @@ def _app_settings(args: argparse.Namespace) -> dict[str, object]:
     from gdtui.i18n import default_lang
 
     out: dict[str, object] = {"lang": getattr(args, "lang", None) or default_lang()}
-    if getattr(args, "view", None):
-        out["view"] = args.view
     if getattr(args, "save_dir", None):
         out["save_dir"] = args.save_dir
     return out

@@ -61,8 +61,10 @@ def add_compare_parser(sub: Any, float_type: Any, int_type: Any) -> argparse.Arg
     opt.add_argument("--lr", action=_Ordered, metavar="F,...", help="learning rates, e.g. 0.01,0.1,0.7")
     for name in ("momentum", "beta1", "beta2"):
         opt.add_argument(f"--{name}", action=_Ordered, metavar="F,...")
-    opt.add_argument("--eps", type=float_type("--eps", positive=True), metavar="F")
-    opt.add_argument("--alpha", type=float_type("--alpha", unit=True), metavar="F")
+    from gdtui.cli import hyper_option
+
+    opt.add_argument("--eps", type=hyper_option("eps"), metavar="F")
+    opt.add_argument("--alpha", type=hyper_option("alpha"), metavar="F")
     opt.add_argument("--schedule", action=_Ordered, metavar="SPEC,...", help="constant, step:10:0.5, exp:0.99 ...")
     opt.add_argument("--batch-size", action=_Ordered, metavar="full|N,...", help="e.g. full,8,1")
     opt.add_argument("--seed", action=_Ordered, metavar="N,...", help="shuffling and noise seeds")

@@ -9,6 +9,8 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from gdtui.sanitize import shown
+
 if TYPE_CHECKING:
     from gdtui.comparison import Compared
 
@@ -99,7 +101,7 @@ def _table(compared: "Compared", params: list[str], rows: list[dict[str, Any]]) 
     obj = problem.objective
     lines = [f"f({', '.join(params)}) = {obj.formula or obj.text}"]
     if problem.dataset is not None:
-        lines.append(f"mean over data '{problem.settings.data}' ({problem.dataset.n_rows} rows)")
+        lines.append(f"mean over data '{shown(problem.settings.data)}' ({problem.dataset.n_rows} rows)")
     lines.append(f"{c.R} runs, at most {first.max_steps} steps, tol {first.tol:g}")
     lr_max = c.max_stable_lr()
     above: set[int] = set()

@@ -8,6 +8,8 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from gdtui.sanitize import shown
+
 if TYPE_CHECKING:
     from gdtui.engine.run import Run
     from gdtui.problem import Problem
@@ -95,7 +97,7 @@ def _run_table(problem: "Problem", run: "Run", params: list[str], rows: list[dic
     lines = [f"f({', '.join(params)}) = {problem.objective.formula or problem.objective.text}"]
     if problem.dataset is not None:
         batch = problem.settings.batch_size
-        lines.append(f"mean over data '{problem.settings.data}' ({problem.dataset.n_rows} rows"
+        lines.append(f"mean over data '{shown(problem.settings.data)}' ({problem.dataset.n_rows} rows"
                      + (f", mini-batches of {batch}, seed {problem.settings.seed})" if batch else ", full batch)"))
     noise = f"  gradient noise {_show(problem.settings.noise)} (seed {problem.settings.seed})" if problem.settings.noise else ""
     lines.append(f"{run.optimizer.name}({hyper})  schedule {problem.settings.schedule}  start {start}{noise}")

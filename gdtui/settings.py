@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-__all__ = ["DEFAULT_PRESET", "Settings"]
+__all__ = ["DEFAULT_PRESET", "VIEWS", "Settings"]
+
+#: What `--view` can open at launch: the playground, or one of the panels over it.
+VIEWS: tuple[str, ...] = ("single", "gradcheck", "curvature", "graph")
 
 #: The problem `gdtui` opens on when given nothing.
 DEFAULT_PRESET = "lesson-bowl"
@@ -34,8 +37,8 @@ class Settings:
     theme: str | None = None
     ascii: bool = False
     lang: str = "en"  # interface and lesson language: en or ko
-    view: str = "single"  # single, compare, gradcheck, curvature, graph
     save_dir: str | None = None  # where the app saves sessions and exports (None: working dir)
+    view: str = "single"  # the screen the app opens on: single (the playground) or a panel (VIEWS)
     compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 
     @property

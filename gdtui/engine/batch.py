@@ -12,13 +12,14 @@ by doubling, so ``back`` restores exactly.  Memory is ``R * (2D + 1 + S) * 8``
 bytes a step (64 Adam runs in 2-D: 4.6 kB), so the default step limit is lower
 than a single run's.
 
-How it is fast (the cost of a step is the number of numpy calls, not the
-arithmetic): the blocks are stored coordinate-major, row k of W is a (D, R)
-array, so ``W[k][j]`` is a contiguous array of coordinate j over all runs.  An
-elementwise optimizer writes its new point and state straight into the next
-history row (``Optimizer`` rules compiled with ``out=`` arrays, the same operations
-in the same order as the single run), the objective is called on the rows of
-``W[k]`` and its results are copied into the row: no other copies.  Statuses are
+The cost of a step is the number of numpy calls, not the arithmetic, so: the
+blocks are stored coordinate-major (row k of W is a (D, R) array, ``W[k][j]`` a
+contiguous array of coordinate j over all runs); an elementwise optimizer writes
+its new point and state straight into the next history row (its rule's in-place
+variant, the same operations in the same order as the single run); for one group
+of runs on a pure function the rule's statements and the objective's own code are
+pasted into one generated loop in which every operation writes into a buffer made
+once and numbers are full arrays (:mod:`gdtui.engine.inplace`).  Statuses are
 not tested per step: after a block of steps one vectorised test over the block
 finds the rows where a run may have stopped, :func:`~gdtui.engine.run.row_status`
 decides exactly there, and a run that stopped at row s has its rows after s
@@ -29,13 +30,18 @@ documented (…, R, D) shape.
 
 from __future__ import annotations
 
+import ast
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
+from gdtui.engine.inplace import Buffers, Unsupported, objective_lines
 from gdtui.engine.objective import Objective
+from gdtui.engine.optimizers import Optimizer
+from gdtui.engine.optimizers.codegen import exact_pow, pick as _pick, register_source
 from gdtui.engine.run import row_status
 from gdtui.errors import OptionError
 
@@ -59,35 +65,53 @@ def _hyper_is_flag(value: Any) -> bool:
 
 
 def _elementwise(opt: Any) -> bool:
-    """True for an optimizer with a compiled elementwise rule (all but Newton)."""
-    return is_dataclass(opt) and getattr(type(opt), "_compiled", None) is not None and hasattr(opt, "_constants")
+    """True for an optimizer stepped through its generated in-place rule (all but Newton)."""
+    cls = type(opt)
+    return isinstance(opt, Optimizer) and cls.compiled is not None and cls.step is Optimizer.step
 
 
-def _flag_consts(opt: Any) -> tuple:
-    """The boolean per-step constants of an elementwise rule (they choose branches): runs
-    whose flags differ go to different groups so that every flag is one Python bool."""
+def _flags(opt: Any) -> tuple:
+    """The values of the branch tests of an elementwise rule that depend on the
+    hyperparameters (RMSprop's momentum > 0): runs that differ in them go to
+    different groups, so that inside a group every branch is one Python bool."""
     if not _elementwise(opt):
         return ()
-    out = []
-    for t in (1, 2):
-        for c in opt._constants(t, opt.lr):
-            if c is True or c is False:
-                out.append(c)
-            elif isinstance(c, np.bool_) or (isinstance(c, np.ndarray) and c.dtype == bool):
-                out.append((bool(np.all(c)), bool(np.any(c))))
-    return tuple(out)
+    return tuple(bool(f) for f in opt.compiled.flag_values(opt.fixed))
 
 
-_CODE_CACHE: dict[str, Any] = {}
+_CODE_CACHE_SIZE = 64
+_CODE_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 
 
 def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
-    """Run generated source (compiled once per distinct text) in ``namespace``; return ``name``."""
+    """Run generated source (compiled once per distinct text; a bounded cache) in
+    ``namespace``; return ``name``.  The source is registered in linecache."""
+    filename = register_source(source, f"batch {name}", bounded=True)
     code = _CODE_CACHE.get(source)
     if code is None:
-        code = _CODE_CACHE[source] = compile(source, f"<gdtui batch {name}>", "exec")
+        code = compile(source, filename, "exec")
+        _CODE_CACHE[source] = code
+        if len(_CODE_CACHE) > _CODE_CACHE_SIZE:
+            _CODE_CACHE.popitem(last=False)
     exec(code, namespace)
     return namespace[name]
+
+
+def _unparse(stmts: list[ast.stmt]) -> list[str]:
+    out = []
+    for stmt in stmts:
+        ast.fix_missing_locations(stmt)
+        out += ast.unparse(stmt).splitlines()
+    return out
+
+
+def _uniform(value: Any) -> Any:
+    """A bool array whose entries are all equal as one Python bool; a numpy bool as a bool."""
+    if isinstance(value, np.ndarray) and value.dtype == bool and (value.all() or not value.any()):
+        return bool(value.flat[0])
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
 
 
 def _schedule_key(schedule: Any) -> Any:
@@ -130,14 +154,18 @@ class _Group:
             if all(v == vals[0] for v in vals) or _hyper_is_flag(vals[0]):
                 hyper[name] = vals[0]
             elif self.elementwise:
+                # full (D, R_g) arrays: numpy combines arrays of one shape fastest
                 hyper[name] = np.ascontiguousarray(np.broadcast_to(np.array(vals, dtype=float), (D, n)))
             else:
                 hyper[name] = np.array(vals, dtype=float)[:, None]
         self.optimizer = cls(**hyper) if is_dataclass(first) else first
         self.base_lr = hyper.get("lr", first.lr)
         self.state_names: tuple[str, ...] = tuple(getattr(first, "state_names", ()))
-        self.needs_hessian = bool(getattr(first, "needs_hessian", self.name == "newton"))
+        self.needs_hessian = bool(getattr(first, "needs_hessian", False))
         if self.elementwise:
+            # what the rule computes from the hyperparameters alone; a bool equal in
+            # every run of the group (a flag, a lerp's form) becomes a Python bool
+            self.fixed_values = [_uniform(v) for v in self.optimizer.fixed]
             self.namespace, self.call = self._compile_call(D, n)
             lines = ["def step(t, w, g, S, out_w, OS):", *self.call("t", "w", "g", "S[{i}]", "out_w", "OS[{i}]")]
             self.step = _exec("\n".join(lines), "step", self.namespace)
@@ -148,40 +176,27 @@ class _Group:
     def _compile_call(self, D: int, n: int) -> tuple[dict[str, Any], Any]:
         """Source lines of one update through the in-place rule, and their namespace.
 
-        Constants that depend only on the hyperparameters are computed once; a float
-        one becomes a full (D, R_g) array (numpy multiplies two arrays of one shape
-        faster than an array by a Python float, with the same result).
+        What the rule computes from the hyperparameters alone was computed when the
+        optimizer was made (``optimizer.fixed``); a branch test equal in every run
+        of the group becomes a Python bool.
         """
         opt = self.optimizer
-        consts = opt._constants(1, self.base_lr)
         ns: dict[str, Any] = {
-            "_constants": opt._constants, "_into": type(opt)._compiled.into, "_sqrt": np.sqrt,
-            "_base_lr": self.base_lr, "_schedule_lr": None if self.constant else self.schedule.lr,
+            "_into": opt.compiled.into, "_base_lr": self.base_lr,
+            "_schedule_lr": None if self.constant else self.schedule.lr,
         }
         args = []
-        per_step = False
-        for i, (name, c) in enumerate(zip(opt.CONSTS, consts)):
-            if name not in opt.FIXED_CONSTS:
-                args.append(f"_c[{i}]")
-                per_step = True
-                continue
-            if isinstance(c, np.ndarray) and c.dtype == bool:
-                c = bool(c.flat[0])  # equal in the group (see _flag_consts)
-            elif isinstance(c, (bool, np.bool_)):
-                c = bool(c)
-            else:
-                c = np.ascontiguousarray(np.broadcast_to(np.asarray(c, dtype=float), (D, n)))
-            ns[f"_F{i}"] = c
+        for i, value in enumerate(self.fixed_values):
+            ns[f"_F{i}"] = value
             args.append(f"_F{i}")
         S = len(self.state_names)
         lr = "_base_lr" if self.constant else "_schedule_lr(_base_lr, {t})"
 
         def call(t: str, w: str, g: str, s: str, out_w: str, out_s: str) -> list[str]:
-            lines = [f"_c = _constants({t}, {lr.format(t=t)})"] if per_step else []
             state = [s.format(i=i) for i in range(S)]
             outs = [out_s.format(i=i) for i in range(S)]
-            lines.append(f"_into({', '.join([w, g, *state, *args, '_sqrt', out_w, *outs])})")
-            return ["    " + line for line in lines]
+            line = f"_into({', '.join([w, g, *state, t, lr.format(t=t), *args, out_w, *outs])})"
+            return ["    " + line]
 
         return ns, call
 
@@ -234,7 +249,7 @@ class RunBatch:
                 flags = tuple(
                     (f.name, getattr(opt, f.name)) for f in fields(opt) if _hyper_is_flag(getattr(opt, f.name))
                 )
-            keys.setdefault((type(opt), _schedule_key(s.schedule), flags, _flag_consts(opt)), []).append(i)
+            keys.setdefault((type(opt), _schedule_key(s.schedule), flags, _flags(opt)), []).append(i)
         self.groups = [_Group(np.array(ix), [self.specs[i] for i in ix], D) for ix in keys.values()]
         self._gid = np.empty(R, dtype=np.intp)  # run -> its group
         self._lid = np.empty(R, dtype=np.intp)  # run -> its column in the group's state
@@ -440,35 +455,81 @@ class RunBatch:
 
     def _compile_fast(self) -> Any:
         """The hot loop for the common case: a pure function and one elementwise group of
-        all the runs (straight-line code, no per-step objects beyond numpy's)."""
-        g = self.groups[0]
+        all the runs, as one generated function.
+
+        Its body is the rule's in-place statements with the group's equal flags folded
+        in (:meth:`~gdtui.engine.optimizers.codegen.CompiledRule.inline_lines`), then
+        the objective's own code writing the loss and gradient into the next rows
+        (:func:`~gdtui.engine.inplace.objective_lines`), with every arithmetic
+        operation writing into a buffer made once (:class:`~gdtui.engine.inplace.Buffers`).
+        The operations and their order are the rule's and the objective's, so the
+        numbers are the same bits as a single Run's.
+        """
+        grp = self.groups[0]
         D = self.objective.dims
-        if self.objective.uses_data or len(self.groups) != 1 or not g.elementwise or g.n != self.R:
+        if self.objective.uses_data or len(self.groups) != 1 or not grp.elementwise or grp.n != self.R:
             return None
-        S = len(g.state_names)
-        hs = [f"H{i}" for i in range(S)]
-        prev = ["wp", "gp", *(f"s{i}p" for i in range(S))]
-        cur = ["w", "G", *(f"s{i}" for i in range(S))]
-        lines = [f"def advance(a, b, HW, HL, HG{''.join(', ' + h for h in hs)}):"]
-        # row r-1's views are carried over from the previous iteration
-        lines.append(f"    {', '.join(prev)} = HW[a - 1], HG[a - 1]{''.join(f', {h}[a - 1]' for h in hs)}")
-        lines.append("    for r in range(a, b):")
-        lines.append(f"        {', '.join(cur)} = HW[r], HG[r]{''.join(f', {h}[r]' for h in hs)}")
-        lines += ["    " + line for line in g.call("r", "wp", "gp", "s{i}p", "w", "s{i}")]
-        if D <= 8:
-            lines.append(f"        f, g = _fn({', '.join(f'w[{j}]' for j in range(D))})")
+        compiled = grp.optimizer.compiled
+        S = compiled.state_vars
+        R = self.R
+        ns: dict[str, Any] = {
+            "_pick": _pick, "_pow": exact_pow, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
+            "_div": np.true_divide, "_neg": np.negative, "sqrt": np.sqrt, "_fn": self.objective.array_fn,
+            "_base_lr": grp.base_lr, "_schedule_lr": None if grp.constant else grp.schedule.lr,
+            "numpy": np, "math": math,
+        }
+        known: dict[str, bool] = {}
+        invariant: dict[str, float] = {}
+        shapes = {name: (D, R) for name in ("w", "g", *S, "out_w", *(f"out_{v}" for v in S))}
+        prologue = []
+        for name, value in zip(compiled.fixed_names, grp.fixed_values):
+            if isinstance(value, bool):
+                known[name] = value
+                continue
+            if isinstance(value, float):
+                invariant[name] = value
+            elif isinstance(value, np.ndarray) and value.shape == (D, R) and value.dtype == float:
+                shapes[name] = (D, R)
+            ns[f"_F_{name}"] = value
+            prologue.append(f"{name} = _F_{name}")
+        if grp.constant:
+            prologue.append("lr = _base_lr")
+            if isinstance(grp.base_lr, float):
+                invariant["lr"] = grp.base_lr
+        if isinstance(grp.base_lr, np.ndarray) and grp.base_lr.shape == (D, R):
+            shapes["lr"] = (D, R)
+        rule = compiled.inline_lines(known, set(invariant))
+        evaluate = objective_lines(self.objective.array_fn, D, "w", "_loss", "g")
+        buffers = Buffers(shapes, invariant)
+        try:
+            rule = _unparse(buffers.rewrite(ast.parse("\n".join(rule)).body))
+            if evaluate is not None:
+                buffers.shapes.update(g=(D, R), _loss=(R,))
+                evaluate = _unparse(buffers.rewrite(ast.parse("\n".join(evaluate)).body))
+        except Unsupported:
+            buffers.prologue = []  # keep the code as generated
+        hs = [f"H_{v}" for v in S]
+        lines = ["def make():", *("    " + line for line in prologue + buffers.prologue)]
+        lines.append(f"    def advance(_a, _b, HW, HL, HG{''.join(', ' + h for h in hs)}):")
+        # row a-1 is where the block starts from
+        lines.append(f"        w, g{''.join(', ' + v for v in S)} = HW[_a - 1], HG[_a - 1]{''.join(f', {h}[_a - 1]' for h in hs)}")
+        lines.append("        for t in range(_a, _b):")
+        lines.append(f"            out_w{''.join(', out_' + v for v in S)} = HW[t]{''.join(f', {h}[t]' for h in hs)}")
+        if not grp.constant:
+            lines.append("            lr = _schedule_lr(_base_lr, t)")
+        lines += ["            " + line for line in rule]
+        lines.append("            g = HG[t]")
+        if evaluate is not None:
+            # the objective's own code, its loss and gradient written into the rows
+            lines.append("            _loss = HL[t]")
+            lines += ["            " + line for line in evaluate]
         else:
-            lines.append("        f, g = _fn(*w)")
-        lines.append("        HL[r] = f")
-        if D <= 8:
-            lines += [f"        G[{j}] = g[{j}]" for j in range(D)]
-        else:
-            lines.append("        for j, gj in enumerate(g):")
-            lines.append("            G[j] = gj")
-        lines.append(f"        {', '.join(prev)} = {', '.join(cur)}")
-        ns = dict(g.namespace)
-        ns["_fn"] = self.objective.array_fn
-        fast = _exec("\n".join(lines), "advance", ns)
+            lines.append(f"            _loss, _grad = _fn({', '.join(f'w[{j}]' for j in range(D))})")
+            lines.append("            HL[t] = _loss")
+            lines.append("            for _j, _gj in enumerate(_grad):")
+            lines.append("                g[_j] = _gj")
+        lines.append("    return advance")
+        fast = _exec("\n".join(lines), "make", ns)()
 
         def advance(a: int, b: int) -> None:
             fast(a, b, self._HW, self._HL, self._HG, *self._HS[0])

@@ -50,6 +50,7 @@ import numpy as np
 from gdtui.engine.batch import RunBatch, RunSpec
 from gdtui.engine.objective import DomainError, Objective
 from gdtui.engine.run import Run, row_status
+from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
 from gdtui.errors import OptionError
 
 __all__ = [
@@ -141,14 +142,9 @@ def parse_values(name: str, text: str) -> list[Any]:
         raise OptionError(f"--{name}: {len(parts)} values, but a comparison has at most {MAX_RUNS} runs")
     values: list[Any] = []
     for p in parts:
-        if name == "lr":
-            v: Any = _number(name, p)
-            if v <= 0:
-                raise OptionError(f"--lr: {p} is not positive")
-        elif name in ("momentum", "beta1", "beta2"):
-            v = _number(name, p)
-            if not 0 <= v < 1:
-                raise OptionError(f"--{name}: {p} is not in [0, 1)")
+        if name in ("lr", "momentum", "beta1", "beta2"):
+            # the one validator of each hyperparameter (as gdtui run and the TUI)
+            v: Any = parse_hyperparameter(name, p)
         elif name == "noise":
             v = _number(name, p)
             if v < 0:
@@ -381,7 +377,7 @@ class _Single:
 def _batchable(run: CompareRun) -> bool:
     """True when the single run of ``run`` evaluates through numpy too (a data-driven
     loss), so a RunBatch gives the same bits; Newton goes alone (its solve differs)."""
-    return run.objective.uses_data and getattr(run.optimizer, "name", "") != "newton"
+    return run.objective.uses_data and not getattr(run.optimizer, "needs_hessian", False)
 
 
 class Comparison:

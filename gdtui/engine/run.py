@@ -10,8 +10,8 @@ gradient are evaluated on the batch of update k+1 (the update that uses them), s
 Everything needed to continue is stored per row, so ``back``/``goto`` restore a run
 exactly by truncating the history: stepping again replays bit for bit.
 
-Speed: a pure function with a scalar fast path steps on Python floats in a tight
-loop (local bindings, no per-step objects beyond what the optimizer returns).
+A pure function with a scalar fast path steps on Python floats in one loop that
+calls the optimizer's generated single-run code directly.
 """
 
 from __future__ import annotations
@@ -28,9 +28,6 @@ __all__ = ["STATUSES", "Run", "StepRecord", "row_status"]
 
 #: Every status a run can have.
 STATUSES = ("running", "converged", "diverged", "domain-error", "max-steps")
-
-_NEWTON_NAMES = ("newton",)
-
 
 def _num(x: float) -> str:
     """Short number for messages: 1e12 not 1e+12, 0.1 not 0.10000000000000001."""
@@ -68,9 +65,7 @@ class Run:
         # Gradient noise (a GradientNoise or None): update t sees g + noise.at(t).
         self.noise = noise
         self._fast = objective.scalar_fn is not None and not objective.uses_data and noise is None
-        self._needs_hessian = bool(
-            getattr(optimizer, "needs_hessian", getattr(optimizer, "name", "") in _NEWTON_NAMES)
-        )
+        self._needs_hessian = bool(getattr(optimizer, "needs_hessian", False))
         self._errors: dict[int, str] = {}  # row -> domain error message (for recomputing status)
         self.start = self._check_start(start)
         self._begin()
@@ -215,20 +210,20 @@ class Run:
         fn = self.objective.scalar_fn
         opt = self.optimizer
         opt_step = opt.step
-        # An elementwise rule is called directly (what Optimizer.step does for lists,
-        # without its per-step dispatch): rule(w, g, state, constants(t, lr), sqrt).
+        # An elementwise rule's generated code is called directly (what Optimizer.step
+        # does for lists, without computing the update, which the history derives).
         cls = type(opt)
         rule = None
         if (
             isinstance(opt, Optimizer)
             and cls.step is Optimizer.step
-            and cls._compiled is not None
+            and cls.compiled is not None
             and type(self._w) is list
             and not self._needs_hessian
         ):
-            rule = cls._compiled.for_dims(len(self._w))
-            constants = opt._constants
-            fsqrt = opt._float_sqrt
+            rule = cls.compiled.single(len(self._w))
+            fixed = opt.fixed
+            fsqrt = opt.float_sqrt()
         hess = self.objective.hessian if self._needs_hessian else None
         constant = self.schedule is None or getattr(self.schedule, "kind", "") == "constant"
         sched = None if constant else self.schedule.lr
@@ -250,7 +245,8 @@ class Run:
         for t in range(k0 + 1, k0 + n + 1):
             lr = base_lr if sched is None else sched(base_lr, t)
             if rule is not None:
-                w_new, _, state, note = rule(w, g, state, constants(t, lr), fsqrt)
+                w_new, state = rule(w, g, state, t, lr, fixed, fsqrt)
+                note = None
             elif hess is None:
                 w_new, _, state, note = opt_step(w, g, state, t, lr)
             else:

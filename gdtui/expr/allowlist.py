@@ -19,6 +19,7 @@ from gdtui.expr.lexer import ALLOWED_HINT, NUMBER, Token, check_name
 from gdtui.expr.nodes import (
     CONSTANTS,
     FUNCTIONS,
+    MAX_CALL_DEPTH,
     MAX_DEPTH,
     MAX_EXPONENT,
     MAX_INT_DIGITS,
@@ -49,6 +50,7 @@ class Builder:
         self.by_start = dict(zip(starts, tokens))
         self.by_end = dict(zip(ends, tokens))
         self.count = 0
+        self.calls = 0  # functions open around the node being built
         self.names: list[str] = []
 
     # positions in the typed text
@@ -179,7 +181,14 @@ class Builder:
             raise self.error(
                 f"{fn.id} takes exactly one argument", self.col(a), f"write {fn.id}(x)"
             )
+        self.calls += 1
+        if self.calls > MAX_CALL_DEPTH:
+            raise self.error(
+                "functions nested too deeply", self.col(a),
+                f"at most {MAX_CALL_DEPTH} functions inside each other",
+            )  # fmt: skip
         arg, v = self.build(a.args[0], depth + 1)
+        self.calls -= 1
         node = self.make("call", fn.id, (arg,), self.col(a))
         return node, None if v is None else self.fold("call", fn.id, [v], a)
 

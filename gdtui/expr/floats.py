@@ -16,7 +16,7 @@ from gdtui.expr.nodes import CONSTANTS, Node
 __all__ = ["apply", "evaluate", "fmt"]
 
 def _sigmoid(a: float) -> float:
-    return 0.5 * (1.0 + math.tanh(0.5 * a))
+    return math.exp(-_softplus(-a))  # the generated code's stable form: exact to the last digits
 
 
 def _softplus(a: float) -> float:

@@ -15,6 +15,7 @@ __all__ = [
     "BINARY",
     "CONSTANTS",
     "FUNCTIONS",
+    "MAX_CALL_DEPTH",
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_INT_DIGITS",
@@ -28,6 +29,9 @@ __all__ = [
 MAX_LENGTH = 300
 MAX_NODES = 200
 MAX_DEPTH = 32
+#: Functions inside each other (sigmoid(sigmoid(...))): each level multiplies the
+#: size of the derivatives, so the symbolic work grows too fast beyond this.
+MAX_CALL_DEPTH = 10
 MAX_VARIABLES = 8
 MAX_INT_DIGITS = 15
 MAX_EXPONENT = 100

@@ -31,10 +31,12 @@ code returns nan there.
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
 from contextlib import contextmanager
+from fractions import Fraction
 from typing import Iterator, Sequence
 
 import sympy as sp
@@ -47,7 +49,9 @@ from gdtui.expr.nodes import Node
 from gdtui.expr.printing import to_text
 from gdtui.expr.spec import CompiledSpec
 
-__all__ = ["Relu", "RealAbs", "Sign", "Step", "build_spec", "formula", "to_sympy"]
+__all__ = [
+    "Paren", "Relu", "RealAbs", "Sigmoid", "Sign", "Softplus", "Step", "build_spec", "formula", "to_sympy",
+]
 
 
 # --------------------------------------------------------------- functions
@@ -150,6 +154,140 @@ class RealAbs(sp.Function):
         return self.args[0].is_extended_real or None
 
 
+class Sigmoid(sp.Function):
+    """sigmoid(u) = 1/(1 + exp(-u)); derivative sigmoid(u)*sigmoid(-u) = σ(1 - σ).
+
+    Its own function (not ``1/(1 + exp(-u))``) so the generated code can use the
+    numerically stable form ``exp(-softplus(-u))``: no overflow of ``exp(-u)`` for
+    u = -800, full precision for sigmoid(-40) ~ 4e-18.  ``1 - sigmoid(u)`` is kept
+    as ``sigmoid(-u)`` and ``log(sigmoid(u))`` as ``-softplus(-u)`` (see
+    :func:`_stable`), so cross-entropy stays finite for large weights.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, u):  # noqa: D102
+        if u.is_zero:
+            return sp.S.Half
+        return None
+
+    def fdiff(self, argindex=1):  # noqa: D102
+        u = self.args[0]
+        return Sigmoid(u) * Sigmoid(-u)
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return 1 / (1 + sp.exp(-u))
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_extended_positive(self):
+        return self.args[0].is_extended_real or None
+
+
+class Softplus(sp.Function):
+    """softplus(u) = log(1 + exp(u)); derivative sigmoid(u).
+
+    Generated as ``max(u, 0) + log1p(exp(-|u|))`` (numpy: ``logaddexp(0, u)``): no
+    overflow for large u, full precision for very negative u.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, u):  # noqa: D102
+        return None
+
+    def fdiff(self, argindex=1):  # noqa: D102
+        return Sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return sp.log(1 + sp.exp(u))
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_extended_positive(self):
+        return self.args[0].is_extended_real or None
+
+
+class Paren(sp.Function):
+    """``(u)`` kept as it is: a base whose power sympy must not multiply out.
+
+    sympy turns ``(10000*x)^84`` into ``10000^84 * x^84``, an integer of 337 digits
+    that no float holds (OverflowError, or inf*0 = nan at x = 0).  Wrapped, the
+    power is computed in floats as typed: 0 at x = 0, an overflow (diverged) only
+    where the value really is beyond the float range.  Derivative 1.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, u):  # noqa: D102
+        if u.is_Number:
+            return u
+        return None
+
+    def fdiff(self, argindex=1):  # noqa: D102
+        return sp.S.One
+
+    def _eval_is_extended_real(self):
+        return self.args[0].is_extended_real
+
+    def _eval_is_extended_positive(self):
+        return self.args[0].is_extended_positive
+
+    def _eval_is_extended_negative(self):
+        return self.args[0].is_extended_negative
+
+    def _eval_is_zero(self):
+        return self.args[0].is_zero
+
+
+#: A power whose constant factor would grow beyond this many decimal digits is
+#: kept unexpanded (Paren): floats end near 1e308.
+_BIG_DIGITS = 200
+
+
+def _keep_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """``base`` wrapped in Paren when sympy would fold a constant beyond float range out of it."""
+    if not (exponent.is_number and base.is_Mul):
+        return base
+    coeff, _ = base.as_coeff_Mul()
+    try:
+        digits = abs(float(sp.log(abs(coeff), 10)) * float(exponent))
+    except (TypeError, ValueError, OverflowError):
+        return base
+    return Paren(base) if coeff != 0 and digits > _BIG_DIGITS else base
+
+
+def _stable(expr: sp.Expr) -> sp.Expr:
+    """``1 - sigmoid(u)`` as ``sigmoid(-u)`` (no cancellation to 0 for large u)."""
+    if not expr.is_Add or not expr.has(Sigmoid):
+        return expr
+    terms = list(expr.args)
+    if sp.S.One not in terms:
+        return expr
+    for i, t in enumerate(terms):
+        if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and isinstance(t.args[1], Sigmoid):
+            rest = [a for j, a in enumerate(terms) if j != i]
+            rest.remove(sp.S.One)
+            return sp.Add(Sigmoid(-t.args[1].args[0]), *rest)
+    return expr
+
+
+def _log(u: sp.Expr) -> sp.Expr:
+    """log with the stable forms: log(sigmoid(u)) = -softplus(-u), log(1 + exp(u)) = softplus(u)."""
+    if isinstance(u, Sigmoid):
+        return -Softplus(-u.args[0])
+    if u.is_Add and len(u.args) == 2 and sp.S.One in u.args:
+        other = u.args[0] if u.args[1] == sp.S.One else u.args[1]
+        if isinstance(other, sp.exp):
+            return Softplus(other.args[0])
+    return sp.log(u)
+
+
 def _real_parts(expr: sp.Expr) -> sp.Expr:
     """Swap in the real-argument functions wherever sympy produced its own."""
     return expr.replace(sp.Abs, RealAbs).replace(sp.sign, Sign).replace(
@@ -161,9 +299,9 @@ _FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp,
     "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "abs": RealAbs,
     "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh,
-    "sigmoid": lambda u: 1 / (1 + sp.exp(-u)),
+    "sigmoid": Sigmoid,
     "relu": Relu,
-    "softplus": lambda u: sp.log(1 + sp.exp(u)),
+    "softplus": Softplus,
 }  # fmt: skip
 _CONSTANTS = {"pi": sp.pi, "e": sp.E}
 
@@ -200,6 +338,9 @@ def to_sympy(node: Node, symbols: dict[str, sp.Symbol]) -> tuple[sp.Expr, list[_
         if kind == "const":
             return _CONSTANTS[str(n.value)]
         args = [walk(a) for a in n.args]
+        return _stable(build(n, kind, args))
+
+    def build(n: Node, kind: str, args: list[sp.Expr]) -> sp.Expr:
         if kind == "neg":
             return -args[0]
         if kind == "add":
@@ -220,10 +361,11 @@ def to_sympy(node: Node, symbols: dict[str, sp.Symbol]) -> tuple[sp.Expr, list[_
                 guards.append(_Guard(base, ">=" if exponent.is_positive else ">", n))
             elif exponent.is_negative:
                 guards.append(_Guard(base, "!=", n))
-            return base**exponent
+            return _keep_power(base, exponent) ** exponent
         fn = str(n.value)
         if fn in ("log", "ln"):
             guards.append(_Guard(args[0], ">", n))
+            return _log(args[0])
         elif fn == "sqrt":
             guards.append(_Guard(args[0], ">=", n))
         return _FUNCTIONS[fn](args[0])
@@ -282,6 +424,15 @@ class _FormulaPrinter(StrPrinter):
     def _print_Step(self, expr):
         return f"step({self._print(expr.args[0])})"
 
+    def _print_Sigmoid(self, expr):
+        return f"sigmoid({self._print(expr.args[0])})"
+
+    def _print_Softplus(self, expr):
+        return f"softplus({self._print(expr.args[0])})"
+
+    def _print_Paren(self, expr):
+        return f"({self._print(expr.args[0])})"
+
 
 _FORMULA = _FormulaPrinter()
 _FORMULA_UNSORTED = _FormulaPrinter({"order": "none"})
@@ -306,6 +457,29 @@ def formula(expr: sp.Expr) -> str:
     return text if len(text) <= MAX_FORMULA_CHARS else text[: MAX_FORMULA_CHARS - 3] + "..."
 
 
+def _float_literal(value: float, module: str) -> str:
+    """A float for generated code; beyond the float range: ``module.inf``."""
+    if math.isinf(value):
+        return f"{'-' if value < 0 else ''}{module}.inf"
+    return repr(value)
+
+
+def _number(expr: sp.Rational, module: str) -> str | None:
+    """A rational as a float literal when Python would compute with a big integer; else None."""
+    p, q = int(expr.p), int(expr.q)
+    if abs(p) <= _EXACT and q <= _EXACT:
+        return None
+    try:
+        value = float(Fraction(p, q))
+    except OverflowError:
+        value = math.inf if p > 0 else -math.inf
+    return _float_literal(value, module)
+
+
+#: Integers up to this are exact floats; beyond it generated code uses float literals.
+_EXACT = 2**53
+
+
 class _MathPrinter(PythonCodePrinter):
     """Python source on floats with the math module."""
 
@@ -322,6 +496,26 @@ class _MathPrinter(PythonCodePrinter):
         arg = self._print(expr.args[0])
         return f"(0.0 if {arg} == 0 else math.copysign(1.0, {arg}))"
 
+    def _print_Sigmoid(self, expr):
+        u = self._print(expr.args[0])  # exp(-softplus(-u)): stable for every u
+        return f"math.exp(-(max(-({u}), 0.0) + math.log1p(math.exp(-abs({u})))))"
+
+    def _print_Softplus(self, expr):
+        u = self._print(expr.args[0])
+        return f"(max({u}, 0.0) + math.log1p(math.exp(-abs({u}))))"
+
+    def _print_Paren(self, expr):
+        return f"({self._print(expr.args[0])})"
+
+    def _print_Integer(self, expr):
+        return _number(expr, "math") or super()._print_Integer(expr)
+
+    def _print_Rational(self, expr):
+        return _number(expr, "math") or super()._print_Rational(expr)
+
+    def _print_Float(self, expr):
+        return _float_literal(float(expr), "math")
+
 
 class _NumpyPrinter(NumPyPrinter):
     """Python source on numpy arrays."""
@@ -337,6 +531,24 @@ class _NumpyPrinter(NumPyPrinter):
 
     def _print_Sign(self, expr):
         return f"numpy.sign({self._print(expr.args[0])})"
+
+    def _print_Sigmoid(self, expr):
+        return f"numpy.exp(-numpy.logaddexp(0.0, -({self._print(expr.args[0])})))"
+
+    def _print_Softplus(self, expr):
+        return f"numpy.logaddexp(0.0, {self._print(expr.args[0])})"
+
+    def _print_Paren(self, expr):
+        return f"({self._print(expr.args[0])})"
+
+    def _print_Integer(self, expr):
+        return _number(expr, "numpy") or super()._print_Integer(expr)
+
+    def _print_Rational(self, expr):
+        return _number(expr, "numpy") or super()._print_Rational(expr)
+
+    def _print_Float(self, expr):
+        return _float_literal(float(expr), "numpy")
 
 
 _GUARD_FAILS = {">": "not ({} > 0)", ">=": "not ({} >= 0)", "!=": "{} == 0"}
@@ -410,15 +622,16 @@ class _OutOfTime(BaseException):
 
 @contextmanager
 def _time_limit(deadline: float | None) -> Iterator[None]:
-    """Interrupt the body with _OutOfTime at ``deadline`` (time.monotonic; None: no limit).
+    """Interrupt the body with _OutOfTime at ``deadline`` (time.process_time; None: no limit).
 
-    A SIGALRM timer: only in the main thread (the worker's); elsewhere a deadline
-    means the body is skipped.
+    CPU time, like the worker's limit, so a busy server does not shorten the work:
+    a SIGVTALRM timer (``ITIMER_VIRTUAL``), only in the main thread (the worker's);
+    elsewhere a deadline means the body is skipped.
     """
     if deadline is None:
         yield
         return
-    remaining = deadline - time.monotonic()
+    remaining = deadline - time.process_time()
     main = threading.current_thread() is threading.main_thread()
     if remaining <= 0 or not main or not hasattr(signal, "setitimer"):
         raise _OutOfTime
@@ -426,13 +639,13 @@ def _time_limit(deadline: float | None) -> Iterator[None]:
     def alarm(signum, frame):
         raise _OutOfTime("interrupted")
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, remaining)
+    previous = signal.signal(signal.SIGVTALRM, alarm)
+    signal.setitimer(signal.ITIMER_VIRTUAL, remaining)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 def _functions(expr: sp.Expr) -> set[type]:
@@ -492,7 +705,7 @@ def build_spec(
     ``simplify_seconds`` bounds the time spent making derivative formulas shorter
     (None: no bound); the numeric code never depends on it.
     """
-    start = time.monotonic()
+    start = time.process_time()
     symbols = {name: sp.Symbol(name, real=True) for name in (*params, *columns)}
     f, guards = to_sympy(tree, symbols)
     f = _real_parts(f)

@@ -8,9 +8,15 @@ of the parent's terminal) that caps its own address space (``RLIMIT_AS``, 1 GiB
 by default), imports sympy, then answers requests one at a time; while it has
 nothing to do it warms sympy up.
 
-A request gets a time limit (3 s by default).  If the child has not answered by
-then it is killed, and the caller gets ``ExprError("too complex: ...")``; the next
-request starts a fresh child.  The first request waits for the child to start
+A request gets a limit of computing time (3 s of the child's CPU time by default),
+not of wall-clock time: on a shared server with 30 students compiling at once on
+2 cores an ordinary function may wait many seconds for a core, and must not be
+refused for it.  The child enforces the limit on itself (``ITIMER_PROF``, which
+interrupts sympy with an exception, and ``RLIMIT_CPU`` a little above it, which
+ends the process if it is stuck in C code); the parent keeps a generous
+wall-clock backstop (:data:`WALL_BACKSTOP`, at least a minute) for a child that
+never answers.  Past the limit the caller gets ``ExprError("too complex: ...")``
+and the next request starts a fresh child.  The first request waits for the child to start
 (~0.5-1 s, not counted in the time limit); later ones take tens of milliseconds.
 
 The API blocks, so call it from a thread (the TUI uses a thread worker); one lock
@@ -32,6 +38,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Sequence
 
 from gdtui.expr.errors import ExprError
+from gdtui.expr.nodes import MAX_CALL_DEPTH
 from gdtui.expr.spec import CompiledSpec
 
 if TYPE_CHECKING:
@@ -39,7 +46,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SymbolicWorker", "default_worker", "shutdown"]
 
+#: Computing (CPU) seconds the child may spend on one request.
 DEFAULT_TIMEOUT = 3.0
+#: Wall-clock seconds the parent waits at least before giving up on a child.
+WALL_BACKSTOP = 60.0
 DEFAULT_MEMORY_LIMIT = 1 << 30
 #: Longest wait for a new child to import sympy and say it is ready.
 START_TIMEOUT = 60.0
@@ -49,20 +59,79 @@ _SIMPLER = "try a simpler function"
 
 
 # ------------------------------------------------------------- child side
+class _OutOfCpu(BaseException):
+    """The request used up its CPU time (a BaseException: sympy's ``except Exception`` cannot eat it)."""
+
+
+def _cpu_limit(seconds: float | None):  # type: ignore[no-untyped-def]
+    """Arm the CPU-time limits for one request; returns a function that disarms them."""
+    import signal
+
+    if seconds is None or not hasattr(signal, "setitimer"):
+        return lambda: None
+
+    def out_of_cpu(signum, frame):  # type: ignore[no-untyped-def]
+        raise _OutOfCpu
+
+    previous = signal.signal(signal.SIGPROF, out_of_cpu)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    restore_rlimit = None
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        # A hard stop a little above the limit, for a child stuck in C code where the
+        # timer's exception cannot be raised (the kernel sends SIGXCPU, which ends it).
+        stop = int(usage.ru_utime + usage.ru_stime + seconds) + 3
+        if hard == resource.RLIM_INFINITY or stop < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (stop, hard))
+            restore_rlimit = (soft, hard)
+    except (ImportError, ValueError, OSError):
+        pass
+
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        if restore_rlimit is not None:
+            import resource
+
+            try:
+                resource.setrlimit(resource.RLIMIT_CPU, restore_rlimit)
+            except (ValueError, OSError):
+                pass
+
+    return disarm
+
+
 def _work(request: tuple) -> tuple:
-    """One request in the child (or in process): ("ok", spec) or ("error", msg, col, hint)."""
+    """One request in the child (or in process): ("ok", spec) or ("error", msg, col, hint).
+
+    ``("fatal", ...)`` means the child must not be trusted with another request.
+    """
     from gdtui.expr import symbolic
 
-    tree, params, columns, simplify_seconds = request
+    tree, params, columns, simplify_seconds = request[:4]
+    cpu_seconds = request[4] if len(request) > 4 else None
+    disarm = _cpu_limit(cpu_seconds)
     try:
         return ("ok", symbolic.build_spec(tree, params, columns, simplify_seconds=simplify_seconds))
+    except _OutOfCpu:
+        message = f"too complex: working out the derivatives took more than {cpu_seconds:g} s of computing time"
+        return ("fatal", message, None, _SIMPLER)
     except ExprError as err:
         return ("error", err.message, err.column, err.hint)
-    except (MemoryError, RecursionError):
-        message = "too complex: working out the derivatives ran out of memory"
+    except RecursionError:
+        message = "too complex: the function is nested too deeply for the symbolic helper"
+        return ("fatal", message, None, f"at most {MAX_CALL_DEPTH} functions inside each other; {_SIMPLER}")
+    except MemoryError:
+        limit = f" (its limit is {DEFAULT_MEMORY_LIMIT >> 20} MB)" if DEFAULT_MEMORY_LIMIT else ""
+        message = f"too complex: working out the derivatives ran out of memory{limit}"
         return ("fatal", message, None, _SIMPLER)
     except Exception as exc:  # a sympy failure on an allowed tree: report, never crash
         return ("error", f"could not work out the derivatives ({type(exc).__name__})", None, "")
+    finally:
+        disarm()
 
 
 def _warm_up() -> None:
@@ -228,9 +297,10 @@ class SymbolicWorker:
 
         ``params`` and ``columns`` name the tree's variables in argument order.
         Raises ExprError (without the text: the caller adds it), "too complex" when
-        the work takes longer than ``timeout`` seconds or runs out of memory.
+        the work takes more than ``timeout`` seconds of the child's CPU time, runs
+        out of memory, or gets no answer within the wall-clock backstop.
         """
-        request = (tree, tuple(params), tuple(columns), SIMPLIFY_SHARE * timeout)
+        request = (tree, tuple(params), tuple(columns), SIMPLIFY_SHARE * timeout, timeout)
         with self._lock:
             reply = self._run(request, timeout)
         if reply[0] == "ok":
@@ -243,10 +313,11 @@ class SymbolicWorker:
             return _work((*request[:3], None))
         try:
             conn = self._connection(request)
-            if not conn.poll(timeout):
+            backstop = max(WALL_BACKSTOP, 20 * timeout)
+            if not conn.poll(backstop):
                 self._stop_child()
-                took = f"took longer than {timeout:g} s"
-                return ("error", f"too complex: working out the derivatives {took}", None, _SIMPLER)
+                took = f"gave no answer within {backstop:g} s"
+                return ("error", f"too complex: the symbolic helper {took}", None, _SIMPLER)
             reply = conn.recv()
         except (EOFError, OSError):
             self._stop_child()

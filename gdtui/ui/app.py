@@ -49,6 +49,13 @@ class GdApp(App[int]):
                 tooltip="lesson: previous step"),
         Binding("a", "lesson('again')", "again", id="gd.lesson.again", show=False,
                 tooltip="lesson: this step again"),
+        # the 'inside the math' panels (gdtui/ui/screens/math_panel.py), also `--view NAME`
+        Binding("g", "view('gradcheck')", "grad check", id="gd.view.gradcheck", show=False,
+                tooltip="gradient check: analytic vs numerical, the choice of h"),
+        Binding("c", "view('curvature')", "curvature", id="gd.view.curvature", show=False,
+                tooltip="Hessian, eigenvalues, Taylor and Newton"),
+        Binding("d", "view('graph')", "graph", id="gd.view.graph", show=False,
+                tooltip="computation graph and backprop"),
     ]
 
     def __init__(self, settings: Settings | None = None, lesson: "Lesson | None" = None) -> None:
@@ -113,6 +120,8 @@ class GdApp(App[int]):
         self.push_screen("main")
         if self.lesson is not None:
             self.call_after_refresh(self._mount_lesson)
+        if self.settings.view not in ("single", "", None):
+            self.action_view(self.settings.view)
         for message in self.theme_failures:
             self.notify(message, title="theme", severity="warning", timeout=8)
 
@@ -198,6 +207,24 @@ class GdApp(App[int]):
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
+
+    def action_view(self, name: str) -> None:
+        """Open a panel by view name over the playground ('single': back to the playground)."""
+        from gdtui.ui.screens.math_panel import PANELS, MathPanel, panel_class
+
+        current = self.screen
+        if name not in PANELS:
+            while isinstance(self.screen, MathPanel):
+                self.pop_screen()
+            return
+        cls = panel_class(name)
+        if isinstance(current, cls):
+            return
+        if isinstance(current, MathPanel):
+            self.pop_screen()
+        elif current is not self.main_screen:
+            return  # help or another modal screen is open: it keeps the keys
+        self.push_screen(cls(ascii_only=self.settings.ascii))
 
 
 def _catalog() -> dict[str, dict[str, str]]:

@@ -43,6 +43,10 @@ class GdCommands(Provider):
         yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")
         yield msg("cmd.save"), app.action_save_session, msg("cmd.key", key="s")
         yield msg("cmd.export"), app.action_export, msg("cmd.key", key="e")
+        from gdtui.ui.screens.math_panel import PANELS
+
+        for view, (key, title) in PANELS.items():
+            yield msg("cmd.panel", title=title), partial(app.action_view, view), msg("cmd.panel.help", key=key, view=view)
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():

@@ -116,7 +116,7 @@ async def test_over_the_limit_gets_one_polite_line(make_room):
 async def test_idle_students_are_told_and_closed(make_room):
     room = await make_room(idle_timeout=1.0)
     alice = await connect(room, "alice")
-    await alice.wait_for("step 0")
+    # No wait for the first frame: on a loaded machine it can take longer than the idle limit itself.
     await alice.closed()
     # the screen may be cut mid-character when the session is closed: decode leniently
     assert IDLE_MESSAGE.format(m=1 / 60).strip() in bytes(alice.raw).decode(errors="replace")

@@ -141,12 +141,12 @@ def test_table_and_csv(capsys):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--fn", "x^2", "--lr", "0.1,abc"], "'abc' is not a number"),
-    (["--fn", "x^2", "--lr", "0.1,-1"], "not positive"),
+    (["--fn", "x^2", "--lr", "0.1,abc"], "lr must be a number, got 'abc'"),
+    (["--fn", "x^2", "--lr", "0.1,-1"], "lr must be a positive number, got -1"),
     (["--fn", "x^2", "--lr", ",".join(["0.1"] * 9), "--seed", ",".join(map(str, range(8)))], "72 runs"),
     (["--fn", "x^2", "--optimizer", "sgd,adamw"], "unknown optimizer 'adamw'"),
     (["--fn", "x^2", "--batch-size", "full,0"], "below 1"),
-    (["--fn", "x^2", "--momentum", "0.5,1.5"], "not in [0, 1)"),
+    (["--fn", "x^2", "--momentum", "0.5,-1.5"], "momentum must be a number ≥ 0, got -1.5"),
     (["--fn", "x^2", "--start", "x=1;z=2"], "'z'"),
     (["--fn", "x^2", "--schedule", "constant,warp:3"], "warp"),
     (["--fn", "x^2", "--optimizer", "sgd,adam", "--beta1", "0.5,0.9"], None),  # applies to adam only

@@ -308,3 +308,41 @@ def test_goto_across_max_steps_and_growth(objectives):
     run = single(obj, specs[0], 700, max_steps=700)
     np.testing.assert_array_equal(batch.history_w[:, 1], run.history.w)
     assert batch.reason[0] == run.reason
+
+
+def _scaled(hyper: dict, i: int) -> dict:
+    """Run i's hyperparameters: lr and the other numbers differ a little between runs."""
+    out = dict(hyper)
+    out["lr"] = hyper["lr"] * (1 + 0.5 * i)
+    for name, bump in (("momentum", 0.02), ("beta2", -0.05), ("eps", 1e-8), ("lr_decay", 0.01)):
+        if name in hyper:
+            out[name] = hyper[name] + bump * i
+    return out
+
+
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if r[0] != "newton"], ids=lambda r: f"{r[0]}-{r[1]}-{r[2]}")
+def test_the_fast_loop_equals_single_runs_for_every_rule(objectives, rule):
+    """One group of runs whose hyperparameters differ takes the generated hot loop
+    (rule and objective pasted in, buffers), and still gives each single run's bits."""
+    name, hyper, sched = rule
+    obj = objectives.rosenbrock()
+    specs = [
+        RunSpec(make_optimizer(name, **_scaled(hyper, i)), start,
+                schedule=None if sched is None else make_schedule(sched))
+        for i, start in enumerate(([-1.5, 2.0], [0.5, 0.3], [1.2, 1.0]))
+    ]
+    batch = RunBatch(obj, specs)
+    assert len(batch.groups) == 1 and batch._advance != batch._advance_general
+    batch.step(300)
+    assert_same_trajectories(batch, obj, specs, 300)
+
+
+def test_betas_on_both_sides_of_a_half_stay_in_the_fast_loop(objectives):
+    """torch's lerp takes another form for beta1 < 0.5; runs that differ in it share the loop."""
+    obj = objectives.rosenbrock()
+    specs = [RunSpec(make_optimizer("adam", lr=0.01, beta1=b1, beta2=b2), [-1.0, 1.5])
+             for b1, b2 in [(0.3, 0.9), (0.5, 0.99), (0.9, 0.999), (0.95, 0.95)]]
+    batch = RunBatch(obj, specs)
+    assert len(batch.groups) == 1 and batch._advance != batch._advance_general
+    batch.step(200)
+    assert_same_trajectories(batch, obj, specs, 200)

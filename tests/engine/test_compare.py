@@ -29,7 +29,7 @@ def test_parse_values_of_every_listable_option():
 
 
 @pytest.mark.parametrize("name, text, words", [
-    ("lr", "0", "not positive"), ("lr", "nan", "finite"), ("lr", "", "no values"),
+    ("lr", "0", "lr must be a positive number"), ("lr", "nan", "finite"), ("lr", "", "no values"),
     ("beta2", "1", "[0, 1)"), ("seed", "-1", "below 0"), ("seed", "1.5", "whole number"),
     ("start", "x=1,x=2", "twice"), ("start", "1,2", "points like"), ("eps", "1", "cannot be compared"),
     ("lr", ",".join(["0.1"] * 65), "at most 64"), ("lr", "1" * 5000, "longer than"),

@@ -154,8 +154,8 @@ def test_formulas_use_caret_and_typed_names() -> None:
     obj = compile_function("0.1*x^2 + 1e-3*x")
     assert obj.formula == "0.1*x^2 + 0.001*x"
     obj = compile_function("sigmoid(x)")
-    assert obj.formula == "1/(1 + exp(-x))"
-    assert "cosh" not in obj.derivative_formulas[0]
+    assert obj.formula == "sigmoid(x)"
+    assert obj.derivative_formulas[0] == "sigmoid(-x)*sigmoid(x)"  # σ(x)(1 - σ(x))
 
 
 def test_kinks_take_derivative_zero() -> None:

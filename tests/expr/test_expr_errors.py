@@ -8,7 +8,7 @@ import pytest
 
 from gdtui.errors import GdtuiError
 from gdtui.expr import ExprError, parse
-from gdtui.expr.parse import MAX_DEPTH, MAX_LENGTH, MAX_NODES
+from gdtui.expr.parse import MAX_CALL_DEPTH, MAX_DEPTH, MAX_LENGTH, MAX_NODES
 
 # (text, words the one-line message must contain, 0-based column or None)
 BAD = [
@@ -138,11 +138,12 @@ def test_depth_limit() -> None:
     with pytest.raises(ExprError, match="nested too deeply") as info:
         parse("(" + nested + ")")
     assert info.value.column == MAX_DEPTH
-    calls = "sin(" * MAX_DEPTH + "x" + ")" * MAX_DEPTH
+    calls = "sin(" * MAX_CALL_DEPTH + "x" + ")" * MAX_CALL_DEPTH
     parse(calls)
-    with pytest.raises(ExprError, match="nested too deeply") as info:
+    with pytest.raises(ExprError, match="functions nested too deeply") as info:
         parse("sin(" + calls + ")")
-    assert info.value.column == 4 * MAX_DEPTH + 3
+    assert info.value.column == 4 * MAX_CALL_DEPTH
+    assert info.value.hint == f"at most {MAX_CALL_DEPTH} functions inside each other"
     tower = "^".join(["x"] * (MAX_DEPTH + 1))  # 32 powers: fine
     parse(tower)
     with pytest.raises(ExprError, match="nested too deeply") as info:

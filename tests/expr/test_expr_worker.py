@@ -33,8 +33,8 @@ def test_slow_input_is_too_complex_then_the_worker_recovers(spare: SymbolicWorke
     start = time.monotonic()
     with pytest.raises(ExprError, match="too complex") as info:
         compile_function(SLOW, timeout=0.5, worker=spare)
-    assert time.monotonic() - start < 0.5 + 2.0
-    assert "took longer than 0.5 s" in str(info.value)
+    assert time.monotonic() - start < 0.5 + 20.0  # CPU time: longer in wall time on a busy machine
+    assert "took more than 0.5 s of computing time" in str(info.value)
     assert info.value.text == SLOW
     assert spare.pid is None  # killed; a new child starts on the next request
     obj = compile_function("x^3 - y", worker=spare)

@@ -127,7 +127,7 @@ async def test_invalid_option_shows_one_line_and_is_not_applied(ui) -> None:
         assert app.session.run.k == 1  # the run was not restarted
         app.screen.query_one("#hp-lr", Input).value = "abc"
         await pilot.press("enter")
-        assert "not a number" in str(app.screen.query_one("#opt-error", Static).render())
+        assert "lr must be a number, got 'abc'" in str(app.screen.query_one("#opt-error", Static).render())
         app.screen.query_one("#hp-lr", Input).value = "0.3"
         await pilot.press("enter")
         await pilot.pause()

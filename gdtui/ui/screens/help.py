@@ -32,6 +32,8 @@ KEYS: list[tuple[str, ...]] = [
     ("s / e", "save setup / export run"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
+    ("g c d", "panels: gradient check,"),
+    ("", "curvature, backprop graph"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),
     ("q", "quit"),

@@ -176,6 +176,14 @@ class LessonPanel(Vertical):
         self._note = ""
         if view == "single":
             return
+        try:  # the math panels open over the playground: the student opens one by its key
+            from gdtui.ui.screens.math_panel import PANELS
+        except ImportError:
+            PANELS = {}
+        if view in PANELS:
+            key, title = PANELS[view]
+            self._note = tr("panel.view.key", self.lang, key=key, title=title)
+            return
         show_view = getattr(self.app, "show_view", None)
         if callable(show_view) and show_view(view):
             return

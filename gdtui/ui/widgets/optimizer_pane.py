@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
+from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
 from gdtui.settings import Settings
 from gdtui.ui.ascii import plain
 from gdtui.ui.fmt import fmt, label
@@ -188,7 +189,8 @@ class OptimizerPane(Vertical):
     def _read(self) -> "OptimizerPane.Applied":
         opt = str(self.query_one("#opt", Select).value)
         spec = self._specs.get(opt, {"lr": 0.1})
-        hyper = {n: _number(n, self.query_one(f"#hp-{n}", Input).value) for n in spec}
+        # the engine's validator, the one the CLI uses: the same rule, the same message
+        hyper = {n: parse_hyperparameter(n, self.query_one(f"#hp-{n}", Input).value) for n in spec}
         start = {p: _number(f"start {p}", w.value)
                  for p in self._params for w in self.query(f"#start-{p}").results(Input)}
         batch_text = self.query_one("#batch", Input).value.strip()

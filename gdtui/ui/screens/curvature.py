@@ -1,0 +1,182 @@
+"""The curvature panel: Hessian, eigenvalues, kind of point, Taylor and Newton.
+
+At the run's current point: the Hessian H with its eigenvalues and eigenvectors,
+the kind of point (or "not stationary" with the local convexity), 2/λmax for plain
+gradient descent, the next plain gradient step −η·g beside Newton's step −H⁻¹g (or
+why there is none), and the first- and second-order Taylor predictions of the loss
+after the gradient step beside the loss it actually reaches.  The picture: for two
+parameters both steps as arrows on the contour shading; for one, the curve with
+its tangent (first order) and quadratic model (second order).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from gdtui.ui.screens.math_panel import MathPanel, PanelInput
+from gdtui.ui.widgets._canvas import Ink, glyphs
+from gdtui.ui.widgets.math_plots import CanvasView, arrows_canvas, curves_canvas
+
+__all__ = ["CurvaturePanel"]
+
+
+class CurvaturePanel(MathPanel):
+    """What the second derivative says at the current point."""
+
+    VIEW = "curvature"
+    DEFAULT_CSS = """
+    CurvaturePanel #cv-row { height: 1fr; }
+    CurvaturePanel #math-text { width: 47; height: 1fr; }
+    CurvaturePanel #cv-side { width: 1fr; height: 1fr; }
+    CurvaturePanel #cv-caption { height: auto; color: $text-muted; }
+    CurvaturePanel #cv-plot { height: 1fr; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="cv-row"):
+            yield Static(id="math-text")
+            with Horizontal(id="cv-side"):
+                from textual.containers import Vertical
+
+                with Vertical():
+                    yield Static(id="cv-caption")
+                    yield CanvasView(id="cv-plot")
+
+    def _plot_size(self) -> tuple[int, int]:
+        try:
+            size = self.query_one("#cv-plot", CanvasView).size
+        except Exception:  # noqa: BLE001 - not mounted yet
+            return (0, 0)
+        return (size.width, size.height)
+
+    def settings_key(self) -> tuple:
+        return self._plot_size()
+
+    def compute_function(self, inp: PanelInput) -> Callable[[], Any]:
+        obj, w = inp.problem.objective, list(inp.w)
+        lr = inp.lr if inp.lr > 0 and math.isfinite(inp.lr) else 1e-3  # a schedule decayed to 0
+        width, height = self._plot_size()
+        ramp = len(glyphs(self.ascii_only).ramp)
+
+        def compute() -> dict[str, Any]:
+            from gdtui.engine import analysis as A
+
+            cur = A.curvature(obj, w, lr)
+            return {"curvature": cur, "picture": _picture(obj, cur, width, height, ramp)}
+
+        return compute
+
+    def show(self, result: Any) -> None:
+        text = self.query_one("#math-text", Static)
+        caption = self.query_one("#cv-caption", Static)
+        plot = self.query_one("#cv-plot", CanvasView)
+        if result is None or self.input is None:
+            text.update("")
+            caption.update("")
+            plot.set_draw(lambda w, h: None)
+            return
+        c = result["curvature"]
+        text.update(self._text(c))
+        g = glyphs(self.ascii_only)
+        pic = result["picture"]
+        if pic is None:
+            caption.update(self.t("(pictures for functions of 1 or 2 parameters)"))
+            plot.set_draw(lambda w, h: None)
+            return
+        if pic["kind"] == "1d":
+            caption.update(Text(self.t(f"{g.curve} f  {g.lines[1]} tangent  : quadratic\n"
+                                       f"{g.point} w  g gradient  N Newton step")))
+            plot.set_draw(lambda w, h: curves_canvas(w, h, pic["xs"], pic["f"], pic["tangent"], pic["quad"],
+                                                     c.w[0], pic["marks"](g), g) if w == len(pic["xs"]) else None)
+        else:
+            caption.update(Text(self.t(f"from {g.point} w, true length:\n"
+                                       "g gradient step  N Newton")))
+            plot.set_draw(lambda w, h: arrows_canvas(
+                w, h, pic["bands"] if pic["bands"].shape == (h, w) else None, pic["box"], c.w[:2],
+                [(c.step.gradient_step, "g", Ink.PATH), (c.step.newton_step, "N", Ink.FIT)], g))
+
+    def _text(self, c: Any) -> Text:
+        n, t = self.n, self.t
+        params = self.input.problem.objective.params if self.input else ()
+        out = Text()
+        out.append(t("Hessian H (second derivatives)\n"), style="bold")
+        for row in c.hessian[:6]:
+            out.append(" [" + " ".join(f"{n(v, 8):>8}" for v in row[:4]) + (" …" if len(row) > 4 else "") + " ]\n")
+        out.append(t("eigenvalues λ and eigenvectors of H\n"), style="bold")
+        for i, (lam, vec) in enumerate(zip(c.eigenvalues[:6], c.eigenvectors[:6])):
+            shown = ", ".join(n(v, 6) for v in vec[:4]) + (", …" if len(vec) > 4 else "")
+            out.append(t(f" λ{i + 1} = {n(lam, 9):<9} v = ({shown})\n"))
+        if c.stationary:
+            out.append(t(f"kind: {c.kind} (∇f = 0 here)\n"), style="bold")
+        else:
+            gn = math.hypot(*c.gradient) if all(math.isfinite(v) for v in c.gradient) else math.nan
+            out.append(t(f"not stationary (‖∇f‖ = {n(gn, 8)})\n"), style="bold")
+        out.append(t(f"{c.convexity}\n"))
+        lr = c.step.lr
+        if math.isfinite(c.max_stable_lr):
+            out.append(t(f"2/λmax = {n(c.max_stable_lr, 9)}: plain descent\n"
+                         f"  overshoots for η above it (η = {n(lr, 8)})\n"))
+        else:
+            out.append(t("2/λmax: no λ > 0, no η overshoots here\n"))
+        s = c.step
+        out.append(f"{'':<7}{t('gradient −η·g'):>14}  {t('Newton −H⁻¹g'):>14}\n", style="bold")
+        for i, p in enumerate(params[:6]):
+            newton = n(s.newton_step[i], 14) if s.newton_step is not None else ("none" if i == 0 else "")
+            out.append(t(f"{('Δ' + p)[:7]:<7}{n(s.gradient_step[i], 14):>14}  {newton:>14}\n"))
+        if s.newton_step is None:
+            out.append(t(f"Newton: {s.newton_reason}\n"), style="dim")
+        out.append(t(f"loss after the gradient step (η = {n(lr, 8)}):\n"), style="bold")
+        for label, value in (("Taylor 1st  f + g·Δ", s.linear), ("Taylor 2nd  + ½ΔᵀHΔ", s.quadratic),
+                             ("actual      f(w + Δ)", s.actual)):
+            out.append(f" {t(label):<28}{n(value, 12):>12}\n")
+        out.rstrip()
+        return out
+
+
+def _picture(obj: Any, c: Any, width: int, height: int, ramp: int) -> dict[str, Any] | None:
+    """What the plot needs, sampled in the worker thread (engine calls only)."""
+    from gdtui.engine import analysis as A
+    from gdtui.engine import landscape as L
+
+    steps = [np.asarray(c.step.gradient_step, float)]
+    if c.step.newton_step is not None:
+        steps.append(np.asarray(c.step.newton_step, float))
+    if obj.dims == 1:
+        w0 = c.w[0]
+        reach = max([4 * abs(float(steps[0][0]))] + [1.5 * abs(float(s[0])) for s in steps[1:]]
+                    + [0.25 * (1 + abs(w0))])
+        reach = reach if math.isfinite(reach) else 1.0
+        xs = np.linspace(w0 - reach, w0 + reach, max(width, 8))
+        f, tangent, quad = A.taylor_curves(obj, w0, xs)
+        g_end = w0 + float(steps[0][0])
+        points: list[tuple[float, float, str | None]] = [(g_end, c.step.actual, "g")]
+        if c.step.newton_step is not None:
+            n_end = w0 + c.step.newton_step[0]
+            points.append((n_end, obj.value([n_end]), "N"))
+        points.append((w0, c.value, None))  # last: the current point stays visible
+
+        def marks(g: Any) -> list[tuple[float, float, str]]:
+            return [(x, y, ch or g.point) for x, y, ch in points]
+
+        return {"kind": "1d", "xs": xs, "f": f, "tangent": tangent, "quad": quad, "marks": marks}
+    if obj.dims != 2 or width < 8 or height < 4:
+        return None
+    ratio = 2 * height / width  # a cell is about twice as tall as wide: equal units both ways
+    r = 0.0
+    for s in steps:
+        if np.all(np.isfinite(s)):
+            r = max(r, abs(float(s[0])), abs(float(s[1])) / ratio)
+    r = 1.35 * r if r > 0 else 0.5
+    r = max(r, 1e-6 * (1 + max(abs(v) for v in c.w)))
+    x, y = c.w
+    box = L.Box(x - r, x + r, y - r * ratio, y + r * ratio)
+    z = L.sample_slice(obj, box, width, height, c.w, (0, 1))
+    bands = L.band_index(z, L.contour_levels(z, ramp))[::-1]
+    return {"kind": "2d", "bands": bands, "box": (box.x0, box.x1, box.y0, box.y1)}

@@ -1,0 +1,271 @@
+"""MathPanel: the base of the 'inside the math' screens (gradient check, curvature, graph).
+
+A panel is a full screen over the playground that looks at the run's *current*
+point: it follows every step, back and reset (the run keys work here too, and act
+on the same run), and it redraws when the point, the problem or its own setting
+(h, the backward step, the data row) changes.  The numbers come from
+:mod:`gdtui.engine.analysis` and :mod:`gdtui.engine.graph`, computed in a thread
+worker (never on the event loop); the panel only lays them out.
+
+``g``, ``c`` and ``d`` switch between the panels, escape goes back to the
+playground.  `--view NAME` opens a panel at launch (see :data:`PANELS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from gdtui.ui.ascii import plain
+from gdtui.ui.fmt import fmt
+
+if TYPE_CHECKING:
+    from gdtui.ui.app import GdApp
+
+__all__ = ["PANELS", "MathPanel", "PanelInput", "panel_class"]
+
+#: view name -> (key, title) of every panel; `--view` accepts these names.
+PANELS: dict[str, tuple[str, str]] = {
+    "gradcheck": ("g", "gradient check"),
+    "curvature": ("c", "curvature"),
+    "graph": ("d", "computation graph"),
+}
+
+#: Symbols only the panels use, in ASCII (before :func:`gdtui.ui.ascii.plain`).
+_ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "·": "*", "÷": "/", "ᵀ": "^T", "⁻¹": "^-1", "½": "1/2", "↑": "^", "×": "x", "│": "|", "├─": "+-",
+                "└─": "`-"}
+
+
+def ascii_text(text: str, ascii_only: bool) -> str:
+    """``text`` in ASCII when ``ascii_only`` (the panels' symbols, then the app's)."""
+    if not ascii_only or text.isascii():
+        return text
+    for k, v in _ASCII_EXTRA.items():
+        text = text.replace(k, v)
+    return plain(text)
+
+
+#: How often a panel looks whether the run moved (a live run, a new problem), in seconds.
+POLL = 0.25
+
+
+def panel_class(name: str) -> type["MathPanel"]:
+    """The screen class of a panel by view name (KeyError if unknown)."""
+    if name == "gradcheck":
+        from gdtui.ui.screens.gradcheck import GradCheckPanel
+
+        return GradCheckPanel
+    if name == "curvature":
+        from gdtui.ui.screens.curvature import CurvaturePanel
+
+        return CurvaturePanel
+    if name == "graph":
+        from gdtui.ui.screens.graph import GraphPanel
+
+        return GraphPanel
+    raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class PanelInput:
+    """What a panel computes from: a snapshot of the run's current row (plain values)."""
+
+    problem: Any  # gdtui.problem.Problem
+    k: int
+    w: tuple[float, ...]
+    loss: float
+    lr: float  # of the next update (after the schedule)
+    status: str
+
+
+class MathPanel(Screen[None]):
+    """A full-screen look inside the maths at the run's current point."""
+
+    app: "GdApp"
+    VIEW = ""
+
+    DEFAULT_CSS = """
+    MathPanel { layout: vertical; }
+    MathPanel #math-head { height: auto; max-height: 2; background: $panel; padding: 0 1; }
+    MathPanel #math-body { height: 1fr; padding: 0 1; }
+    MathPanel .math-note { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "back", id="gd.math.close", tooltip="back to the playground"),
+        Binding("space", "run_step(1)", "step", id="gd.math.step", tooltip="one step of the run"),
+        Binding("b", "run_back", "back", id="gd.math.back", show=False, tooltip="one step back"),
+        Binding("r", "run_reset", "reset", id="gd.math.reset", show=False, tooltip="back to the start"),
+        Binding("g", "app.view('gradcheck')", "grad", id="gd.math.gradcheck", show=False),
+        Binding("c", "app.view('curvature')", "curv", id="gd.math.curvature", show=False),
+        Binding("d", "app.view('graph')", "graph", id="gd.math.graph", show=False),
+    ]
+
+    @dataclass
+    class Computed(Message):
+        """A worker's result for the input with this token."""
+
+        token: int
+        result: Any
+        error: str | None = None
+
+    def __init__(self, ascii_only: bool = False) -> None:
+        super().__init__()
+        self.ascii_only = ascii_only
+        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
+            from dataclasses import replace
+
+            keys = self._bindings.key_to_bindings
+            for key, bindings in list(keys.items()):
+                keys[key] = [replace(b, description=ascii_text(b.description, True),
+                                     key_display=ascii_text(b.key_display, True) if b.key_display else None)
+                              for b in bindings]
+        self._seen: tuple | None = None
+        self._token = 0
+        self.input: PanelInput | None = None
+        self.result: Any = None
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static(id="math-head")
+        with Vertical(id="math-body"):
+            yield from self.compose_body()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        """The panel's own widgets (inside a vertical scroll)."""
+        yield Static(id="math-text")
+
+    def on_mount(self) -> None:
+        if self.ascii_only:
+            from gdtui.ui.ascii import asciify
+
+            asciify(self)
+        self._head()
+        self.poll()
+        self.set_interval(POLL, self.poll)
+
+    def on_screen_resume(self) -> None:
+        self.poll(force=True)
+
+    def on_resize(self) -> None:
+        # plots that sample at their own size recompute after the new layout
+        self.call_after_refresh(self.poll)
+
+    # ------------------------------------------------------------ text helpers
+    def t(self, text: str) -> str:
+        """``text`` as shown (ASCII under --ascii)."""
+        return ascii_text(text, self.ascii_only)
+
+    @staticmethod
+    def n(value: float | None, width: int = 10) -> str:
+        """A number in at most ``width`` characters (nan, inf, '-' for None)."""
+        return fmt(value, width) if value is not None else "-"
+
+    def point_text(self, inp: PanelInput) -> str:
+        params = inp.problem.objective.params
+        return ", ".join(f"{p} = {self.n(v, 9)}" for p, v in zip(params, inp.w))
+
+    def _head(self) -> None:
+        title = PANELS.get(self.VIEW, ("", self.VIEW))[1]
+        inp = self.input
+        dot = "|" if self.ascii_only else "·"
+        text = Text(f"{title}", style="bold")
+        if inp is None:
+            text.append(f"  {dot} {self.t('waiting for the function to compile…')}")
+        else:
+            text.append(f"  {dot} step {inp.k}  {dot} {self.point_text(inp)}  {dot} f = {self.n(inp.loss)}")
+            fn = inp.problem.settings.fn or inp.problem.objective.formula  # as typed
+            text.append(f"\nf({', '.join(inp.problem.objective.params)}) = {fn}", style="dim")
+        self.query_one("#math-head", Static).update(text)
+
+    # ------------------------------------------------------------ following the run
+    def snapshot(self) -> PanelInput | None:
+        """The run's current row, or None before the first problem compiled."""
+        session = self.app.session
+        run, problem = session.run, session.problem
+        if run is None or problem is None:
+            return None
+        rec = run.record(run.k)
+        try:
+            lr = float(run.lr_at(rec.k + 1))  # the learning rate of the next update
+        except Exception:  # noqa: BLE001 - a schedule that cannot say: the base rate
+            lr = float(run.optimizer.lr)
+        return PanelInput(problem, rec.k, tuple(float(v) for v in rec.w), float(rec.loss), lr, run.status)
+
+    def settings_key(self) -> tuple:
+        """The panel's own settings that change the result (h, row ...)."""
+        return ()
+
+    def poll(self, force: bool = False) -> None:
+        """Recompute when the run, the problem or the panel's settings changed."""
+        if not self.is_active and not force:
+            return
+        inp = self.snapshot()
+        key = None if inp is None else (id(inp.problem), inp.k, inp.w, inp.lr, self.settings_key())
+        if key == self._seen and not force:
+            return
+        self._seen = key
+        self.input = inp
+        self._head()
+        if inp is None:
+            self.show(None)
+            return
+        self._token += 1
+        token = self._token
+        compute = self.compute_function(inp)
+
+        def job() -> None:
+            try:
+                result, error = compute(), None
+            except Exception as exc:  # noqa: BLE001 - one line on screen, never a crash
+                result, error = None, f"{type(exc).__name__}: {exc}"
+            self.post_message(self.Computed(token, result, error))
+
+        self.run_worker(job, thread=True, exclusive=True, group=f"math-{self.VIEW}")
+
+    def on_math_panel_computed(self, message: "MathPanel.Computed") -> None:
+        message.stop()
+        if message.token != self._token:
+            return  # the point moved on while this was computed
+        if message.error is not None:
+            self.query_one("#math-text", Static).update(Text(self.t(f"could not compute: {message.error}")))
+            return
+        self.result = message.result
+        self.show(message.result)
+
+    def compute_function(self, inp: PanelInput) -> Callable[[], Any]:
+        """A function to run in a thread that returns what :meth:`show` draws (engine calls only)."""
+        raise NotImplementedError
+
+    def show(self, result: Any) -> None:
+        """Draw ``result`` (None: nothing to show yet)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ run keys
+    def action_run_step(self, n: int) -> None:
+        """Step the run (the same run the playground shows)."""
+        self.app.main_screen.action_step(n)
+        self.poll()
+
+    def action_run_back(self) -> None:
+        """One step back."""
+        self.app.main_screen.action_back()
+        self.poll()
+
+    def action_run_reset(self) -> None:
+        """Back to step 0."""
+        self.app.main_screen.action_reset()
+        self.poll()
+
+    def action_close(self) -> None:
+        """Back to the playground."""
+        self.app.pop_screen()

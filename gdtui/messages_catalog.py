@@ -184,9 +184,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "err.ends": {"en": "the expression ends with '{tok}'{rest}", "ko": "식이 '{tok}'(으)로 끝납니다{rest}"},
     "err.preset": {"en": "unknown preset '{name}'{rest}", "ko": "모르는 프리셋 '{name}'{rest}"},
     "err.optimizer": {"en": "unknown optimizer '{name}'{rest}", "ko": "모르는 옵티마이저 '{name}'{rest}"},
-    "err.column": {"en": "at column {n}", "ko": "{n}번째 칸"},
+    "err.column": {"en": "at column {n}", "ko": "({n}번째 칸)"},
     "cmd.panel": {"en": "panel: {title}", "ko": "패널: {title}"},
     "cmd.panel.help": {"en": "key: {key}, or --view {view}", "ko": "키: {key}, 또는 --view {view}"},
     "panel.view.key": {"en": "press {key} for the {title} panel (escape comes back)",
                        "ko": "{key} 키로 {title} 패널을 엽니다 (escape로 돌아옴)"},
+    "help.panels": {"en": "panels: gradient check,", "ko": "패널: 그래디언트 체크,"},
+    "help.panels2": {"en": "curvature, backprop graph", "ko": "곡률, 역전파 그래프"},
 }

@@ -72,7 +72,8 @@ MEANING_IDS = {
     "update just applied:": "help.dw", "the optimizer's state": "help.state_opt",
     "bias-corrected m, v": "help.hat", "bias-corrected m": "help.hat", "the loss": "help.loss",
     "loss on this mini-batch": "help.batch", "gradient length;": "help.norm",
-    "converged when tiny": "help.norm2",
+    "converged when tiny": "help.norm2", "panels: gradient check,": "help.panels",
+    "curvature, backprop graph": "help.panels2",
 }
 
 

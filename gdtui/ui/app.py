@@ -123,7 +123,7 @@ class GdApp(App[int]):
         if self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
-            self.notify(message, title="theme", severity="warning", timeout=8)
+            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
 
     def msg(self, msg_id: str, **values: object) -> str:
         """An interface text in the app's language (from the message catalog)."""
@@ -241,4 +241,6 @@ def run_app(settings: Settings, lesson: "Lesson | None" = None) -> int:
     default_worker().start()
     app = GdApp(settings, lesson=lesson)
     result = app.run()
+    if app.return_code:  # a crash (textual printed it): never exit 0
+        return int(app.return_code)
     return 0 if result is None else int(result)

@@ -18,6 +18,7 @@ from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+    from textual.worker import Worker
 
 __all__ = ["compile_problem", "optimizer_specs", "preset_options", "preview"]
 
@@ -63,8 +64,9 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
         from gdtui.problem import build_problem
 
         worker = get_current_worker()
+        report = _data_progress(node, worker)
         try:
-            problem = build_problem(settings)
+            problem = build_problem(settings, progress=report)
             if keep_start:
                 problem.settings.start = {p: v for p, v in keep_start.items()
                                           if p in problem.objective.params}
@@ -79,10 +81,45 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
             result: ProblemReady | ProblemFailed = ProblemReady(text, problem, columns)
         except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
             result = ProblemFailed(text, _error(exc))
+        report.done()
         if not worker.is_cancelled:
             node.post_message(result)
 
     node.run_worker(job, thread=True, exclusive=True, group="compile", exit_on_error=False)
+
+
+class _data_progress:  # noqa: N801 - used like a function
+    """Progress of a CSV file loading in this thread, shown in the status line.
+
+    The load runs in the thread worker, so the app stays responsive; this hands
+    "loading data… 40%" to the screen's ``notice`` on the event loop, at most
+    every 5%, and clears it when the load is over.
+    """
+
+    STEP = 0.05
+
+    def __init__(self, node: "DOMNode", worker: "Worker[None]") -> None:
+        self.node, self.worker, self.last, self.shown = node, worker, -1.0, False
+
+    def _show(self, text: str) -> None:
+        notice = getattr(self.node, "notice", None)
+        if notice is None or self.worker.is_cancelled:
+            return
+        try:
+            self.node.app.call_from_thread(notice, text)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def __call__(self, fraction: float) -> None:
+        if fraction - self.last < self.STEP and fraction < 1.0:
+            return
+        self.last = fraction
+        self.shown = True
+        self._show(f"loading data… {fraction:.0%}")
+
+    def done(self) -> None:
+        if self.shown:
+            self._show("")
 
 
 def preset_options() -> list[tuple[str, str]]:

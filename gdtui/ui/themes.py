@@ -22,20 +22,30 @@ built-in themes; ``gdtui/themes/`` is a copy shipped as package data so an insta
 (non-editable) gdtui finds them.  ``tests/ui/test_themes.py`` fails when the two
 differ: edit ``themes/`` and copy (``cp themes/*.toml gdtui/themes/``).
 
-:func:`load_themes` never raises: each broken file becomes one line naming the file,
-and the app shows those lines and carries on with the themes that did load.
+:func:`load_themes` never raises: each broken file becomes one line
+"theme skipped: FILE, line N: why" (file names escaped with
+:func:`gdtui.sanitize.shown`; the app shows these lines with markup off), and the
+app carries on with the themes that did load.  On a shared server theme files are
+outside input: each is read once as a regular file of at most 1 MB
+(:func:`gdtui.files.read_bounded_text`, so a link to ``/dev/zero`` is refused at
+once), and a user theme folder is used only if it belongs to the user and nobody
+else can write to it (the same check as the compiled-function cache).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+from gdtui.files import TEXT_LIMIT, FileLimitError, read_bounded_text
+from gdtui.sanitize import shown
 
 __all__ = [
     "BASE_COLOURS",
@@ -69,6 +79,8 @@ GD_VARIABLES: dict[str, str] = {
 }
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+#: Theme files read from one folder at most (a folder of 100,000 files is not a theme folder).
+MAX_THEME_FILES = 200
 _TOP_KEYS = {"name", "dark", "variables", *BASE_COLOURS}
 
 
@@ -93,82 +105,188 @@ def default_theme_variables() -> dict[str, str]:
     return dict(GD_VARIABLES)
 
 
+class _KeyProblem(ValueError):
+    """A bad value for ``key`` (its line is looked up for the message)."""
+
+    def __init__(self, key: str, why: str) -> None:
+        super().__init__(why)
+        self.key = key
+
+
 def _colour(value: object, key: str) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{key} must be a colour string like \"#1e90ff\", not {value!r}")
+        raise _KeyProblem(key, f"{key} must be a colour string like \"#1e90ff\", not {shown(repr(value), 40)}")
     try:
         Color.parse(value)
     except ColorParseError:
-        raise ValueError(f"{key} = {value!r} is not a colour (use e.g. \"#1e90ff\")") from None
+        raise _KeyProblem(key, f"{key} = {shown(repr(value), 40)} is not a colour (use e.g. \"#1e90ff\")") from None
     return value
 
 
+class ThemeFileError(ValueError):
+    """A theme file that cannot be used: ``why`` and the 1-based ``line`` (None if unknown)."""
+
+    def __init__(self, why: str, line: int | None = None) -> None:
+        super().__init__(why)
+        self.why, self.line = why, line
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where ``key = ...`` is set (for messages), or None."""
+    pattern = re.compile(rf"^\s*{re.escape(key.rsplit('.', 1)[-1])}\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
 def theme_from_toml(text: str) -> Theme:
-    """One theme from the text of a theme file; ValueError (one line) when invalid."""
+    """One theme from the text of a theme file; ValueError (one line) when invalid.
+
+    The error is a :class:`ThemeFileError` carrying the line where it can be
+    told.  Anything else going wrong (a RecursionError from 2,000 nested lists,
+    textual refusing a colour) is a ThemeFileError too: a theme file never crashes
+    the app.
+    """
+    try:
+        return _theme_from_toml(text)
+    except ThemeFileError:
+        raise
+    except _KeyProblem as exc:
+        raise ThemeFileError(str(exc), _line_of(text, exc.key)) from None
+    except ValueError as exc:
+        raise ThemeFileError(str(exc)) from None
+    except RecursionError:
+        raise ThemeFileError("nested too deeply") from None
+    except MemoryError:
+        raise ThemeFileError("too big to read") from None
+    except Exception as exc:  # noqa: BLE001 - any failure of a theme file skips it, never a crash
+        raise ThemeFileError(f"cannot be used ({type(exc).__name__})") from None
+
+
+def _theme_from_toml(text: str) -> Theme:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"bad TOML: {exc}") from None
+        # Python 3.11's message ends "(at line 2, column 19)"; later ones also set lineno.
+        at = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        line = getattr(exc, "lineno", None) or (int(at.group(1)) if at else None)
+        why = getattr(exc, "msg", None) or str(exc)[: at.start()].rstrip() if at else str(exc)
+        if at and not getattr(exc, "msg", None):
+            why += f" (column {at.group(2)})"
+        raise ThemeFileError(f"bad TOML: {shown(why, 120)}", line) from None
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r} (expected name, dark, the base colours, [variables])")
+        raise _KeyProblem(unknown[0], f"unknown key {shown(unknown[0], 40)!r} (expected name, dark, the base colours, [variables])")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError("missing name = \"...\"")
+        raise _KeyProblem("name", "missing name = \"...\"")
     if not _NAME.match(name):
-        raise ValueError(f"bad name {name!r}: use lowercase letters, digits and '-'")
+        raise _KeyProblem("name", f"bad name {shown(name, 40)!r}: use lowercase letters, digits and '-'")
     dark = raw.get("dark", True)
     if not isinstance(dark, bool):
-        raise ValueError("dark must be true or false")
+        raise _KeyProblem("dark", "dark must be true or false")
     if "primary" not in raw:
         raise ValueError("missing primary colour")
     colours = {key: _colour(raw[key], key) for key in BASE_COLOURS if key in raw}
     variables = raw.get("variables", {})
     if not isinstance(variables, dict):
-        raise ValueError("variables must be a [variables] table")
+        raise _KeyProblem("variables", "variables must be a [variables] table")
     for key, value in variables.items():
         if not re.match(r"^[a-z][a-z0-9-]*$", key):
-            raise ValueError(f"bad variable name {key!r}")
+            raise _KeyProblem(key, f"bad variable name {shown(key, 40)!r}")
         _colour(value, f"variables.{key}")
     theme = Theme(name=name, dark=dark, variables=dict(variables), **colours)
     try:
         theme.to_color_system().generate()
     except Exception as exc:  # textual's own checks; keep the app alive whatever they raise
-        raise ValueError(f"textual rejects the colours: {exc}") from None
+        raise ValueError(f"textual rejects the colours: {shown(exc, 80)}") from None
     return theme
 
 
-def load_themes(dirs: Iterable[Path]) -> tuple[dict[str, Theme], list[tuple[Path, str]]]:
+def _skipped(path: Path, why: str, line: int | None = None) -> str:
+    where = f", line {line}" if line else ""
+    return f"theme skipped: {shown(path)}{where}: {why}"
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why a user theme folder is not to be trusted (None when it is fine).
+
+    The same rule as the compiled-function cache: owned by this user and not
+    writable by group or others (else another student could plant a theme).
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        return f"cannot open the folder ({exc.strerror or exc})"
+    try:
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if st.st_uid != os.getuid():
+        return "the folder belongs to another user"
+    if st.st_mode & 0o022:
+        return f"others can write to the folder (mode {stat.S_IMODE(st.st_mode):o}; chmod go-w)"
+    return None
+
+
+def load_themes(
+    dirs: Iterable[Path], *, trusted: Iterable[Path] = ()
+) -> tuple[dict[str, Theme], list[tuple[Path, str]]]:
     """Themes from every ``*.toml`` file in ``dirs`` (later dirs override earlier names).
 
-    Returns the themes by name and the failures as (file, one-line message naming
-    the file).  Never raises; a missing folder is simply skipped.
+    Returns the themes by name and the failures as (file, one line "theme skipped:
+    FILE, line N: why").  Never raises; a missing folder is simply skipped.  Folders
+    other than the built-in one (and ``trusted``) must pass the owner/mode check.
     """
     themes: dict[str, Theme] = {}
     failures: list[tuple[Path, str]] = []
+    safe = {builtin_theme_dir().resolve(), *(Path(t).resolve() for t in trusted)}
     for folder in dirs:
         folder = Path(folder)
         try:
-            files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+            if not folder.is_dir():
+                continue
+            if folder.resolve() not in safe:
+                problem = _folder_problem(folder)
+                if problem is not None:
+                    failures.append((folder, _skipped(folder, problem)))
+                    continue
+            files = sorted(p for p in folder.glob("*.toml"))[: MAX_THEME_FILES + 1]
         except OSError as exc:
-            failures.append((folder, f"{folder}: cannot list themes ({exc.strerror or exc})"))
+            failures.append((folder, _skipped(folder, f"cannot list themes ({shown(exc.strerror or exc)})")))
             continue
+        if len(files) > MAX_THEME_FILES:
+            failures.append((folder, _skipped(folder, f"more than {MAX_THEME_FILES} theme files; the rest are not read")))
+            files = files[:MAX_THEME_FILES]
         seen: dict[str, Path] = {}
         for path in files:
             try:
-                theme = theme_from_toml(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError) as exc:
-                failures.append((path, f"theme file {path}: cannot read it ({exc})"))
+                theme = theme_from_toml(read_bounded_text(path, TEXT_LIMIT, "theme file"))
+            except FileLimitError as exc:
+                why = str(exc).split(": ", 1)[-1]  # the message names the file already
+                failures.append((path, _skipped(path, why)))
+                continue
+            except ThemeFileError as exc:
+                failures.append((path, _skipped(path, exc.why, exc.line)))
                 continue
             except ValueError as exc:
-                failures.append((path, f"theme file {path}: {exc}"))
+                failures.append((path, _skipped(path, str(exc))))
                 continue
             if theme.name in seen:
-                failures.append((path, f"theme file {path}: name {theme.name!r} is already used by {seen[theme.name].name}"))
+                why = f"name {theme.name!r} is already used by {shown(seen[theme.name].name)}"
+                failures.append((path, _skipped(path, why, _line_of_name(path))))
                 continue
             seen[theme.name] = path
             themes[theme.name] = theme
     return themes, failures
+
+
+def _line_of_name(path: Path) -> int | None:
+    try:
+        return _line_of(read_bounded_text(path, TEXT_LIMIT, "theme file"), "name")
+    except (FileLimitError, ValueError):
+        return None
 
 
 def theme_names(themes: Iterable[str]) -> list[str]:

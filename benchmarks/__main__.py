@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    sections = argv or ["engine", "cli", "compare", "tui", "data"]
+    sections = argv or ["engine", "cli", "compare", "tui", "data", "classroom"]
     for name in sections:
         if name == "engine":
             from benchmarks import engine
@@ -28,8 +28,16 @@ def main(argv: list[str]) -> int:
             from benchmarks import data
 
             data.main()
+        elif name == "classroom":
+            from benchmarks import classroom
+
+            classroom.main()
+        elif name == "soak":  # opt-in: an hour unless GDTUI_SOAK_MINUTES says otherwise
+            from benchmarks import classroom
+
+            classroom.soak()
         else:
-            print(f"unknown benchmark section {name!r} (engine, cli, compare, tui, data)", file=sys.stderr)
+            print(f"unknown benchmark section {name!r} (engine, cli, compare, tui, data, classroom, soak)", file=sys.stderr)
             return 2
     return 0
 

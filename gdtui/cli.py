@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gdtui.classroom.command import add_parser as add_classroom
 
     add_classroom(sub, _float, _int)
+    from gdtui.serve import add_parser as add_serve
+
+    add_serve(sub, _int)
     return parser
 
 
@@ -524,6 +527,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gdtui.classroom.command import run as run_classroom
 
             return run_classroom(args)
+        if args.command == "serve":
+            from gdtui.serve import run as run_serve
+
+            return run_serve(args)
         return _cmd_tui(args)
     except GdtuiError as exc:
         return _report(exc)

@@ -50,6 +50,9 @@ class ClassroomConfig:
     #: student's app; after `stall_timeout` seconds paused the client is disconnected.
     write_buffer: int = 256 * 1024
     stall_timeout: float = 20.0
+    #: Run one headless app in the zygote before the first student (faster first frames;
+    #: the tests turn it off to start their many small classrooms sooner).
+    prewarm_app: bool = True
 
 
 def state_dir() -> Path:

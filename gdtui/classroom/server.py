@@ -130,8 +130,9 @@ class Student:
 class _Zygote:
     """The server's side of the zygote: start it, ask it for children, hear of their exits."""
 
-    def __init__(self, on_exit: Callable[[int, int], None]) -> None:
+    def __init__(self, on_exit: Callable[[int, int], None], prewarm_app: bool = True) -> None:
         self.on_exit = on_exit
+        self.prewarm_app = prewarm_app
         self.process: subprocess.Popen[bytes] | None = None
         self.sock: socket.socket | None = None
         self._waiting: dict[int, asyncio.Future[int]] = {}
@@ -142,7 +143,8 @@ class _Zygote:
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gdtui.classroom.zygote", str(theirs.fileno())],
+            [sys.executable, "-m", "gdtui.classroom.zygote", str(theirs.fileno()),
+             "1" if self.prewarm_app else "0"],
             pass_fds=[theirs.fileno()], env=spawn_env(),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,  # the teacher's ctrl+c is for the server, which says goodbye first
@@ -626,7 +628,7 @@ class Classroom:
         self._server: Any = None
         self._idle_task: asyncio.Task[None] | None = None
         self._alive: set[int] = set()  # student pids the zygote has not reported ended
-        self.zygote = _Zygote(self._child_exited)
+        self.zygote = _Zygote(self._child_exited, config.prewarm_app)
         self.port = config.port
 
     # ------------------------------------------------------------ lifecycle

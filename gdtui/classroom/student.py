@@ -127,6 +127,15 @@ class StudentApp(GdApp):
                     frozen.remove()
             self.notify(self.notice_text(notice or "The teacher resumed the class."), timeout=4)
 
+    #: Actions that write files (session save, export): in a classroom every student runs
+    #: as the teacher's user, so they would write into the teacher's folders.
+    FILE_ACTIONS = ("save_session", "export")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.FILE_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
+
     def action_command_palette(self) -> None:
         if self._frozen is None:
             super().action_command_palette()
@@ -189,7 +198,7 @@ class StudentApp(GdApp):
             self.send(status)
 
 
-def warm_up() -> None:
+def warm_up(app: bool = True) -> None:
     """Import and build what every student needs (the zygote calls this once)."""
     import numpy  # noqa: F401
     import plotext  # noqa: F401
@@ -203,6 +212,17 @@ def warm_up() -> None:
     themes.load_themes([themes.builtin_theme_dir()])
     jobs.preset_options()
     jobs.optimizer_specs()
+    # One headless app to the first frame: imports what Textual imports lazily (drivers,
+    # parsers, layouts) and fills its caches, so every student's first frame is faster.
+    # Its threads have all ended when asyncio.run returns (the zygote checks before forking).
+    if app:
+        asyncio.run(_headless_once())
+
+
+async def _headless_once() -> None:
+    app = GdApp(Settings(preset=DEFAULT_PRESET))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
 
 
 def run_student(control_fd: int, request: dict[str, Any]) -> int:

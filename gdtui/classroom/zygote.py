@@ -41,11 +41,11 @@ def spawn_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _warm() -> None:
+def _warm(app: bool) -> None:
     """Import everything a student's app will need, so children share it."""
     from gdtui.classroom import student
 
-    student.warm_up()
+    student.warm_up(app)
 
 
 def _send(sock: socket.socket, message: dict[str, Any]) -> None:
@@ -172,16 +172,22 @@ def _reap(sock: socket.socket) -> None:
 
 
 def main(argv: Sequence[str]) -> None:
-    """Entry point: ``python -m gdtui.classroom.zygote FD``."""
+    """Entry point: ``python -m gdtui.classroom.zygote FD [PREWARM_APP]``."""
     sock = socket.socket(fileno=int(argv[0]))
     try:
-        _warm()
+        _warm(app=len(argv) < 2 or argv[1] != "0")
     except BaseException as exc:  # noqa: BLE001 - tell the server why, then stop
         _send(sock, {"failed": f"{type(exc).__name__}: {exc}"})
         return
     if threading.active_count() != 1:
         _send(sock, {"failed": "importing gdtui started threads; cannot fork safely"})
         return
+    import gc
+
+    gc.collect()
+    # Everything imported so far stays shared: the collector never writes to these
+    # objects again, so a child's pages are not copied just because the GC ran.
+    gc.freeze()
     _send(sock, {"ready": os.getpid()})
     serve(sock)
 

@@ -97,6 +97,14 @@ def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
     return namespace[name]
 
 
+def _row_pow(base: Any, exponent: Any) -> Any:
+    """:func:`exact_pow` in the hot loop, where an array is per run and its D rows are
+    equal (a hyperparameter, or a number made from them and t): one row's worth of pows."""
+    if isinstance(base, np.ndarray) and base.ndim == 2 and not isinstance(exponent, np.ndarray):
+        return np.broadcast_to(exact_pow(base[0], exponent), base.shape)
+    return exact_pow(base, exponent)
+
+
 def _unparse(stmts: list[ast.stmt]) -> list[str]:
     out = []
     for stmt in stmts:
@@ -400,9 +408,19 @@ class RunBatch:
         da = self.diverge_at
         W = self._HW[a:b]
         G = self._HG[a:b]
-        ok = np.abs(self._HL[a:b]) <= da  # nan fails every comparison
-        ok &= np.abs(W).max(axis=1) <= da
+        L = self._HL[a:b]
         g2 = np.einsum("kdr,kdr->kr", G, G)
+        # The usual block, where every run just went on: the same tests as below, as
+        # whole-block maxima and minima (nan fails every comparison).
+        if (
+            not frozen.size and b - 1 < self.max_steps
+            and L.max() <= da and L.min() >= -da and W.max() <= da and W.min() >= -da
+            and g2.min() > self._tol2 and g2.max() < math.inf
+            and (W != self._HW[a - 1 : b - 1]).any(axis=1).all()
+        ):
+            return
+        ok = np.abs(L) <= da
+        ok &= np.abs(W).max(axis=1) <= da
         ok &= g2 > self._tol2
         ok &= g2 < math.inf
         ok &= (W != self._HW[a - 1 : b - 1]).any(axis=1)
@@ -473,7 +491,7 @@ class RunBatch:
         S = compiled.state_vars
         R = self.R
         ns: dict[str, Any] = {
-            "_pick": _pick, "_pow": exact_pow, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
+            "_pick": _pick, "_pow": _row_pow, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
             "_div": np.true_divide, "_neg": np.negative, "sqrt": np.sqrt, "_fn": self.objective.array_fn,
             "_base_lr": grp.base_lr, "_schedule_lr": None if grp.constant else grp.schedule.lr,
             "numpy": np, "math": math,

@@ -83,11 +83,11 @@ class Terminal:
 
 
 async def connect(room: Classroom, user: str = "student", size: tuple[int, int] = (80, 24),
-                  **options: object) -> Terminal:
-    """A student connecting with a pty of ``size`` (columns, rows)."""
+                  port: int | None = None, **options: object) -> Terminal:
+    """A student connecting with a pty of ``size`` (columns, rows), to ``port`` if given."""
     options.setdefault("known_hosts", None)
     options.setdefault("client_keys", None)
     options.setdefault("agent_path", None)
-    conn = await asyncssh.connect("127.0.0.1", room.port, username=user, **options)
+    conn = await asyncssh.connect("127.0.0.1", port or room.port, username=user, **options)
     process = await conn.create_process(term_type="xterm-256color", term_size=size, encoding=None)
     return Terminal(conn, process, size)

@@ -22,6 +22,7 @@ async def make_room(host_key):
     rooms: list[Classroom] = []
 
     async def make(auth: Auth | None = None, **options: object) -> Classroom:
+        options.setdefault("prewarm_app", False)  # one test below turns it on
         config = ClassroomConfig(port=0, no_auth=auth is None, **options)  # type: ignore[arg-type]
         lines: list[str] = []
         room = Classroom(config, auth or Auth(none=True), host_key, log=lines.append)

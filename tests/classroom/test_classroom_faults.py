@@ -82,3 +82,44 @@ async def test_a_garbage_handshake_is_dropped(make_room):
     await alice.wait_for("step 1")
     assert len(room.students) == 1
     await alice.close()
+
+
+async def _throttled_proxy(port: int, rate: int) -> tuple[asyncio.AbstractServer, int]:
+    """A loopback TCP proxy to ``port`` that passes at most ``rate`` bytes a second each way."""
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(1024):
+                writer.write(data)
+                await writer.drain()
+                await asyncio.sleep(len(data) / rate)
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def handle(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        server_r, server_w = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.gather(pipe(client_r, server_w), pipe(server_r, client_w))
+
+    proxy = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return proxy, proxy.sockets[0].getsockname()[1]
+
+
+async def test_a_very_slow_link_still_works_and_slows_nobody_else(room):
+    proxy, port = await _throttled_proxy(room.port, rate=20_000)  # 20 KB/s, a poor mobile link
+    try:
+        bob = await connect(room, "bob")
+        await bob.wait_for("step 0")
+        slow = await connect(room, "slow", port=port)
+        slow.press("p")  # live: more to draw than the link carries
+        bob.press(" ")
+        await bob.wait_for("step 1")  # the fast student is not held up
+        await slow.wait_for("step")
+        slow.press(" ")  # pause, one step: the screen settles on a step number
+        await slow.wait_for("state · step")
+        assert len(room.students) == 2
+        await slow.close()
+        await bob.close()
+    finally:
+        proxy.close()

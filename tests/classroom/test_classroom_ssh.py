@@ -35,7 +35,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def test_a_student_sees_the_app_and_steps_it(room):
+async def test_a_student_sees_the_app_and_steps_it(make_room):
+    room = await make_room(prewarm_app=True)  # as `gdtui classroom` runs: forked after a headless app
     alice = await connect(room, "alice")
     await alice.wait_for("step 0")
     alice.press(" ")

@@ -154,3 +154,19 @@ def test_graph_bad_input_exit_2(capsys, argv):
     code, out, err = run_cli(capsys, *argv)
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.startswith("gdtui")
+
+
+@pytest.mark.parametrize("argv", [["--view", "nope"], ["--view"]])
+def test_bad_view_is_one_line_exit_2(capsys, argv):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--view" in err
+
+
+def test_view_option_reaches_the_settings():
+    from gdtui.cli import build_parser, settings_from_args
+
+    for view in ("gradcheck", "curvature", "graph"):
+        args = build_parser().parse_args(["--preset", "lesson", "--view", view])
+        assert settings_from_args(args).view == view
+    assert settings_from_args(build_parser().parse_args([])).view == "single"

@@ -132,6 +132,18 @@ async def test_panels_follow_the_run(ui) -> None:
         assert panel.result["check"].analytic == [8.0]
         panel = await press_and_wait(pilot, "b")
         assert panel.input.k == 0 and panel.result["check"].analytic == [10.0]
+        await pilot.press("p")  # live: the panel follows the run as it goes
+        await pilot.pause()
+        assert app.main_screen.live
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if panel.input is not None and panel.input.k > 0 and panel.result is not None:
+                break
+        await pilot.press("p")
+        await pilot.pause()
+        assert not app.main_screen.live
+        panel = await panel_ready(pilot)
+        assert panel.input.k == app.session.run.k > 0
 
 
 # ------------------------------------------------------------------ curvature

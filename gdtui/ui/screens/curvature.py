@@ -33,7 +33,7 @@ class CurvaturePanel(MathPanel):
     VIEW = "curvature"
     DEFAULT_CSS = """
     CurvaturePanel #cv-row { height: 1fr; }
-    CurvaturePanel #math-text { width: 47; height: 1fr; }
+    CurvaturePanel #math-text { width: 48; height: 1fr; padding: 0 1 0 0; }
     CurvaturePanel #cv-side { width: 1fr; height: 1fr; }
     CurvaturePanel #cv-caption { height: auto; color: $text-muted; }
     CurvaturePanel #cv-plot { height: 1fr; }

@@ -103,7 +103,7 @@ class GradCheckPanel(MathPanel):
         text_widget.update(out)
         best = result["best"]
         legend.update(Text(self.t(
-            "error vs h (log–log, max over parameters): f forward  c central  F C best  ^ this h\n"
+            "error vs h, log–log (max over params): f forward  c central  F C best  ^ h\n"
             f"best h: central {_h(best['central'])}, forward {_h(best['forward'])}"
             "  ·  right: truncation, left: round-off")))
         sweep = result["sweep"]

@@ -102,6 +102,7 @@ class MathPanel(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "back", id="gd.math.close", tooltip="back to the playground"),
         Binding("space", "run_step(1)", "step", id="gd.math.step", tooltip="one step of the run"),
+        Binding("p", "run_live", "run", id="gd.math.run", show=False, tooltip="run / pause live"),
         Binding("b", "run_back", "back", id="gd.math.back", show=False, tooltip="one step back"),
         Binding("r", "run_reset", "reset", id="gd.math.reset", show=False, tooltip="back to the start"),
         Binding("g", "app.view('gradcheck')", "grad", id="gd.math.gradcheck", show=False),
@@ -256,6 +257,11 @@ class MathPanel(Screen[None]):
         self.app.main_screen.action_step(n)
         self.poll()
 
+    def action_run_live(self) -> None:
+        """Run or pause live (the panel follows a few times a second)."""
+        self.app.main_screen.action_toggle_live()
+        self.poll()
+
     def action_run_back(self) -> None:
         """One step back."""
         self.app.main_screen.action_back()
@@ -269,3 +275,6 @@ class MathPanel(Screen[None]):
     def action_close(self) -> None:
         """Back to the playground."""
         self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_group(self, f"math-{self.VIEW}")

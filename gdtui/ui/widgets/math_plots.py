@@ -121,6 +121,7 @@ def loglog_canvas(width: int, height: int, hs: Sequence[float], forward: Sequenc
         c = col(math.log10(current_h))
         if label_w < c < width:
             canvas.put(c, ph, "^", Ink.POINT)
+    capitals = []
     for values, letter, ink, which in ((forward, "f", Ink.PATH, "forward"),
                                        (central, "c", Ink.FIT, "central")):
         ly = _log10(values, 10.0 ** bottom)
@@ -130,8 +131,13 @@ def loglog_canvas(width: int, height: int, hs: Sequence[float], forward: Sequenc
                 _segment(canvas, *a, *b, ".", ink)
         for (h, cell) in zip(hs, cells):
             if cell:
-                mark = letter.upper() if best.get(which) == h else letter
-                canvas.put(*cell, mark, ink)
+                canvas.put(*cell, letter, ink)
+                if best.get(which) == h:
+                    capitals.append((cell, letter.upper(), ink))
+    for cell, letter, ink in capitals:  # last, so a best h is never hidden under the other curve
+        if canvas.chars[cell[1], cell[0]] in ("F", "C"):
+            cell = (cell[0], cell[1] - 1 if cell[1] > 0 else cell[1] + 1)  # both in one cell: stack
+        canvas.put(*cell, letter, ink)
     return canvas
 
 
@@ -212,7 +218,10 @@ def arrows_canvas(width: int, height: int, bands: np.ndarray | None, box: tuple[
         end = (point[0] + step[0], point[1] + step[1])
         ec, er = cell(end)
         dx, dy = ec - pc, -(er - pr) * 2
-        if (ec, er) == (pc, pr):
+        if (ec, er) == (pc, pr):  # shorter than a cell: its letter beside the point, on its side
+            sx = (step[0] > 0) - (step[0] < 0)
+            sy = (step[1] < 0) - (step[1] > 0)
+            canvas.put(pc + (sx or 1), pr + sy, letter, ink)
             continue
         trail = line_glyph(g, dy / dx if dx else math.inf)
         _segment(canvas, pc, pr, ec, er, trail, ink)

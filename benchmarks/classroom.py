@@ -1,0 +1,299 @@
+"""Classroom figures: N students live at once over SSH on loopback, and an opt-in soak.
+
+Method.  `gdtui classroom --no-auth` runs as its own process on a free loopback
+port with every student starting on the Rosenbrock preset (a run that stays live
+for minutes).  This process connects N asyncssh clients, each with an 80×24 pty,
+waits for each app's first screen (*session start*: connect to first screen),
+then presses ``p`` in every session (run live at the default 30 steps/s) and for
+``SECONDS`` seconds:
+
+- *frames/s per session*: bursts of output (a gap of more than 10 ms ends one),
+  over the window, per session; min and median are reported;
+- *keystroke to screen*: each session every ~3 s presses space (pause and one
+  step) and times until the state pane's new title ``state · step N`` arrives,
+  then presses ``p`` again; p50 and p95 over all probes;
+- *PSS*: ``/proc/PID/smaps_rollup`` summed over every student process and its
+  children (a symbolic helper, if one started), at the end of the window; also
+  the server and the zygote;
+- *CPU*: utime+stime of the students' processes over the window, per session,
+  as a share of one core.
+
+Dropped sessions (a connection that ended) are counted.  Every wait has a
+deadline; the server is stopped with SIGTERM (and killed if it lingers).  The
+soak (`python -m benchmarks soak`, opt-in, GDTUI_SOAK_MINUTES, default 60) keeps
+N sessions live and samples PSS every minute.  Figures are printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+TIMEOUT = 120.0
+SECONDS = 20.0
+GAP = 0.010
+TITLE = "state · step".encode()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(_children(p))
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class Server:
+    """`gdtui classroom` in a child process."""
+
+    def __init__(self, max_sessions: int) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="gdtui-bench-classroom-"))
+        (self.dir / "setup.toml").write_text('preset = "rosenbrock"\n')
+        self.port = _free_port()
+        env = dict(os.environ, XDG_STATE_HOME=str(self.dir / "state"))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gdtui", "classroom", "--no-auth", "--no-dashboard",
+             "--port", str(self.port), "--max-sessions", str(max_sessions),
+             "--session", str(self.dir / "setup.toml"), "--log", str(self.dir / "log.txt")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+            start_new_session=True)
+
+    async def ready(self) -> None:
+        end = time.monotonic() + TIMEOUT
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError("the classroom server exited: " + self.proc.stderr.read().decode()[-300:])
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.close()
+                return
+            except OSError:
+                await asyncio.sleep(0.2)
+        raise RuntimeError("the classroom server did not start")
+
+    def zygote(self) -> int | None:
+        for pid in _children(self.proc.pid):
+            try:
+                if b"zygote" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return pid
+            except OSError:
+                pass
+        return None
+
+    def students(self) -> list[int]:
+        z = self.zygote()
+        return _children(z) if z else []
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
+class Student:
+    """One SSH client with a pty: counts output bursts and times keystrokes."""
+
+    def __init__(self) -> None:
+        self.bursts = 0
+        self.bytes = 0
+        self.last = 0.0
+        self.waiting: tuple[float, bytearray] | None = None
+        self.latencies: list[float] = []
+        self.ended = False
+        self.started = 0.0
+        self.first_screen = 0.0
+
+    async def connect(self, port: int, name: str) -> None:
+        import asyncssh
+
+        t0 = time.monotonic()
+        self.conn = await asyncssh.connect("127.0.0.1", port, username=name, known_hosts=None,
+                                           client_keys=None, agent_path=None)
+        self.proc = await self.conn.create_process(term_type="xterm-256color", term_size=(80, 24),
+                                                   encoding=None)
+        seen = b""
+        while b"landscape" not in seen:
+            chunk = await asyncio.wait_for(self.proc.stdout.read(65536), TIMEOUT)
+            if not chunk:
+                raise RuntimeError("session ended before its first screen")
+            seen += chunk
+        self.first_screen = time.monotonic() - t0
+        self.task = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        while True:
+            data = await self.proc.stdout.read(65536)
+            now = time.monotonic()
+            if not data:
+                self.ended = True
+                return
+            self.bytes += len(data)
+            if now - self.last > GAP:
+                self.bursts += 1
+            self.last = now
+            if self.waiting is not None:
+                t0, buf = self.waiting
+                buf += data
+                if TITLE in buf:
+                    self.latencies.append(now - t0)
+                    self.waiting = None
+                    self.proc.stdin.write(b"p")  # back to live
+
+    def press(self, keys: bytes) -> None:
+        self.proc.stdin.write(keys)
+
+    async def probe(self) -> None:
+        if self.waiting is None and not self.ended:
+            self.waiting = (time.monotonic(), bytearray())
+            self.press(b" ")
+
+    def close(self) -> None:
+        self.task.cancel()
+        self.conn.close()
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def _session(n: int, seconds: float, soak_minutes: float = 0.0) -> dict[str, float]:
+    server = Server(max_sessions=n + 5)
+    students = [Student() for _ in range(n)]
+    try:
+        await server.ready()
+        for i, s in enumerate(students):  # one after another, like a class arriving
+            await s.connect(server.port, f"student{i}")
+        for s in students:
+            s.press(b"p")
+        await asyncio.sleep(2.0)  # everyone is live
+        pids = server.students()
+        ticks0 = sum(_cpu_ticks(p) for p in pids)
+        for s in students:
+            s.bursts, s.bytes, s.latencies = 0, 0, []
+        t0 = time.monotonic()
+        samples: list[tuple[float, float]] = []
+        end = t0 + (soak_minutes * 60 if soak_minutes else seconds)
+        next_sample = t0
+        while time.monotonic() < end:
+            for s in random.sample(students, len(students)):
+                if random.random() < 0.35 / max(1, n / 10):
+                    await s.probe()
+            if soak_minutes and time.monotonic() >= next_sample:
+                total = sum(_pss_kb(p) for pid in server.students() for p in _tree(pid))
+                samples.append((time.monotonic() - t0, total / 1024))
+                print(f"  soak {samples[-1][0] / 60:5.1f} min: students' PSS {samples[-1][1]:.0f} MB", flush=True)
+                next_sample += 60
+            await asyncio.sleep(0.3)
+        elapsed = time.monotonic() - t0
+        pids = server.students()
+        ticks1 = sum(_cpu_ticks(p) for p in pids)
+        student_pss = [sum(_pss_kb(p) for p in _tree(pid)) / 1024 for pid in pids]
+        zygote = server.zygote()
+        result = {
+            "sessions": n,
+            "dropped": sum(s.ended for s in students),
+            "start_p50": statistics.median(s.first_screen for s in students),
+            "start_max": max(s.first_screen for s in students),
+            "fps_min": min(s.bursts / elapsed for s in students),
+            "fps_median": statistics.median(s.bursts / elapsed for s in students),
+            "kbps_median": statistics.median(s.bytes / elapsed / 1024 for s in students),
+            "lat_p50": _pct([x for s in students for x in s.latencies], 0.5) * 1000,
+            "lat_p95": _pct([x for s in students for x in s.latencies], 0.95) * 1000,
+            "probes": sum(len(s.latencies) for s in students),
+            "cpu_per_session": (ticks1 - ticks0) / CLK_TCK / elapsed / max(1, len(pids)) * 100,
+            "pss_per_session": statistics.mean(student_pss) if student_pss else float("nan"),
+            "pss_students": sum(student_pss),
+            "pss_server": _pss_kb(server.proc.pid) / 1024,
+            "pss_zygote": _pss_kb(zygote) / 1024 if zygote else float("nan"),
+        }
+        if samples:
+            result["soak_first"] = samples[0][1]
+            result["soak_last"] = samples[-1][1]
+        return result
+    finally:
+        for s in students:
+            if hasattr(s, "task"):
+                s.close()
+        server.stop()
+
+
+def _report(r: dict[str, float]) -> None:
+    total = r["pss_students"] + r["pss_server"] + r["pss_zygote"]
+    print(f"  {int(r['sessions'])} sessions live at 80x24 for {SECONDS:g} s: dropped {int(r['dropped'])}; "
+          f"session start p50 {r['start_p50']:.2f} s, worst {r['start_max']:.2f} s")
+    print(f"    frames/s per session: min {r['fps_min']:.1f}, median {r['fps_median']:.1f} "
+          f"({r['kbps_median']:.1f} KB/s each)")
+    print(f"    keystroke -> screen: p50 {r['lat_p50']:.0f} ms, p95 {r['lat_p95']:.0f} ms "
+          f"({int(r['probes'])} probes)")
+    print(f"    CPU per live session: {r['cpu_per_session']:.1f}% of a core")
+    print(f"    PSS per session {r['pss_per_session']:.1f} MB; all {total:.0f} MB "
+          f"(students {r['pss_students']:.0f}, zygote {r['pss_zygote']:.0f}, server {r['pss_server']:.0f})")
+
+
+def main(sizes: tuple[int, ...] = (1, 30)) -> None:
+    """Print the classroom figures for each class size."""
+    print("classroom (loopback SSH, gdtui classroom --no-auth)")
+    for n in sizes:
+        _report(asyncio.run(_session(n, SECONDS)))
+
+
+def soak() -> None:
+    """The opt-in soak: N live sessions for GDTUI_SOAK_MINUTES (default 60), PSS flat?"""
+    minutes = float(os.environ.get("GDTUI_SOAK_MINUTES", "60"))
+    n = int(os.environ.get("GDTUI_SOAK_SESSIONS", "30"))
+    print(f"classroom soak: {n} live sessions for {minutes:g} min")
+    r = asyncio.run(_session(n, SECONDS, soak_minutes=minutes))
+    _report(r)
+    if "soak_first" in r:
+        change = (r["soak_last"] - r["soak_first"]) / r["soak_first"] * 100
+        print(f"    students' PSS {r['soak_first']:.0f} MB -> {r['soak_last']:.0f} MB ({change:+.1f}%)")

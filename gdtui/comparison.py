@@ -87,6 +87,7 @@ def build_comparison(base: Settings, axes: Sequence[tuple[str, Sequence[Any]]], 
     """Build every run of the product of ``axes`` on the problem of ``base``; OptionError
     (one line) on bad input, naming the run when only one run's settings are wrong."""
     combos = product(axes)
+    shown = {n for n, values in axes if len(values) > 1} or {n for n, _ in axes}  # what labels name
     given = {n for n, _ in axes if n in _HYPER} | set(base.hyper) - {"lr"}
     problems: dict[Any, Problem] = {}
     runs: list[CompareRun] = []
@@ -96,7 +97,7 @@ def build_comparison(base: Settings, axes: Sequence[tuple[str, Sequence[Any]]], 
         resolved, applied = run_settings(base, varied)
         used_hyper |= set(resolved.hyper)
         key = (resolved.fn, resolved.data, resolved.rows, resolved.seed if resolved.data else None)
-        label = label_of(applied)
+        label = label_of({k: v for k, v in applied.items() if k in shown})
         problem = problems.get(key)
         try:
             if problem is None:

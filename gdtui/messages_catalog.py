@@ -96,7 +96,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "key.speed": {"en": "speed", "ko": "속도"},
     "key.log": {"en": "log", "ko": "로그"},
     "key.theme": {"en": "theme", "ko": "테마"},
-    "key.help": {"en": "help", "ko": "도움말"},
+    "key.help": {"en": "help", "ko": "도움"},
     "key.quit": {"en": "quit", "ko": "종료"},
     "key.fit": {"en": "fit", "ko": "맞춤"},
     "key.close": {"en": "close", "ko": "닫기"},
@@ -159,6 +159,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "error.prefix": {"en": "error", "ko": "오류"},
     # ---------------------------------------------------------------- field names in the panes
     "label.preset": {"en": "preset", "ko": "프리셋"},
+    "select.own": {"en": "(own function)", "ko": "(직접 입력)"},
     "label.schedule": {"en": "schedule", "ko": "스케줄"},
     "label.start": {"en": "start", "ko": "출발"},
     "label.batch": {"en": "batch", "ko": "배치"},
@@ -191,4 +192,7 @@ CATALOG: dict[str, dict[str, str]] = {
                        "ko": "{key} 키로 {title} 패널을 엽니다 (escape로 돌아옴)"},
     "help.panels": {"en": "panels: gradient check,", "ko": "패널: 그래디언트 체크,"},
     "help.panels2": {"en": "curvature, backprop graph", "ko": "곡률, 역전파 그래프"},
+    "help.compare": {"en": "compare runs side by side", "ko": "여러 실행을 나란히 비교"},
+    "panel.view.compare": {"en": "press v to compare runs side by side (escape comes back)",
+                           "ko": "v 키로 여러 실행을 나란히 비교합니다 (escape로 돌아옴)"},
 }

@@ -49,6 +49,8 @@ class GdApp(App[int]):
                 tooltip="lesson: previous step"),
         Binding("a", "lesson('again')", "again", id="gd.lesson.again", show=False,
                 tooltip="lesson: this step again"),
+        Binding("v", "compare", "compare", id="gd.compare", show=False,
+                tooltip="compare runs side by side (learning rates, optimizers, batch sizes)"),
         # the 'inside the math' panels (gdtui/ui/screens/math_panel.py), also `--view NAME`
         Binding("g", "view('gradcheck')", "grad check", id="gd.view.gradcheck", show=False,
                 tooltip="gradient check: analytic vs numerical, the choice of h"),
@@ -120,7 +122,11 @@ class GdApp(App[int]):
         self.push_screen("main")
         if self.lesson is not None:
             self.call_after_refresh(self._mount_lesson)
-        if self.settings.view not in ("single", "", None):
+        if self.settings.compare:  # gdtui ... --compare lr=0.01,0.1
+            from gdtui.ui.compare_session import axes_text
+
+            self.action_compare(axes_text(self.settings.compare))
+        elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
             self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
@@ -156,6 +162,10 @@ class GdApp(App[int]):
             text = str(label.content)
             if f"label.{text}" in _catalog():
                 label.update(self.msg(f"label.{text}"))
+        from textual.widgets import Select
+
+        for select in self.main_screen.query(Select).filter("#preset"):
+            select.prompt = self.msg("select.own")
 
     # ------------------------------------------------------------ lesson mode
     def _mount_lesson(self) -> None:
@@ -202,6 +212,34 @@ class GdApp(App[int]):
     def _keep_notice(self, line: str) -> None:
         self.main_screen.notice(line)
         self.notify(line, timeout=8, markup=False)
+    # ------------------------------------------------------------ compare view
+    def action_compare(self, text: str | None = None, base: Settings | None = None) -> None:
+        """Open the compare view on the current problem (or ``base``); ``text`` says what is
+        compared (default: a learning-rate sweep around the current lr)."""
+        from gdtui.ui.screens.compare import CompareScreen
+
+        if isinstance(self.screen, CompareScreen):
+            return
+        problem = self.session.problem
+        if base is None:
+            base = problem.settings if problem is not None else self.settings
+        if text is None:
+            from gdtui.ui.compare_session import default_text
+
+            text = default_text(base)
+        self.main_screen.stop_live()
+        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii_only=self.settings.ascii))
+
+    def leave_compare(self, settings: Settings | None) -> None:
+        """Back to the single view, going on with ``settings`` (the first run's)."""
+        from gdtui.ui import jobs
+        from gdtui.ui.screens.compare import CompareScreen
+
+        if isinstance(self.screen, CompareScreen):
+            self.pop_screen()
+        if settings is not None:
+            label = settings.preset if settings.preset and not settings.fn else settings.fn
+            jobs.compile_problem(self.main_screen, settings.copy(compare=()), label)
 
     def action_help(self) -> None:
         """Show the keys; escape closes."""

@@ -34,6 +34,7 @@ class GdCommands(Provider):
             yield msg("cmd.optimizer", name=name), partial(screen.choose_optimizer, name), msg("cmd.optimizer.help")
         for name in app._theme_cycle or list(app.available_themes):
             yield msg("cmd.theme", name=name), partial(setattr, app, "theme", name), msg("cmd.theme.help")
+        yield from _compare_commands(app)
         for title, action, desc in (
             ("cmd.run", "toggle_live", "p"), ("cmd.step", "step(1)", "space"),
             ("cmd.ten", "step(10)", "n"), ("cmd.back", "back", "b"), ("cmd.reset", "reset", "r"),
@@ -58,3 +59,18 @@ class GdCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object], str]]:
+    """The compare view's entries (the view itself is gdtui.ui.screens.compare)."""
+    from gdtui.settings import Settings
+
+    saddle = Settings(fn="x^2 - y^2", start={"x": 1.0, "y": 0.0}, hyper={"lr": 0.1}, seed=1,
+                      theme=app.settings.theme, ascii=app.settings.ascii)
+    yield "compare: learning rates", partial(app.action_compare, None), "key: v (a sweep around the current lr)"
+    yield ("compare: optimizers (race)", partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
+           "every optimizer from the same start")
+    yield ("compare: batch sizes", partial(app.action_compare, "batch-size=full,10,1"),
+           "full batch, mini-batches and B = 1 (data sets)")
+    yield ("compare: saddle with gradient noise", partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
+           "x^2 - y^2 from the ridge y = 0: stalls without noise, escapes with it")

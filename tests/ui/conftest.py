@@ -19,6 +19,7 @@ import asyncio
 from types import SimpleNamespace
 
 import pytest
+from ui_waits import workers_done
 import textual.constants
 from textual.widgets import Input
 
@@ -44,7 +45,7 @@ async def ready(pilot, timeout: float = 30.0) -> None:
     """Wait until the first problem compiled (the symbolic worker starts on demand)."""
     app = pilot.app
     for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         if app.session.ready:
             return
@@ -55,9 +56,9 @@ async def ready(pilot, timeout: float = 30.0) -> None:
 async def quiet(pilot) -> None:
     """Let debounced edits fire and every worker they start finish, then redraw."""
     await asyncio.sleep(DEBOUNCE + 0.1)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from ui_waits import workers_done
 from textual.widgets import Input
 
 from gdtui.settings import Settings
@@ -184,7 +185,7 @@ async def test_picking_a_data_preset_loads_it_with_batch_settings(ui) -> None:
         await ui.ready(pilot)
         app.screen.query_one("#preset", Select).value = "hours"
         for _ in range(100):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             if app.session.problem.settings.preset == "hours":
                 break

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from ui_waits import workers_done
 
 from gdtui.engine import analysis as A
 from gdtui.engine.graph import evaluate_graph, graph_of_text
@@ -23,12 +24,12 @@ async def panel_ready(pilot, timeout: float = 30.0) -> MathPanel:
     """Wait until the problem compiled and the active panel drew its result."""
     app = pilot.app
     for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         screen = app.screen
         if app.session.ready and isinstance(screen, MathPanel) and screen.result is not None \
                 and screen.input is not None and screen.input.k == app.session.run.k:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             return screen
         await asyncio.sleep(0.05)

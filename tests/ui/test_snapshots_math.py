@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from ui_waits import workers_done
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +24,13 @@ async def _ready(pilot) -> None:
 
     app = pilot.app
     for _ in range(600):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         screen = app.screen
         if app.session.ready and isinstance(screen, MathPanel) and screen.result is not None:
             break
         await asyncio.sleep(0.05)
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

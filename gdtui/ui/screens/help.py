@@ -30,6 +30,7 @@ KEYS: list[tuple[str, ...]] = [
     ("l", "log-scale loss"),
     ("t", "next theme"),
     ("s / e", "save setup / export run"),
+    ("v", "compare runs side by side"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
     ("g c d", "panels: gradient check,"),
@@ -73,7 +74,7 @@ MEANING_IDS = {
     "bias-corrected m, v": "help.hat", "bias-corrected m": "help.hat", "the loss": "help.loss",
     "loss on this mini-batch": "help.batch", "gradient length;": "help.norm",
     "converged when tiny": "help.norm2", "panels: gradient check,": "help.panels",
-    "curvature, backprop graph": "help.panels2",
+    "curvature, backprop graph": "help.panels2", "compare runs side by side": "help.compare",
 }
 
 

@@ -133,8 +133,8 @@ class LessonPanel(Vertical):
         question = Text()
         if shown.question:
             question.append(shown.question, style="bold")
-            for n, label in enumerate(shown.labels, 1):
-                question.append(f"\n {n}) {label}")
+            if shown.labels:  # options side by side: at 80x24 the panel has few rows
+                question.append("\n" + "   ".join(f"{n}) {label}" for n, label in enumerate(shown.labels, 1)))
         self.query_one("#lesson-question", Static).update(question)
         answer = self.query_one("#lesson-answer", Input)
         asks = bool(shown.question) and self.reveal is None
@@ -144,6 +144,8 @@ class LessonPanel(Vertical):
             answer.placeholder = (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
                                   else tr("panel.answer.number", self.lang))
             answer.focus()
+            body = self.query_one("#lesson-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_end, animate=False)  # the question and its options
         self._show_reveal()
         self._hint()
 
@@ -180,6 +182,9 @@ class LessonPanel(Vertical):
             from gdtui.ui.screens.math_panel import PANELS
         except ImportError:
             PANELS = {}
+        if view == "compare" and hasattr(self.app, "action_compare"):
+            self._note = tr("panel.view.compare", self.lang)
+            return
         if view in PANELS:
             key, title = PANELS[view]
             self._note = tr("panel.view.key", self.lang, key=key, title=title)

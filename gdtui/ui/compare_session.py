@@ -1,0 +1,204 @@
+"""The state of the compare view, without Textual: the built comparison, the live speed,
+and the leaderboard rows the screen draws.
+
+What is compared is written as text, ``lr=0.01,0.1,0.7 steps=100`` (the ``--compare``
+syntax; several lists separated by spaces; ``steps=N`` sets the step limit), so the
+command line, the palette and the view's own field all say it the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+from gdtui.errors import OptionError
+from gdtui.settings import Settings
+from gdtui.ui.controller import SPEEDS, Pacer
+
+if TYPE_CHECKING:
+    from gdtui.comparison import Compared
+
+__all__ = ["MARKERS", "CompareSession", "LeaderRow", "axes_text", "default_steps", "default_text", "parse_compare_text"]
+
+#: One marker per run (letters and digits first; the last three runs of 64 get & ! ?).
+MARKERS = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz&!?"
+
+_MAX_STEPS = 1_000_000
+
+
+def parse_compare_text(text: str) -> tuple[list[tuple[str, list[Any]]], int | None]:
+    """``"lr=0.1,0.7 optimizer=sgd,adam steps=200"`` -> (axes, steps or None)."""
+    from gdtui.engine.compare import parse_axis, product
+
+    if len(text) > 2000:
+        raise OptionError("the comparison text is longer than 2000 characters")
+    axes: list[tuple[str, list[Any]]] = []
+    steps = None
+    for token in text.split():
+        if token.startswith("steps="):
+            try:
+                steps = int(token[6:])
+            except ValueError:
+                raise OptionError(f"steps must be a whole number, got {token[6:]!r}") from None
+            if not 1 <= steps <= _MAX_STEPS:
+                raise OptionError(f"steps must be between 1 and {_MAX_STEPS:,}, got {steps}")
+            continue
+        axes.append(parse_axis(token))
+    if not axes:
+        raise OptionError("nothing to compare: type lists like lr=0.01,0.1,0.7")
+    product(axes)  # too many runs or a name twice
+    return axes, steps
+
+
+def axes_text(axes: Sequence[tuple[str, Sequence[Any]]], steps: int | None = None) -> str:
+    """The text of ``axes`` (what :func:`parse_compare_text` reads back)."""
+    from gdtui.engine.compare import show_value
+
+    parts = []
+    for name, values in axes:
+        if name == "start":
+            shown = ";".join(",".join(f"{k}={v:g}" for k, v in p.items()) for p in values)
+        else:
+            shown = ",".join(show_value(name, v) for v in values)
+        parts.append(f"{name}={shown}")
+    if steps:
+        parts.append(f"steps={steps}")
+    return " ".join(parts)
+
+
+def default_steps(settings: Settings) -> int:
+    """How many steps a comparison of this problem takes by default: the preset's
+    suggestion, at least 100 (a comparison ends, so its regimes can be read)."""
+    if settings.preset:
+        from gdtui.engine.presets import PRESETS
+
+        preset = PRESETS.get(settings.preset)
+        if preset is not None and (not settings.fn or settings.fn == preset.fn):
+            return max(int(preset.steps), 100)
+    return 100
+
+
+def default_text(settings: Settings) -> str:
+    """What the compare view opens with from the single view: a learning-rate sweep
+    around the current lr (a tenth, itself, five and ten times), with the default steps."""
+    lr = settings.hyper.get("lr")
+    if not lr:
+        from gdtui.problem import apply_preset
+
+        lr = apply_preset(settings).hyper.get("lr") or 0.001
+    values = ",".join(f"{lr * f:.3g}" for f in (0.1, 1, 5, 10))
+    return f"lr={values} steps={default_steps(settings)}"
+
+
+@dataclass
+class LeaderRow:
+    """One line of the leaderboard."""
+
+    index: int
+    rank: int
+    marker: str
+    label: str
+    status: str
+    regime: str | None
+    steps: int | None
+    k: int
+    loss: float
+    grad_norm: float
+    above_lr_max: bool
+
+
+@dataclass
+class CompareSession:
+    """A comparison being watched: step, back, reset, live speed and the leaderboard."""
+
+    compared: "Compared"
+    text: str = ""
+    speed_index: int = 4
+    pacer: Pacer = field(default_factory=Pacer)
+    _lr_max: Any = None
+
+    def __post_init__(self) -> None:
+        self._lr_max = self.compared.comparison.max_stable_lr()
+
+    @property
+    def comparison(self) -> Any:
+        return self.compared.comparison
+
+    @property
+    def R(self) -> int:
+        return self.comparison.R
+
+    @property
+    def max_stable_lr(self) -> float | None:
+        """2/λmax when it applies (see :func:`gdtui.engine.compare.max_stable_lr`)."""
+        return self._lr_max
+
+    @property
+    def running(self) -> bool:
+        return self.comparison.running
+
+    @property
+    def k(self) -> int:
+        return self.comparison.k
+
+    @property
+    def speed(self) -> int:
+        return SPEEDS[self.speed_index]
+
+    def faster(self) -> None:
+        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+
+    def slower(self) -> None:
+        self.speed_index = max(self.speed_index - 1, 0)
+
+    def step(self, n: int = 1) -> int:
+        import time
+
+        t0 = time.perf_counter()
+        taken = self.comparison.step(n)
+        self.pacer.measured(max(taken, 1), time.perf_counter() - t0)
+        return taken
+
+    def back(self, n: int = 1) -> None:
+        self.comparison.back(n)
+
+    def reset(self) -> None:
+        self.comparison.reset()
+
+    def running_away(self) -> list[bool]:
+        """Per run: diverged, failed, or its loss now above twice the highest start loss
+        (the landscape keeps its view on the others)."""
+        c = self.comparison
+        start = [float(c.losses(i)[0]) for i in range(self.R)]
+        finite = [x for x in start if math.isfinite(x)]
+        top = max(finite) if finite else math.inf
+        limit = top + abs(top) if math.isfinite(top) else math.inf
+        out = []
+        for i in range(self.R):
+            now = float(c.losses(i)[-1])
+            out.append(c.status(i) in ("diverged", "domain-error") or not math.isfinite(now) or now > limit)
+        return out
+
+    def marker(self, i: int) -> str:
+        return MARKERS[i % len(MARKERS)]
+
+    def leaderboard(self) -> list[LeaderRow]:
+        """Every run, best first (steps to converge, then loss; diverged last)."""
+        c = self.comparison
+        lr_max = self._lr_max
+        rows = []
+        for rank, i in enumerate(c.ranking(), start=1):
+            final = c.final(i)
+            g = final["grad"]
+            gn = math.hypot(*g) if all(math.isfinite(x) for x in g) else math.nan
+            opt = c.runs[i].optimizer
+            above = lr_max is not None and getattr(opt, "name", "") == "sgd" and opt.lr > lr_max
+            rows.append(LeaderRow(i, rank, self.marker(i), c.runs[i].label, c.status(i), c.regime(i),
+                                  c.steps_to_converge(i), final["step"], final["loss"], gn, above))
+        return rows
+
+    @property
+    def first_settings(self) -> Settings:
+        """The first run's settings: what the single view continues with."""
+        return self.compared.first_settings

@@ -1,0 +1,387 @@
+"""CompareScreen: up to 64 runs of one problem side by side.
+
+The field at the top says what is compared (``lr=0.01,0.1,0.7 steps=100``; enter
+rebuilds); below are every run's path on the landscape (with a basin strip for 1-D
+problems), every run's loss on one plot and the live leaderboard.  Space, n, p, b and
+r act on all runs together; escape (or ``v``) returns to the single view, which goes
+on with the first run's settings.  Building compiles (a thread), stepping is paced
+like the single view's live running (a timer, within a time budget per frame).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from gdtui.settings import Settings
+from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
+
+if TYPE_CHECKING:
+    from gdtui.ui.app import GdApp
+    from gdtui.ui.compare_session import CompareSession
+
+__all__ = ["CompareScreen"]
+
+DRAW_FPS = 15
+
+
+@dataclass
+class CompareReady(Message):
+    """A comparison was built (in a thread)."""
+
+    session: "CompareSession"
+    text: str
+
+
+@dataclass
+class CompareFailed(Message):
+    """The comparison text or a run's settings were refused: one line to show."""
+
+    error: str
+    text: str
+
+
+@dataclass
+class BasinsReady(Message):
+    """The basin strip's runs finished (in a thread)."""
+
+    basins: Any
+    key: tuple
+
+
+class CompareScreen(Screen[None]):
+    """The compare view."""
+
+    app: "GdApp"
+    AUTO_FOCUS = None  # the run keys work at once; `e` edits what is compared
+
+    DEFAULT_CSS = """
+    CompareScreen { layout: vertical; }
+    CompareScreen #cmp-what { height: 1; padding: 0 1; }
+    CompareScreen #cmp-label { width: auto; padding: 0 1 0 0; }
+    CompareScreen #cmp-input { height: 1; width: 1fr; }
+    CompareScreen #cmp-top { height: 1fr; min-height: 6; }
+    CompareScreen #cmp-land-pane { width: 3fr; border: round $panel-lighten-2; }
+    CompareScreen #cmp-loss-pane { width: 2fr; border: round $panel-lighten-2; }
+    CompareScreen #cmp-board-pane { height: auto; max-height: 45%; border: round $panel-lighten-2; }
+    CompareScreen #cmp-basins { display: none; }
+    CompareScreen.-one-d #cmp-basins { display: block; }
+    CompareScreen #cmp-status { height: 1; padding: 0 1; }
+    CompareScreen.-ascii #cmp-land-pane, CompareScreen.-ascii #cmp-loss-pane,
+    CompareScreen.-ascii #cmp-board-pane { border: ascii $panel-lighten-2; }
+    """
+
+    BINDINGS = [
+        Binding("space", "step(1)", "step", id="gd.compare.step"),
+        Binding("n", "step(10)", "×10", id="gd.compare.step10"),
+        Binding("p", "toggle_live", "run", id="gd.compare.run"),
+        Binding("b", "back", "back", id="gd.compare.back"),
+        Binding("r", "reset", "reset", id="gd.compare.reset"),
+        Binding("plus,equals_sign", "faster", "faster", key_display="+", show=False),
+        Binding("minus", "slower", "slower", key_display="-", show=False),
+        Binding("l", "log", "log", id="gd.compare.log"),
+        Binding("e", "edit", "edit", id="gd.compare.edit", tooltip="change what is compared"),
+        Binding("escape,v", "leave", "single view", id="gd.compare.leave"),
+    ]
+
+    def __init__(self, base: Settings, text: str, ascii_only: bool = False) -> None:
+        super().__init__()
+        self.base = base
+        self.text = text
+        self.ascii_only = ascii_only
+        self.session: "CompareSession | None" = None
+        self._timer: Timer | None = None
+        self._drawn = -float("inf")
+        self._notice = "building the comparison…"
+        self._basin_key: tuple | None = None
+        if ascii_only:
+            from dataclasses import replace
+
+            from gdtui.ui.ascii import plain
+
+            keys = self._bindings.key_to_bindings
+            for key, bindings in list(keys.items()):
+                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        a = self.ascii_only
+        with Horizontal(id="cmp-what"):
+            yield Static("compare (e edits):", id="cmp-label")
+            yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
+                        placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
+        with Horizontal(id="cmp-top"):
+            with Vertical(id="cmp-land-pane"):
+                yield CompareLandscape(ascii=a, id="cmp-landscape")
+                yield BasinStrip(ascii=a, id="cmp-basins")
+            with Vertical(id="cmp-loss-pane"):
+                yield CompareLoss(ascii=a, id="cmp-loss")
+        with VerticalScroll(id="cmp-board-pane"):
+            yield Leaderboard(ascii=a, id="cmp-board")
+        yield Static("", id="cmp-status", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#cmp-input", Input).can_focus = False  # until `e`: keys are run keys
+        self.set_class(self.ascii_only, "-ascii")
+        self.query_one("#cmp-land-pane").border_title = "landscape: every run"
+        self.query_one("#cmp-loss-pane").border_title = "loss"
+        self.query_one("#cmp-board-pane").border_title = "leaderboard"
+        if self.ascii_only:
+            from gdtui.ui.ascii import asciify
+
+            asciify(self)
+        self.set_focus(None)
+        self._status()
+        self.build(self.text)
+
+    # ------------------------------------------------------------ building
+    def build(self, text: str) -> None:
+        """Build the comparison ``text`` describes, in a thread; the result comes as a message."""
+        self.stop_live()
+        self._notice = "building the comparison…"
+        self._status()
+        base = self.base
+
+        def job() -> None:
+            from gdtui.comparison import build_comparison
+            from gdtui.errors import GdtuiError
+            from gdtui.ui.compare_session import CompareSession, default_steps, parse_compare_text
+
+            try:
+                axes, steps = parse_compare_text(text)
+                settings = base.copy(max_steps=steps or default_steps(base), compare=())
+                compared = build_comparison(settings, axes)
+                msg: Message = CompareReady(CompareSession(compared, text), text)
+            except GdtuiError as exc:
+                msg = CompareFailed(exc.lines()[0], text)
+            except Exception as exc:  # noqa: BLE001 - one line, never a crash
+                msg = CompareFailed(f"could not build the comparison: {type(exc).__name__}", text)
+            self.post_message(msg)
+
+        self.run_worker(job, thread=True, exclusive=True, group="compare", exit_on_error=False)
+
+    def on_compare_ready(self, message: CompareReady) -> None:
+        self.session = message.session
+        self.text = message.text
+        obj = self.session.compared.problem.objective
+        self.set_class(False, "-one-d")  # the basin strip shows once it has two valleys to tell apart
+        self.query_one(CompareLandscape).set_problem(obj)
+        self.query_one("#cmp-board-pane").border_title = f"leaderboard · {self.session.R} runs"
+        self._basin_key = None
+        self._notice = ""
+        self.draw()
+
+    def on_compare_failed(self, message: CompareFailed) -> None:
+        self._notice = f"error: {message.error}"
+        self._status()
+
+    def _leave_field(self) -> None:
+        field = self.query_one("#cmp-input", Input)
+        field.can_focus = False
+        self.set_focus(None)
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        self._leave_field()
+        self.build(message.value)
+
+    def on_key(self, event: events.Key) -> None:
+        focused = self.focused
+        if event.key == "escape" and isinstance(focused, Input):
+            event.stop()
+            focused.value = self.text  # an edit not submitted is dropped
+            self._leave_field()
+
+    # ------------------------------------------------------------ drawing
+    def draw(self) -> None:
+        """Push the comparison's current rows to every pane."""
+        s = self.session
+        if s is None:
+            self._status()
+            return
+        c = s.comparison
+        board = s.leaderboard()
+        paths = [c.path(i) for i in range(s.R)]
+        self.query_one(CompareLandscape).show_paths(paths, [s.marker(i) for i in range(s.R)], s.running_away())
+        self.query_one(CompareLoss).show_losses([(r.index, r.marker, c.losses(r.index)) for r in board], c.k)
+        self.query_one(Leaderboard).show_rows(board, s.max_stable_lr, c.k)
+        self._status()
+        if c.runs[0].objective.dims == 1:
+            self.call_after_refresh(self._basins)
+
+    def _status(self) -> None:
+        s = self.session
+        if s is None:
+            line = self._notice
+        else:
+            state = "live" if self.live else "paused"
+            if not s.running:
+                state = "all runs stopped: r resets"
+            line = f"step {s.k} · {s.R} runs · {state} · {s.speed:,}/s"
+            if self._notice.startswith("error:"):
+                line = self._notice  # the whole line for what went wrong
+            elif self._notice:
+                line += f" · {self._notice}"
+        self.query_one("#cmp-status", Static).update(self.app.notice_text(line))
+
+    def _basins(self) -> None:
+        """Start the basin strip's runs for the landscape's x range (once per view)."""
+        s = self.session
+        land = self.query_one(CompareLandscape)
+        box = land.box
+        width = land.size.width
+        if s is None:
+            return
+        if box is None or width < 4:  # not painted yet: the strip follows the landscape's view
+            self.set_timer(0.1, self._basins, name="basins-wait")
+            return
+        key = (id(s), box.x0, box.x1, width)
+        if key == self._basin_key:
+            return
+        self._basin_key = key
+        self.query_one(BasinStrip).show_message("basins: computing…")
+        run0 = s.comparison.runs[0]
+        lr = float(run0.optimizer.lr)
+        steps = max(1000, min(s.comparison.max_steps, 5000))  # long enough to settle
+
+        def job() -> None:
+            from gdtui.engine.compare import basins
+            from gdtui.engine.optimizers import make_optimizer
+
+            try:
+                b = basins(run0.objective, box.x0, box.x1, width,
+                           [("sgd", make_optimizer("sgd", lr=lr)),
+                            ("momentum", make_optimizer("momentum", lr=lr, momentum=0.9))], steps=steps)
+            except Exception:  # noqa: BLE001 - a picture; the strip says it could not
+                b = None
+            self.post_message(BasinsReady(b, key))
+
+        self.run_worker(job, thread=True, exclusive=True, group="basins", exit_on_error=False)
+
+    def on_basins_ready(self, message: BasinsReady) -> None:
+        if message.key != self._basin_key:
+            return
+        strip = self.query_one(BasinStrip)
+        if message.basins is None:
+            strip.show_message("basins: could not be computed")
+        elif len(message.basins.minima) < 2:
+            self.set_class(False, "-one-d")  # one valley: nothing to tell apart
+        else:
+            self.set_class(True, "-one-d")
+            strip.show_basins(message.basins, ["sgd", "momentum"])
+
+    # ------------------------------------------------------------ live
+    @property
+    def live(self) -> bool:
+        return self._timer is not None
+
+    def stop_live(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _start_live(self) -> None:
+        s = self.session
+        assert s is not None
+        self.stop_live()
+        s.pacer.start()
+        self._drawn = time.monotonic()
+        self._timer = self.set_interval(s.pacer.interval(s.speed), self._tick)
+
+    def _tick(self) -> None:
+        s = self.session
+        if s is None:
+            self.stop_live()
+            return
+        taken = s.step(s.pacer.owed(s.speed))
+        if taken == 0 or not s.running:
+            self.stop_live()
+        now = time.monotonic()
+        if not self.live or now - self._drawn >= 0.9 / DRAW_FPS:
+            self._drawn = now
+            self.draw()
+
+    # ------------------------------------------------------------ actions
+    def action_step(self, n: int) -> None:
+        """n steps of every run."""
+        if self.session is None:
+            return
+        self.stop_live()
+        self._notice = ""
+        self.session.step(n)
+        self.draw()
+
+    def action_back(self) -> None:
+        """One step back, every run, exactly."""
+        if self.session is None:
+            return
+        self.stop_live()
+        self._notice = ""
+        self.session.back(1)
+        self.draw()
+
+    def action_reset(self) -> None:
+        """Every run back to its start."""
+        if self.session is None:
+            return
+        self.stop_live()
+        self._notice = ""
+        self.session.reset()
+        self.draw()
+
+    def action_toggle_live(self) -> None:
+        """Run or pause all runs live."""
+        s = self.session
+        if s is None:
+            return
+        if self.live:
+            self.stop_live()
+        elif not s.running:
+            self._notice = "every run has stopped: press r to reset"
+        else:
+            self._notice = ""
+            self._start_live()
+        self._status()
+
+    def action_faster(self) -> None:
+        if self.session is not None:
+            self.session.faster()
+            if self.live:
+                self._start_live()
+            self._status()
+
+    def action_slower(self) -> None:
+        if self.session is not None:
+            self.session.slower()
+            if self.live:
+                self._start_live()
+            self._status()
+
+    def action_log(self) -> None:
+        """Log or linear loss axis."""
+        self.query_one(CompareLoss).toggle_log()
+
+    def action_edit(self) -> None:
+        """Focus the field that says what is compared."""
+        self.stop_live()
+        field = self.query_one("#cmp-input", Input)
+        field.can_focus = True
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    def action_leave(self) -> None:
+        """Back to the single view, which goes on with the first run's settings."""
+        self.stop_live()
+        settings = self.session.first_settings if self.session is not None else None
+        self.app.leave_compare(settings)

@@ -135,9 +135,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def launch_axes(texts: list[str] | None) -> tuple[tuple[str, tuple[Any, ...]], ...]:
-    """The ``--compare NAME=LIST`` options of the TUI as axes (OptionError on bad text)."""
-    from gdtui.engine.compare import parse_axis, product
+    """The ``--compare NAME=LIST`` options of the TUI as axes (OptionError on bad text);
+    ``--compare steps=N`` sets the step limit of the comparison."""
+    from gdtui.engine.compare import parse_compare_text
 
-    axes = tuple((name, tuple(values)) for name, values in (parse_axis(t) for t in texts or []))
-    product(axes)  # too many runs, or a name twice: refuse before any screen is drawn
-    return axes
+    axes, steps = parse_compare_text(" ".join(t.replace(" ", "") for t in texts or []))
+    out = tuple((name, tuple(values)) for name, values in axes)
+    return out + ((("steps", (steps,)),) if steps else ())

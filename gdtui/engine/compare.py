@@ -57,6 +57,8 @@ __all__ = [
     "LISTABLE",
     "MAX_RUNS",
     "REGIMES",
+    "axes_text",
+    "parse_compare_text",
     "Basins",
     "CompareRun",
     "Comparison",
@@ -192,6 +194,46 @@ def product(axes: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
         sizes = " x ".join(str(len(v)) for _, v in axes)
         raise OptionError(f"{total} runs asked for ({sizes}), but a comparison has at most {MAX_RUNS}")
     return [dict(zip(names, combo)) for combo in itertools.product(*[v for _, v in axes])]
+
+
+#: The largest step limit a comparison text may ask for.
+MAX_STEPS = 1_000_000
+
+
+def parse_compare_text(text: str) -> tuple[list[tuple[str, list[Any]]], int | None]:
+    """``"lr=0.1,0.7 optimizer=sgd,adam steps=200"`` -> (axes, steps or None)."""
+    if len(text) > 2000:
+        raise OptionError("the comparison text is longer than 2000 characters")
+    axes: list[tuple[str, list[Any]]] = []
+    steps = None
+    for token in text.split():
+        if token.startswith("steps="):
+            try:
+                steps = int(token[6:])
+            except ValueError:
+                raise OptionError(f"steps must be a whole number, got {token[6:]!r}") from None
+            if not 1 <= steps <= MAX_STEPS:
+                raise OptionError(f"steps must be between 1 and {MAX_STEPS:,}, got {steps}")
+            continue
+        axes.append(parse_axis(token))
+    if not axes:
+        raise OptionError("nothing to compare: type lists like lr=0.01,0.1,0.7")
+    product(axes)  # too many runs or a name twice
+    return axes, steps
+
+
+def axes_text(axes: Sequence[tuple[str, Sequence[Any]]], steps: int | None = None) -> str:
+    """The text of ``axes`` (what :func:`parse_compare_text` reads back)."""
+    parts = []
+    for name, values in axes:
+        if name == "start":
+            shown = ";".join(",".join(f"{k}={v:.10g}" for k, v in p.items()) for p in values)
+        else:
+            shown = ",".join(show_value(name, v) for v in values)
+        parts.append(f"{name}={shown}")
+    if steps:
+        parts.append(f"steps={steps}")
+    return " ".join(parts)
 
 
 def show_value(name: str, value: Any) -> str:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-from gdtui.errors import OptionError
+from gdtui.engine.compare import axes_text, parse_compare_text
 from gdtui.settings import Settings
 from gdtui.ui.controller import SPEEDS, Pacer
 
@@ -23,49 +23,6 @@ __all__ = ["MARKERS", "CompareSession", "LeaderRow", "axes_text", "default_steps
 
 #: One marker per run (letters and digits first; the last three runs of 64 get & ! ?).
 MARKERS = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz&!?"
-
-_MAX_STEPS = 1_000_000
-
-
-def parse_compare_text(text: str) -> tuple[list[tuple[str, list[Any]]], int | None]:
-    """``"lr=0.1,0.7 optimizer=sgd,adam steps=200"`` -> (axes, steps or None)."""
-    from gdtui.engine.compare import parse_axis, product
-
-    if len(text) > 2000:
-        raise OptionError("the comparison text is longer than 2000 characters")
-    axes: list[tuple[str, list[Any]]] = []
-    steps = None
-    for token in text.split():
-        if token.startswith("steps="):
-            try:
-                steps = int(token[6:])
-            except ValueError:
-                raise OptionError(f"steps must be a whole number, got {token[6:]!r}") from None
-            if not 1 <= steps <= _MAX_STEPS:
-                raise OptionError(f"steps must be between 1 and {_MAX_STEPS:,}, got {steps}")
-            continue
-        axes.append(parse_axis(token))
-    if not axes:
-        raise OptionError("nothing to compare: type lists like lr=0.01,0.1,0.7")
-    product(axes)  # too many runs or a name twice
-    return axes, steps
-
-
-def axes_text(axes: Sequence[tuple[str, Sequence[Any]]], steps: int | None = None) -> str:
-    """The text of ``axes`` (what :func:`parse_compare_text` reads back)."""
-    from gdtui.engine.compare import show_value
-
-    parts = []
-    for name, values in axes:
-        if name == "start":
-            shown = ";".join(",".join(f"{k}={v:g}" for k, v in p.items()) for p in values)
-        else:
-            shown = ",".join(show_value(name, v) for v in values)
-        parts.append(f"{name}={shown}")
-    if steps:
-        parts.append(f"steps={steps}")
-    return " ".join(parts)
-
 
 def default_steps(settings: Settings) -> int:
     """How many steps a comparison of this problem takes by default: the preset's

@@ -161,3 +161,16 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
         return
     assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
     assert "Traceback" not in err
+
+
+def test_launch_compare_lists_are_checked_before_any_screen(capsys):
+    from gdtui.compare_cli import launch_axes
+
+    assert launch_axes(["lr=0.01,0.1", "optimizer=sgd,adam", "steps=300"]) == (
+        ("lr", (0.01, 0.1)), ("optimizer", ("sgd", "adam")), ("steps", (300,)))
+    for bad, words in ((["lr=0.1,abc"], "'abc'"), (["lr=0.1", "lr=0.2"], "listed twice"),
+                       (["steps=0"], "steps must be between"), (["0.1,0.2"], "NAME=LIST"),
+                       (["lr=" + ",".join(["0.1"] * 9), "seed=" + ",".join(map(str, range(8)))], "72 runs")):
+        assert main(["--preset", "parabola", "--compare", bad[0], *sum((["--compare", b] for b in bad[1:]), [])]) == 2
+        err = capsys.readouterr().err
+        assert words in err and len(err.strip().splitlines()) == 1, err

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from ui_waits import workers_done
 
 from gdtui.ui.screens.compare import CompareScreen
 
@@ -25,7 +26,7 @@ def settled(ui, presses: int):
         app = pilot.app
         await ui.ready(pilot)
         for _ in range(600):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             screen = app.screen
             if isinstance(screen, CompareScreen) and screen.session is not None:
@@ -34,7 +35,7 @@ def settled(ui, presses: int):
         for _ in range(presses):
             await pilot.press("n")
         for _ in range(5):  # the basin strip's thread, then its redraw
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
         await ui.quiet(pilot)
 

@@ -7,6 +7,7 @@ import asyncio
 
 import numpy as np
 import pytest
+from ui_waits import workers_done
 
 from gdtui.engine.run import Run
 from gdtui.settings import Settings
@@ -17,11 +18,11 @@ async def compare_ready(pilot, timeout: float = 30.0) -> CompareScreen:
     """Wait until the compare view's comparison is built and its workers are done."""
     app = pilot.app
     for _ in range(int(timeout / 0.05)):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         screen = app.screen
         if isinstance(screen, CompareScreen) and screen.session is not None:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             return screen
         await asyncio.sleep(0.05)
@@ -113,7 +114,7 @@ async def test_basin_strip_shows_momentum_rolling_past_the_local_minimum(ui):
         await ui.ready(pilot)
         screen = await compare_ready(pilot)
         for _ in range(60):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             if screen.query_one("#cmp-basins")._basins is not None:
                 break
@@ -152,7 +153,7 @@ async def test_leaving_returns_to_the_single_view_with_the_first_runs_settings(u
         await compare_ready(pilot)
         await pilot.press("escape")
         for _ in range(100):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             p = app.session.problem
             if p is not None and p.settings.optimizer == "adam":
@@ -201,7 +202,7 @@ async def test_bad_text_is_one_line_and_keeps_the_last_comparison(ui):
         field.value = "lr=0.1,abc"
         await pilot.press("enter")
         for _ in range(40):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             if "error" in ui.screen_text(app):
                 break

@@ -233,73 +233,72 @@ class CompareLoss(_Painted):
         self.refresh()
 
     def _paint(self) -> list[Region] | None:
-        return self._text_paint(self._build(*self.size))
+        W, H = self.size
+        if W < 16 or H < 5 or not self._series:
+            return self._text_paint(Text("loss"))
+        chars, ink, styles = self._grid(W, H)
+        return self._painter.show(chars, ink, styles, self.rich_style)
 
-    def _build(self, width: int, height: int) -> Text:
+    def _grid(self, W: int, H: int) -> tuple[np.ndarray, np.ndarray, list[Style]]:
+        """The plot as a character grid: y labels on the left, step labels below, each
+        run's (min, max per column) losses drawn with its marker, the leader on top."""
         from gdtui.ui.widgets.loss_plot import downsample
 
-        if width < 12 or height < 4 or not self._series:
-            return Text("loss")
+        chars = np.full((H, W), " ", dtype="<U1")
+        ink = np.zeros((H, W), dtype=np.int16)
         shown = self._series[: self.MAX_CURVES]
-        data = []
-        for i, m, loss in shown:
-            xs, ys = downsample(loss, max((width - 8) // 2, 1))
-            data.append((i, m, xs, ys))
+        lm = 9  # y labels
+        w, h = W - lm - 1, H - 3  # plot area: below the title, above the step labels
+        data = [(i, m, *downsample(loss, max(w // 2, 1))) for i, m, loss in shown]
         every = np.concatenate([d[3] for d in data]) if data else np.empty(0)
         log = self.log_scale
         self.note = ""
         if log and every.size and every.min() <= 0:
             log, self.note = False, "linear: a loss is <= 0"
-        extra = f"  {len(shown)} of {len(self._series)}" if len(self._series) > len(shown) else ""
-        title = f"loss, step {self._k}" + ("  (log)" if log else "") + extra
-        if self.note and len(title) + len(self.note) + 2 <= width - 10:
-            title += "  " + self.note
-        if every.size == 0:
-            return Text(f"{title}\nno finite losses")
-        try:
-            out = self._plot(width, height, data, log, title)
-        except Exception as exc:  # plotext edge cases must never take the app down
-            out = f"{title}\n(plot failed: {type(exc).__name__})"
-        if self.ascii:
-            from gdtui.ui.widgets.loss_plot import _ASCII
-
-            out = out.translate(_ASCII)
-        return Text.from_ansi(out, no_wrap=True, end="")
-
-    def _plot(self, width: int, height: int, data: list, log: bool, title: str) -> str:
-        from textual_plotext.plot import Plot
-
-        plt = Plot()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)
-        plt.theme("clear")
-        plt.canvas_color("default")
-        plt.axes_color("default")
-        plain = _plain_colours(self.app)
-        plt.ticks_color("default")
-        plt.title(title)
-        lo, hi = math.inf, -math.inf
         right = float(max(self._k, 1))
-        # the worst first, so the leader's curve is drawn on top
-        for i, m, xs, ys in reversed(data):
-            if log:
-                ys = np.log10(ys)
-            if ys.size:
-                lo, hi = min(lo, float(ys.min())), max(hi, float(ys.max()))
-                right = max(right, float(xs.max()))
-            colour = "default" if plain else Color.parse(run_colour(i)).rgb
-            plt.plot(xs.tolist(), ys.tolist(), marker=m, color=colour)
-        if not math.isfinite(lo):
-            lo, hi = 0.0, 1.0
+        extra = f" {len(shown)} of {len(self._series)}" if len(self._series) > len(shown) else ""
+        title = f"loss, step {self._k}" + (" (log)" if log else "") + extra
+        if self.note and len(title) + len(self.note) + 2 <= W:
+            title += "  " + self.note
+        for j, ch in enumerate(title[:W]):
+            chars[0, j] = ch
+        with np.errstate(all="ignore"):
+            vals = np.log10(every) if log else every
+        vals = vals[np.isfinite(vals)]
+        if vals.size == 0 or w < 4 or h < 2:
+            return chars, ink, [Style.null()]
+        lo, hi = float(vals.min()), float(vals.max())
         if lo == hi:
             lo, hi = lo - 1, hi + 1
-        plt.xlim(0, right)
-        xt = sorted({int(round(v)) for v in np.linspace(0, right, min(5, max(2, width // 12)))})
-        plt.xticks(xt, [_short(v) for v in xt])
-        plt.ylim(lo, hi)
-        yt = np.linspace(lo, hi, min(5, max(2, height // 3)))
-        plt.yticks(yt.tolist(), [f"{10 ** v if log else v:.3g}" for v in yt])
-        return plt.build()
+        axis = "|" if self.ascii else "│"
+        chars[1 : 1 + h, lm] = axis
+        chars[1 + h, lm:] = "-" if self.ascii else "─"
+        ink[1 : 2 + h, lm:][ink[1 : 2 + h, lm:] == 0] = 0
+        for r in (0, h // 2, h - 1):  # three y labels: top, middle, bottom
+            v = hi - (hi - lo) * r / max(h - 1, 1)
+            label = f"{10 ** v if log else v:.3g}"[: lm - 1].rjust(lm - 1)
+            for j, ch in enumerate(label):
+                chars[1 + r, j] = ch
+        for frac in (0.0, 0.5, 1.0):  # three step labels
+            step = int(round(right * frac))
+            label = _short(step)
+            col = lm + 1 + int(round(frac * (w - 1)))
+            col = min(max(col - len(label) // 2, lm + 1), W - len(label))
+            for j, ch in enumerate(label):
+                chars[2 + h, col + j] = ch
+        plain = _plain_colours(self.app)
+        styles = [Style.null()]
+        for n, (i, m, xs, ys) in enumerate(reversed(data)):  # the worst first: the leader on top
+            with np.errstate(all="ignore"):
+                v = np.log10(ys) if log else ys
+            ok = np.isfinite(v)
+            cols = lm + 1 + np.round(xs[ok] / right * (w - 1)).astype(int)
+            rows = 1 + (h - 1) - np.round((v[ok] - lo) / (hi - lo) * (h - 1)).astype(int)
+            inside = (cols > lm) & (cols < W) & (rows >= 1) & (rows <= h)
+            chars[rows[inside], cols[inside]] = m
+            ink[rows[inside], cols[inside]] = len(styles)
+            styles.append(Style(color=None if plain else run_colour(i), bold=True))
+        return chars, ink, styles
 
 
 # ------------------------------------------------------------------------ leaderboard
@@ -337,37 +336,50 @@ class Leaderboard(_Painted):
         return 1 + len(self._rows) + (1 if self._lr_max is not None else 0)
 
     def _paint(self) -> list[Region] | None:
-        return self._text_paint(self._text(self.size.width))
-
-    def _text(self, width: int) -> Text:
+        W, H = self.size
+        if W < 1 or H < 1:
+            return self._text_paint(Text(""))
+        lines, marks = self._lines(W)
+        chars = np.full((H, W), " ", dtype="<U1")
+        ink = np.zeros((H, W), dtype=np.int16)
+        for r, line in enumerate(lines[:H]):
+            row = list(line[:W])
+            chars[r, : len(row)] = row
+        ink[0, :] = 1  # the header, bold
         plain = _plain_colours(self.app)
+        styles = [Style.null(), Style(bold=True)]
+        for r, index in marks:
+            if r < H:
+                ink[r, 3] = len(styles)
+                styles.append(Style(color=None if plain else run_colour(index), bold=True))
+        return self._painter.show(chars, ink, styles, self.rich_style)
+
+    def _lines(self, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """The rows as plain text (every character one cell) and (row, run) of each marker
+        (at column 3)."""
         dash = "-" if self.ascii else "—"
         grad = "|grad|" if self.ascii else "‖∇f‖"
         wide = width >= 76
         label_w = max(8, width - (62 if wide else 48))
-        out = Text(no_wrap=True, end="")
         head = f"{'#':>2} {'':1} {'run':<{label_w}} {'status':<10} {'regime':<10} {'conv.':>6} {'loss':>9}"
         if wide:
             head += f" {grad:>9} {'step':>6}"
-        out.append(head + "\n", style="bold")
+        lines, marks = [head], []
         for r in self._rows:
             label = r.label + (" *" if r.above_lr_max else "")
             if len(label) > label_w:
                 label = label[: label_w - 1] + ("~" if self.ascii else "…")
             steps = dash if r.steps is None else str(r.steps)
-            regime = r.regime or dash
-            line = Text(f"{r.rank:>2} ")
-            line.append(r.marker, style=Style(color=None if plain else run_colour(r.index), bold=True))
-            line.append(f" {label:<{label_w}} {_STATUS_SHORT.get(r.status, r.status):<10} {regime:<10} "
-                        f"{steps:>6} {_num(r.loss):>9}")
+            line = (f"{r.rank:>2} {r.marker} {label:<{label_w}} {_STATUS_SHORT.get(r.status, r.status):<10} "
+                    f"{r.regime or dash:<10} {steps:>6} {_num(r.loss):>9}")
             if wide:
-                line.append(f" {_num(r.grad_norm):>9} {r.k:>6}")
-            out.append_text(line)
-            out.append("\n")
+                line += f" {_num(r.grad_norm):>9} {r.k:>6}"
+            marks.append((len(lines), r.index))
+            lines.append(line)
         if self._lr_max is not None:
             lam = "lambda_max" if self.ascii else "λmax"
-            out.append(f"2/{lam} = {self._lr_max:.4g}: sgd with a larger lr diverges (* marks those)")
-        return out
+            lines.append(f"2/{lam} = {self._lr_max:.4g}: sgd with a larger lr diverges (* marks those)")
+        return lines, marks
 
 
 # ------------------------------------------------------------------------ basins

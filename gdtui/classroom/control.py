@@ -69,6 +69,12 @@ class LineReader:
 
 
 _SETTING_FIELDS = {f.name for f in fields(Settings)}
+#: Fields held as (nested) tuples, which JSON brings back as lists.
+_TUPLE_FIELDS = {f.name for f in fields(Settings) if isinstance(f.default, tuple)}
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
 def settings_to_dict(settings: Settings) -> dict[str, Any]:
@@ -78,4 +84,5 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Settings back from :func:`settings_to_dict` (unknown keys ignored: a newer server)."""
-    return Settings(**{k: v for k, v in data.items() if k in _SETTING_FIELDS})
+    return Settings(**{k: _tuples(v) if k in _TUPLE_FIELDS else v
+                       for k, v in data.items() if k in _SETTING_FIELDS})

@@ -10,6 +10,7 @@ terminal.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from typing import Any
 
@@ -27,6 +28,22 @@ __all__ = ["FrozenScreen", "StudentApp", "run_student", "warm_up"]
 
 #: Seconds between two status reports (only sent when something changed).
 REPORT_EVERY = 0.5
+#: Live redraws a second: the app's own rate when the machine has room, never below
+#: the floor when it is busy (a class of 30 on two cores).
+FPS_FLOOR = 4.0
+ADAPT_EVERY = 2.0
+
+
+def adapted_fps(full: float, load: float, cores: int, floor: float = FPS_FLOOR) -> float:
+    """The live redraw rate for a machine whose run queue is ``load`` on ``cores`` cores.
+
+    Full rate while the load fits the cores; beyond that the rate falls in
+    proportion, so that together the students ask for about what the machine has.
+    """
+    busy = load / max(1, cores)
+    if busy <= 1.0:
+        return full
+    return max(floor, full / busy)
 
 
 class FrozenScreen(ModalScreen[None]):
@@ -56,8 +73,12 @@ class FrozenScreen(ModalScreen[None]):
 class StudentApp(GdApp):
     """gdtui for one student of a classroom, steered by the server over ``control``."""
 
-    def __init__(self, settings: Settings, control: socket.socket, notice: str | None = None) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: Settings, control: socket.socket, notice: str | None = None,
+                 lesson: Any = None) -> None:
+        if lesson is not None:  # lesson mode (gdtui classroom --lesson NAME)
+            super().__init__(settings, lesson=lesson)  # type: ignore[call-arg]
+        else:
+            super().__init__(settings)
         self.control = control
         self.control.setblocking(False)
         self._reader = LineReader()
@@ -69,6 +90,7 @@ class StudentApp(GdApp):
     def on_mount(self) -> None:
         asyncio.get_running_loop().add_reader(self.control.fileno(), self._control_readable)
         self.set_interval(REPORT_EVERY, self.report)
+        self.set_interval(ADAPT_EVERY, self.adapt_frame_rate)
         if self._welcome:
             self.call_after_refresh(self.notify, self.notice_text(self._welcome), timeout=6)
 
@@ -155,6 +177,18 @@ class StudentApp(GdApp):
         jobs.compile_problem(screen, settings, label)
         self.notify(self.notice_text(notice or "The teacher loaded a new problem."), timeout=6)
 
+    def adapt_frame_rate(self) -> None:
+        """Draw live runs less often while the server is busy (every student does the same)."""
+        from gdtui.ui.screens.live import DRAW_FPS
+
+        try:
+            load = os.getloadavg()[0]
+        except OSError:
+            return
+        runner = getattr(self.main_screen, "runner", None)
+        if runner is not None and hasattr(runner, "draw_fps"):
+            runner.draw_fps = adapted_fps(DRAW_FPS, load, os.cpu_count() or 1)
+
     # ------------------------------------------------------------ status out
     def status(self) -> dict[str, Any]:
         """What the teacher's dashboard shows for this student."""
@@ -189,6 +223,20 @@ class StudentApp(GdApp):
                 out["lesson"] = str(lesson[0])[:40]
                 out["right"] = f"{int(lesson[1])}/{int(lesson[2])}"
         return out
+
+    def classroom_lesson_status(self) -> tuple[str, int, int] | None:
+        """(lesson and step, predictions right, predictions made) in lesson mode, else None."""
+        if getattr(self, "lesson", None) is None:
+            return None
+        try:
+            from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+            panel = self.main_screen.query(LessonPanel).first()
+            runner = panel.runner
+            where = f"{panel.lesson.name} {runner.index + 1}/{len(panel.lesson)}"
+            return where, int(runner.right_count), len(runner.reveals)
+        except Exception:  # noqa: BLE001 - no panel yet, or a lesson build without these names
+            return None
 
     def report(self) -> None:
         """Send the status when it changed since the last report."""
@@ -225,13 +273,29 @@ async def _headless_once() -> None:
         await pilot.pause()
 
 
+def student_lang(server_lang: str | None, env: dict[str, str]) -> str:
+    """The student's language: the server's --lang, else their LC_ALL/LANG (ssh SetEnv)."""
+    if server_lang in ("en", "ko"):
+        return server_lang
+    locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return "ko" if locale.lower().startswith("ko") else "en"
+
+
 def run_student(control_fd: int, request: dict[str, Any]) -> int:
     """Run one student's app on this process's terminal; returns the exit code."""
     control = socket.socket(fileno=control_fd)
     settings = settings_from_dict(dict(request.get("settings") or {}))
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
-    app = StudentApp(settings, control, request.get("notice"))
+    if hasattr(settings, "lang"):  # the interface speaks English and Korean
+        settings.lang = student_lang(request.get("lang"), dict(os.environ))
+    lesson = None
+    if request.get("lesson"):
+        from gdtui.lessons import find_lesson  # type: ignore[import-not-found]
+
+        lesson = find_lesson(str(request["lesson"]))
+        settings = lesson.settings_at(0, settings)
+    app = StudentApp(settings, control, request.get("notice"), lesson=lesson)
     try:
         app.run()
     finally:

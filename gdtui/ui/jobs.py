@@ -27,7 +27,9 @@ def _error(exc: Exception) -> GdtuiError:
     """Any failure as a one-line user error (a bug must not crash the TUI)."""
     if isinstance(exc, GdtuiError):
         return exc
-    return GdtuiError(f"{type(exc).__name__}: {exc}")
+    from gdtui.sanitize import shown
+
+    return GdtuiError(f"could not build the problem ({type(exc).__name__}: {shown(exc, 120)})")
 
 
 def preview(node: "DOMNode", text: str, columns: Sequence[str]) -> None:

@@ -46,6 +46,8 @@ class LiveRunner:
         self.ticks = 0
         """Batches stepped (for tests); ``frames`` counts the redraws asked for."""
         self.frames = 0
+        #: Most redraws a second while live; a busy classroom server lowers it per student.
+        self.draw_fps: float = DRAW_FPS
 
     @property
     def running(self) -> bool:
@@ -80,7 +82,7 @@ class LiveRunner:
             self.stop()  # converged, diverged, domain error or max steps: stop by itself
         now = self._clock()
         # a little slack, so ticks ~1/30 s apart give an even 15 redraws a second
-        if not self.running or now - self._drawn >= 0.9 / DRAW_FPS:
+        if not self.running or now - self._drawn >= 0.9 / self.draw_fps:
             self._drawn = now
             self.frames += 1
             self._on_frame()

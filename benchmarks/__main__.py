@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    sections = argv or ["engine", "cli", "compare", "tui", "data", "classroom"]
+    sections = argv or ["engine", "cli", "compare", "tui", "data", "classroom", "math"]
     for name in sections:
         if name == "engine":
             from benchmarks import engine
@@ -32,12 +32,16 @@ def main(argv: list[str]) -> int:
             from benchmarks import classroom
 
             classroom.main()
+        elif name == "math":
+            from benchmarks import math as math_bench
+
+            math_bench.main()
         elif name == "soak":  # opt-in: an hour unless GDTUI_SOAK_MINUTES says otherwise
             from benchmarks import classroom
 
             classroom.soak()
         else:
-            print(f"unknown benchmark section {name!r} (engine, cli, compare, tui, data, classroom, soak)", file=sys.stderr)
+            print(f"unknown benchmark section {name!r} (engine, cli, compare, tui, data, classroom, math, soak)", file=sys.stderr)
             return 2
     return 0
 

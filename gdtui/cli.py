@@ -371,7 +371,7 @@ def _cmd_graph(args: argparse.Namespace) -> int:
                 "values": {c: float(v[args.row]) for c, v in used.items()}}
     else:
         if args.row:
-            raise OptionError("--row needs --data (or a preset with data)")
+            raise OptionError("--row needs a loss over data: --data NAME and a function using its columns")
         res = evaluate_graph(graph, at)
     sys.stdout.write(format_graph(problem.settings.fn, at, res, fmt=args.format, data=data))
     return 0

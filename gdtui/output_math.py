@@ -128,8 +128,10 @@ def format_graph(function: str, at: dict[str, float], res: "GraphResult", *, fmt
     point = ", ".join(f"{k} = {_show(v)}" for k, v in at.items())
     lines = [f"f = {function}", f"at {point}"]
     if data is not None:
+        from gdtui.sanitize import shown as safe
+
         shown = ", ".join(f"{k} = {_show(v)}" for k, v in data["values"].items())
-        lines.append(f"data '{data['name']}': row {data['row']} of {data['rows']} drawn ({shown}); "
+        lines.append(f"data '{safe(data['name'])}': row {data['row']} of {data['rows']} drawn ({shown}); "
                      f"gradient = mean over the {data['rows']} rows")
     lines.append("")
     table = [["node", "op", "children", "value", "adjoint df/dnode"]]

@@ -67,7 +67,11 @@ def _config(args: argparse.Namespace) -> Any:
         settings = load_setup(args.session)
         check_setup(settings)
     if args.lesson:
-        raise OptionError("--lesson: lessons are not in this build yet; use --session FILE")
+        try:
+            from gdtui.lessons import find_lesson  # type: ignore[import-not-found]
+        except ImportError:
+            raise OptionError("--lesson: lessons are not in this build yet; use --session FILE") from None
+        find_lesson(args.lesson)  # a one-line error now rather than in every student's session
     return ClassroomConfig(
         host=args.host or "127.0.0.1",
         port=args.port,

@@ -313,8 +313,6 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             sent = dict(self.chan.get_environment())
         except Exception:  # noqa: BLE001
             sent = {}
-        if self.room.config.lang:
-            env["LANG"] = "ko_KR.UTF-8" if self.room.config.lang == "ko" else "en_US.UTF-8"
         for name in ACCEPTED_ENV:
             if name in sent:
                 value = _clean_env(name, sent[name])
@@ -338,6 +336,8 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             "memory_limit": room.config.memory_limit_mb << 20,
             "nice": room.config.nice,
             "notice": room.welcome,
+            "lang": room.config.lang,
+            "lesson": room.config.lesson,
         }
         student = Student(room.next_number(), self.gate.username, self.gate.address, self.gate.fingerprint)
         student.channel = self

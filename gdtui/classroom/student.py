@@ -73,8 +73,12 @@ class FrozenScreen(ModalScreen[None]):
 class StudentApp(GdApp):
     """gdtui for one student of a classroom, steered by the server over ``control``."""
 
-    def __init__(self, settings: Settings, control: socket.socket, notice: str | None = None) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: Settings, control: socket.socket, notice: str | None = None,
+                 lesson: Any = None) -> None:
+        if lesson is not None:  # lesson mode (gdtui classroom --lesson NAME)
+            super().__init__(settings, lesson=lesson)  # type: ignore[call-arg]
+        else:
+            super().__init__(settings)
         self.control = control
         self.control.setblocking(False)
         self._reader = LineReader()
@@ -220,6 +224,20 @@ class StudentApp(GdApp):
                 out["right"] = f"{int(lesson[1])}/{int(lesson[2])}"
         return out
 
+    def classroom_lesson_status(self) -> tuple[str, int, int] | None:
+        """(lesson and step, predictions right, predictions made) in lesson mode, else None."""
+        if getattr(self, "lesson", None) is None:
+            return None
+        try:
+            from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+            panel = self.main_screen.query(LessonPanel).first()
+            runner = panel.runner
+            where = f"{panel.lesson.name} {runner.index + 1}/{len(panel.lesson)}"
+            return where, int(runner.right_count), len(runner.reveals)
+        except Exception:  # noqa: BLE001 - no panel yet, or a lesson build without these names
+            return None
+
     def report(self) -> None:
         """Send the status when it changed since the last report."""
         status = self.status()
@@ -255,13 +273,29 @@ async def _headless_once() -> None:
         await pilot.pause()
 
 
+def student_lang(server_lang: str | None, env: dict[str, str]) -> str:
+    """The student's language: the server's --lang, else their LC_ALL/LANG (ssh SetEnv)."""
+    if server_lang in ("en", "ko"):
+        return server_lang
+    locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return "ko" if locale.lower().startswith("ko") else "en"
+
+
 def run_student(control_fd: int, request: dict[str, Any]) -> int:
     """Run one student's app on this process's terminal; returns the exit code."""
     control = socket.socket(fileno=control_fd)
     settings = settings_from_dict(dict(request.get("settings") or {}))
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
-    app = StudentApp(settings, control, request.get("notice"))
+    if hasattr(settings, "lang"):  # the interface speaks English and Korean
+        settings.lang = student_lang(request.get("lang"), dict(os.environ))
+    lesson = None
+    if request.get("lesson"):
+        from gdtui.lessons import find_lesson  # type: ignore[import-not-found]
+
+        lesson = find_lesson(str(request["lesson"]))
+        settings = lesson.settings_at(0, settings)
+    app = StudentApp(settings, control, request.get("notice"), lesson=lesson)
     try:
         app.run()
     finally:

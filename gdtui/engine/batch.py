@@ -492,7 +492,8 @@ class RunBatch:
         R = self.R
         ns: dict[str, Any] = {
             "_pick": _pick, "_pow": _row_pow, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
-            "_div": np.true_divide, "_neg": np.negative, "sqrt": np.sqrt, "_fn": self.objective.array_fn,
+            "_div": np.true_divide, "_neg": np.negative, "_square": np.square, "sqrt": np.sqrt,
+            "_fn": self.objective.array_fn,
             "_base_lr": grp.base_lr, "_schedule_lr": None if grp.constant else grp.schedule.lr,
             "numpy": np, "math": math,
         }

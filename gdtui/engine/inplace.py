@@ -17,7 +17,7 @@ import inspect
 import textwrap
 from typing import Any, Callable
 
-from gdtui.engine.optimizers.codegen import into_assign
+from gdtui.engine.optimizers.codegen import into_assign, writes_into
 
 __all__ = ["Buffers", "Unsupported", "objective_lines"]
 
@@ -63,8 +63,10 @@ def objective_lines(array_fn: Callable[..., Any], dims: int, w: str, loss_out: s
     results = [(ret.elts[0], loss_out)] + [(g, f"{grad_out}_{j}") for j, g in enumerate(ret.elts[1].elts)]
     lines += [f"{grad_out}_{j} = {grad_out}[{j}]" for j in range(dims)]
     for value, target in results:
-        out += into_assign("_value", rename.visit(value), target)
-        out.append(ast.parse(f"if _value is not {target}:\n    {target}[...] = _value").body[0])
+        assign = into_assign("_value", rename.visit(value), target)
+        out += assign
+        if not (len(assign) == 1 and writes_into(assign[0], "_value", target)):
+            out.append(ast.parse(f"if _value is not {target}:\n    {target}[...] = _value").body[0])
     for stmt in out:
         ast.fix_missing_locations(stmt)
         lines += ast.unparse(stmt).splitlines()
@@ -205,6 +207,12 @@ class Buffers:
             left, ls = self._expr(node.left)
             right, rs = self._expr(node.right)
             shape = _broadcast(ls, rs)
+            if (
+                ls is not None and isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant)
+                and type(node.right.value) is int and node.right.value == 2
+            ):
+                # numpy computes array ** 2 (a Python int) with its square ufunc
+                return ast.Call(ast.Name("_square", ast.Load()), [left, self._buffer(ls)], []), ls
             if shape is None or type(node.op) not in _BINOPS:
                 return ast.BinOp(left, node.op, right), shape
             if ls is None:

@@ -33,3 +33,12 @@ def test_an_endless_line_is_dropped_without_growing():
         assert list(reader.feed(b"x" * 64)) == []
     assert len(reader._buf) <= 164
     assert list(reader.feed(b"tail\n" + encode({"op": "bye"}))) == [{"op": "bye"}]
+
+
+def test_language_is_the_servers_else_the_students_locale():
+    from gdtui.classroom.student import student_lang
+
+    assert student_lang("ko", {"LANG": "en_US.UTF-8"}) == "ko"
+    assert student_lang(None, {"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert student_lang(None, {"LANG": "ko_KR.UTF-8", "LC_ALL": "en_GB.UTF-8"}) == "en"
+    assert student_lang(None, {}) == "en"

@@ -170,3 +170,13 @@ def test_view_option_reaches_the_settings():
         args = build_parser().parse_args(["--preset", "lesson", "--view", view])
         assert settings_from_args(args).view == view
     assert settings_from_args(build_parser().parse_args([])).view == "single"
+
+
+def test_graph_text_shows_a_hostile_data_file_name_escaped(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "a\x1b]0;pwned\x07.csv"
+    (tmp_path / name).write_text("x,y\n1,2\n2,4\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "graph", "--fn", "(w*x - y)^2", "--data", name, "--at", "w=1")
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "row 0 of 2 drawn" in out

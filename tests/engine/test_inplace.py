@@ -21,7 +21,7 @@ FUNCTIONS = [
 
 def run_lines(lines, dims, W, buffered):
     ns = {"numpy": np, "math": math, "_add": np.add, "_sub": np.subtract, "_mul": np.multiply,
-          "_div": np.true_divide, "_neg": np.negative}
+          "_div": np.true_divide, "_neg": np.negative, "_square": np.square}
     loss, grad = np.full(W.shape[1], 7.0), np.full(W.shape, 7.0)
     if buffered:
         buffers = Buffers({"w": W.shape, "g": W.shape, "_loss": loss.shape}, {})

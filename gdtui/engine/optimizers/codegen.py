@@ -48,7 +48,7 @@ import numpy as np
 
 from gdtui.engine.optimizers.rules import lerp_form
 
-__all__ = ["CompiledRule", "RuleError", "exact_pow", "into_assign", "pick", "register_source"]
+__all__ = ["CompiledRule", "RuleError", "exact_pow", "into_assign", "pick", "register_source", "writes_into"]
 
 # How a name or an expression depends on the inputs, in increasing order.
 CONST, FIXED, STEP, COORD = 0, 1, 2, 3
@@ -374,6 +374,23 @@ def _into_stmt(stmt: ast.stmt, targets: set[str]) -> list[ast.stmt]:
     return [stmt]
 
 
+def writes_into(stmt: ast.stmt, name: str, out: str) -> bool:
+    """True when ``stmt`` is ``name = f(..., out)``: an operation writing into ``out``."""
+    return (
+        isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
+        and isinstance(stmt.value, ast.Call) and bool(stmt.value.args)
+        and isinstance(stmt.value.args[-1], ast.Name) and stmt.value.args[-1].id == out
+    )
+
+
+def _ends_in(body: list[ast.stmt], name: str, out: str) -> bool:
+    """True when straight-line ``body`` (no branches) last assigns ``name`` by writing into ``out``."""
+    if any(isinstance(s, ast.If) for s in body):
+        return False
+    last = [s for s in body if isinstance(s, ast.Assign) and name in _targets([s])]
+    return bool(last) and writes_into(last[-1], name, out)
+
+
 def into_assign(name: str, expr: ast.expr, out: str) -> list[ast.stmt]:
     """``name = expr`` with the last operation of ``expr`` writing into the array ``out``
     where it can (+ - * / and sqrt); otherwise a plain assignment."""
@@ -523,7 +540,8 @@ class CompiledRule:
                 body += _into_stmt(s, targets)
         lines += _lines(body, "", arrays=True)
         for v in (*rule.state_vars, "w"):
-            lines += [f"if {v} is not out_{v}:", f"    out_{v}[...] = {v}", f"{v} = out_{v}"]
+            if not _ends_in(body, v, f"out_{v}"):
+                lines += [f"if {v} is not out_{v}:", f"    out_{v}[...] = {v}", f"{v} = out_{v}"]
         return lines
 
     # ------------------------------------------------------------- one run

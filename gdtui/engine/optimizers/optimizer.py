@@ -47,6 +47,18 @@ class StepResult(NamedTuple):
     note: Any = None
 
 
+class _Compiled:
+    """``cls.compiled``: the rule's generated variants, made the first time an optimizer
+    of the class is used (so importing the engine compiles nothing)."""
+
+    def __get__(self, obj: Any, cls: type) -> CompiledRule | None:
+        compiled = cls.__dict__.get("_compiled_rule")
+        if compiled is None and cls.rule is not None:  # type: ignore[attr-defined]
+            compiled = CompiledRule(cls.rule, cls.State)  # type: ignore[attr-defined]
+            cls._compiled_rule = compiled  # type: ignore[attr-defined]
+        return compiled
+
+
 class Optimizer:
     """Base of the optimizers: validation, stepping, state handling and introspection.
 
@@ -68,15 +80,13 @@ class Optimizer:
     state_names: ClassVar[tuple[str, ...]] = ()
     #: True when ``step`` needs the Hessian (``hessian=`` callable).
     needs_hessian: ClassVar[bool] = False
-    #: The generated variants of ``rule``.
-    compiled: ClassVar[CompiledRule | None] = None
+    #: The generated variants of ``rule`` (None without a rule), made on first use.
+    compiled: ClassVar[CompiledRule | None] = _Compiled()  # type: ignore[assignment]
     lr: float
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.state_names = tuple(f.replace("_", " ") for f in cls.State._fields)
-        if cls.rule is not None:
-            cls.compiled = CompiledRule(cls.rule, cls.State)
 
     def __post_init__(self) -> None:
         for name in self.fields():

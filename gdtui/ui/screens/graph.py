@@ -171,7 +171,7 @@ class GraphPanel(MathPanel):
         for (prefix, i, rep), label in zip(rows, labels):
             node = g.nodes[i]
             if not node.needs_grad:
-                adj = self.t("·")
+                adj = "(const)"  # no variable below it: no gradient needed
             elif i in done:
                 adj = n(res.adjoints[i], 10)
             else:

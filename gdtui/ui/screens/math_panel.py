@@ -169,7 +169,7 @@ class MathPanel(Screen[None]):
     @staticmethod
     def n(value: float | None, width: int = 10) -> str:
         """A number in at most ``width`` characters (nan, inf, '-' for None)."""
-        return fmt(value, width) if value is not None else "-"
+        return fmt(value + 0.0, width) if value is not None else "-"  # + 0.0: no "-0"
 
     def point_text(self, inp: PanelInput) -> str:
         params = inp.problem.objective.params

@@ -76,7 +76,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "reason.grew": {"en": "loss grew past {x} {at}; try a smaller learning rate",
                     "ko": "{at} 손실 > {x}: 학습률을 줄여 보세요"},
     "reason.fell": {"en": "loss fell below {x} {at}: f is unbounded below, there is no minimum that way",
-                    "ko": "{at} 손실 < {x}: f가 아래로 끝없이 내려가 그쪽에는 최솟값이 없습니다"},
+                    "ko": "{at} 손실 < {x}: f는 아래로 끝이 없습니다"},
     "reason.param": {"en": "|{p}| grew past {x} {at}; try a smaller learning rate",
                      "ko": "{at} |{p}| > {x}: 학습률을 줄여 보세요"},
     "reason.nonfinite": {"en": "{p} is no longer a finite number {at}; try a smaller learning rate",

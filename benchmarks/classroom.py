@@ -52,11 +52,18 @@ def _free_port() -> int:
 
 
 def _children(pid: int) -> list[int]:
+    """Child processes of every thread of ``pid`` (a helper started from a thread is its child)."""
+    out: list[int] = []
     try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return []
-    return [int(p) for p in text.split()]
+        return out
+    for tid in tasks:
+        try:
+            out += [int(p) for p in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+        except OSError:
+            pass
+    return out
 
 
 def _tree(pid: int) -> list[int]:

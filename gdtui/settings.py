@@ -36,7 +36,8 @@ class Settings:
     tol: float = 1e-8
     theme: str | None = None
     ascii: bool = False
-    save_dir: str | None = None  # where the TUI saves screenshots (default: the working folder)
+    lang: str = "en"  # interface and lesson language: en or ko
+    save_dir: str | None = None  # where the app saves sessions and exports (None: working dir)
     lr_typed: bool | None = None  # the user gave lr (None: "lr" in hyper says so)
     lr_note: str = ""  # why lr is what it is, when gdtui chose it (e.g. from curvature)
 

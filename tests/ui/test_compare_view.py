@@ -211,6 +211,7 @@ async def test_bad_text_is_one_line_and_keeps_the_last_comparison(ui):
         assert screen.session is before
         await pilot.press("space")  # the run keys work again
         assert before.comparison.k == 1
+        assert "'abc'" in ui.screen_text(app).splitlines()[-2]  # the error stays until the next build
 
 
 async def test_sixty_four_runs_scroll_and_all_paths_draw(ui):

@@ -127,7 +127,7 @@ async def test_three_parameters_fit_80x24_with_a_marker_and_the_axes_key(ui) -> 
         assert "∂f/∂z…" not in text
         landscape = app.main_screen.query_one(Landscape)
         assert landscape.axes == (0, 1)
-        await pilot.press("a")
+        await pilot.press("x")
         await pilot.pause()
         assert landscape.axes != (0, 1)
         i, j = landscape.axes
@@ -149,7 +149,7 @@ async def test_up_to_eight_parameters_each_reachable(ui) -> None:
         for _ in range(30):
             await pilot.pause()
             seen |= {c.label.plain for c in table.columns.values()}
-            await pilot.press("a")
+            await pilot.press("x")
         assert set(names) <= seen
 
 

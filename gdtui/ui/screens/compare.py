@@ -103,6 +103,7 @@ class CompareScreen(Screen[None]):
         self._timer: Timer | None = None
         self._drawn = -float("inf")
         self._notice = "building the comparison…"
+        self._error = ""  # shown until the next comparison is built
         self._basin_key: tuple | None = None
         if ascii_only:
             from dataclasses import replace
@@ -174,6 +175,7 @@ class CompareScreen(Screen[None]):
     def on_compare_ready(self, message: CompareReady) -> None:
         self.session = message.session
         self.text = message.text
+        self._error = ""
         obj = self.session.compared.problem.objective
         self.set_class(False, "-one-d")  # the basin strip shows once it has two valleys to tell apart
         self.query_one(CompareLandscape).set_problem(obj)
@@ -183,7 +185,7 @@ class CompareScreen(Screen[None]):
         self.draw()
 
     def on_compare_failed(self, message: CompareFailed) -> None:
-        self._notice = f"error: {message.error}"
+        self._error = f"error: {message.error} (e edits)"
         self._status()
 
     def _leave_field(self) -> None:
@@ -223,14 +225,14 @@ class CompareScreen(Screen[None]):
     def _status(self) -> None:
         s = self.session
         if s is None:
-            line = self._notice
+            line = self._error or self._notice
         else:
             state = "live" if self.live else "paused"
             if not s.running:
                 state = "all runs stopped: r resets"
             line = f"step {s.k} · {s.R} runs · {state} · {s.speed:,}/s"
-            if self._notice.startswith("error:"):
-                line = self._notice  # the whole line for what went wrong
+            if self._error:
+                line = self._error  # the whole line for what went wrong
             elif self._notice:
                 line += f" · {self._notice}"
         self.query_one("#cmp-status", Static).update(self.app.notice_text(line))
@@ -253,7 +255,8 @@ class CompareScreen(Screen[None]):
         self.query_one(BasinStrip).show_message("basins: computing…")
         run0 = s.comparison.runs[0]
         lr = float(run0.optimizer.lr)
-        steps = max(1000, min(s.comparison.max_steps, 5000))  # long enough to settle
+        # long enough to settle: about lr * steps = 10 units of "time", within bounds
+        steps = int(min(20_000, max(1000, 10 / max(lr, 1e-12))))
 
         def job() -> None:
             from gdtui.engine.compare import basins

@@ -5,6 +5,7 @@ The step comes first; a long reason wraps to a second line rather than being cut
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -38,30 +39,41 @@ class StatusBar(Static):
              notice: str = "", paused: bool = False) -> None:
         """Describe the run: e.g. `step 57 · converged: ‖∇f‖ = 9e-9 is below tol 1e-8`.
 
-        A run that can go on is "running" while live, "paused" after a live run was
-        paused, else "ready"."""
+        The step comes first; a long reason wraps to a second line.  A run that can go
+        on is "running" while live, "paused" after a live run was paused, else "ready"."""
+        from gdtui.i18n import reason_text, status_word, tr
+
+        lang = getattr(getattr(self.app, "settings", None), "lang", "en")
         if status == "running":
             word = "running" if live else ("paused" if paused else "ready")
         else:
             word = WORDS.get(status, status)
+        word = status_word(word, lang)
+        if lang == "en":  # the step is said first; "|grad|" in the table's words
+            reason = reason.replace(f" at step {k:,}", "").replace(f" at step {k}", "")
+            reason = reason.replace("|grad|", "‖∇f‖")
+        else:
+            reason = reason_text(reason, lang)
         self.set_class(status in ("diverged", "domain-error"), "-problem")
         self.set_class(status in ("converged", "max-steps"), "-done")
         self.set_class(live, "-live")
         dot = "|" if self.ascii_only else "·"
-        text = Text(f" step {k:,} {dot} ")
+        step = tr("status.step", lang, k=f"{k:,}") if lang != "en" else f"step {k:,}"
+        text = Text(f" {step} {dot} ")
         text.append(word, style="bold")
         if reason and status != "running":
-            # the step is said first; "|grad|" in the table's words
-            said = reason.replace(f" at step {k:,}", "").replace(f" at step {k}", "")
-            text.append(f": {plain(said.replace('|grad|', '‖∇f‖'), self.ascii_only)}")
+            text.append(f": {plain(reason, self.ascii_only)}")
         if status == "running":  # a stopped run's reason needs the room more than the speed
-            text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
+            if lang != "en":
+                text.append(f"  {dot} " + tr("status.speed", lang, speed=f"{speed:,}"))
+            else:
+                text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
         if notice:
             text.append(f"  {dot} {plain(notice, self.ascii_only)}")
-        hint = "^p commands "  # the footer has no room for the palette key at 80 columns
+        hint = tr("status.commands", lang)  # the footer has no room for the palette key at 80 columns
         room = self.size.width - text.cell_len
-        if room > len(hint):
-            text.append(" " * (room - len(hint)) + hint, style="dim")
+        if room > cell_len(hint):
+            text.append(" " * (room - cell_len(hint)) + hint, style="dim")
         if text != self._shown:  # a live run calls this every frame; most frames change nothing here
             self._shown = text
             # one row unless the text wraps: only then can the height change

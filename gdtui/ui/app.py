@@ -196,7 +196,6 @@ class GdApp(App[int]):
             if allowed or command.title != "Screenshot":
                 yield command
 
-
     def _localize_widgets(self) -> None:
         from gdtui.ui.lang import localize_bindings
         from gdtui.ui.widgets.landscape import Landscape
@@ -297,8 +296,6 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
-
             self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
 
     def action_view(self, name: str) -> None:

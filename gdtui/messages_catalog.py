@@ -195,4 +195,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "help.compare": {"en": "compare runs side by side", "ko": "여러 실행을 나란히 비교"},
     "panel.view.compare": {"en": "press v to compare runs side by side (escape comes back)",
                            "ko": "v 키로 여러 실행을 나란히 비교합니다 (escape로 돌아옴)"},
+    "err.answer": {"en": "not a number: {got}; type e.g. 0.5", "ko": "숫자가 아닙니다: {got} (예: 0.5)"},
+    "err.answer.empty": {"en": "type a number, e.g. 0.5", "ko": "숫자를 입력하세요 (예: 0.5)"},
+    "err.answer.finite": {"en": "type a finite number", "ko": "유한한 숫자를 입력하세요"},
+    "err.answer.pick": {"en": "pick a number from 1 to {n}", "ko": "1부터 {n}까지 중에서 고르세요"},
 }

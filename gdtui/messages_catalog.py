@@ -199,4 +199,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "err.answer.empty": {"en": "type a number, e.g. 0.5", "ko": "숫자를 입력하세요 (예: 0.5)"},
     "err.answer.finite": {"en": "type a finite number", "ko": "유한한 숫자를 입력하세요"},
     "err.answer.pick": {"en": "pick a number from 1 to {n}", "ko": "1부터 {n}까지 중에서 고르세요"},
+    # ---------------------------------------------------------------- gdtui classroom (notices to students)
+    "classroom.paused": {"en": "The teacher paused the class: eyes on the board.",
+                         "ko": "선생님이 수업을 잠시 멈췄습니다: 칠판을 봐 주세요."},
+    "classroom.resumed": {"en": "The teacher resumed the class.", "ko": "수업을 다시 시작합니다."},
+    "classroom.loaded": {"en": "The teacher loaded {label} for everyone.",
+                         "ko": "선생님이 모두에게 {label}을(를) 불러왔습니다."},
 }

@@ -205,4 +205,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "classroom.resumed": {"en": "The teacher resumed the class.", "ko": "수업을 다시 시작합니다."},
     "classroom.loaded": {"en": "The teacher loaded {label} for everyone.",
                          "ko": "선생님이 모두에게 {label}을(를) 불러왔습니다."},
+    "help.move": {"en": "move start (shift: more)", "ko": "출발점 옮기기 (shift: 크게)"},
+    "help.logaxis": {"en": "log / linear loss axis", "ko": "손실 축 로그 / 선형"},
+    "help.ux": {"en": "update or recent / axes", "ko": "갱신 또는 최근 / 축"},
+    "help.cmds": {"en": "commands, screenshot", "ko": "명령, 스크린샷"},
+    "help.glen": {"en": "gradient length", "ko": "그래디언트의 길이"},
+    "help.onbatch": {"en": "on this mini-batch;", "ko": "이 미니배치에서;"},
+    "help.onall": {"en": "on all the data", "ko": "전체 데이터에서"},
+    "help.byhand": {"en": "the last update by hand", "ko": "마지막 갱신을 손으로 계산"},
 }

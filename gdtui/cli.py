@@ -181,6 +181,20 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
                         help="open on a panel: gradcheck, curvature or graph (default: the playground)")
         ui.add_argument("--compare", action="append", metavar="NAME=LIST",
                         help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine; steps=N)")
+        _add_app_options(ui)
+    _add_session_option(p)
+
+
+def _add_session_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--session", metavar="FILE.toml",
+                   help="read the setup from a session file (options given here win)")
+
+
+def _add_app_options(group) -> None:  # type: ignore[no-untyped-def]
+    group.add_argument("--lang", choices=("en", "ko"), default=None,
+                       help="language of the interface and lessons (default: from LANG)")
+    group.add_argument("--save-dir", metavar="DIR",
+                       help="where s (session) and e (export) write files (default: here)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print rows 0, N, 2N, ... and the last")
     out.add_argument("--tol", type=_float("--tol", positive=True), default=1e-8, metavar="F",
                      help="converged when the gradient norm is below this (default 1e-8)")
-    out.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    out.add_argument("--format", choices=("table", "csv", "json", "md"), default="table",
+                     help="table, csv, json or md (a Markdown summary for notes)")
 
     check = sub.add_parser("check", help="derivatives, Hessian and kind of point", epilog=CHECK_EPILOG,
                            formatter_class=fmt,
@@ -228,7 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     from gdtui.compare_cli import add_compare_parser
 
     add_compare_parser(sub, _float, _int)
+    _add_session_option(sub.choices["compare"])
     sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+    from gdtui.lessons.command import add_lesson_parser
+
+    add_lesson_parser(sub, _Parser)
 
     from gdtui.classroom.command import add_parser as add_classroom
 
@@ -279,7 +298,77 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
         view=getattr(args, "view", None) or "single",
+        **_app_settings(args),
     )
+
+
+def _app_settings(args: argparse.Namespace) -> dict[str, object]:
+    """Settings only the app uses (language, view, where files are saved)."""
+    from gdtui.i18n import default_lang
+
+    out: dict[str, object] = {"lang": getattr(args, "lang", None) or default_lang()}
+    if getattr(args, "save_dir", None):
+        out["save_dir"] = args.save_dir
+    return out
+
+
+def apply_session_file(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
+                       args: argparse.Namespace) -> argparse.Namespace:
+    """Parse again with the session file's values as defaults, so options given win."""
+    from gdtui.sessionfile import load_session
+
+    session = load_session(args.session)
+    target = parser
+    if args.command is not None:
+        target = _subparsers(parser)[args.command]
+    values = session.dests()
+    if args.command is not None and args.command != "compare":
+        values.pop("compare", None)
+    if args.command is None and "compare" in values:  # the app takes --compare NAME=LIST options
+        given = getattr(args, "compare", None)
+        values["compare"] = given or [f"{k}={','.join(str(v) for v in vs)}" for k, vs in values["compare"].items()]
+    if args.command == "compare":
+        values = _compare_defaults(session.values)
+    target.set_defaults(**values)
+    return parser.parse_args(argv)
+
+
+#: Options of `gdtui compare` that take comma-separated lists (text, like on the command line).
+_COMPARE_LISTS = ("lr", "optimizer", "momentum", "beta1", "beta2", "batch-size", "schedule", "seed",
+                  "start", "noise")
+
+
+def _compare_defaults(values: dict[str, object]) -> dict[str, object]:
+    """A session file as `gdtui compare` defaults: list options as the text typed on the
+    command line, in the file's order, with the `compare = {lr = [...]}` lists last."""
+    def text(key: str, v: object) -> str:
+        if isinstance(v, dict):
+            return ",".join(f"{k}={x!r}" for k, x in v.items())
+        return repr(v) if isinstance(v, float) else str(v)
+
+    lists = dict(values.get("compare") or {})  # type: ignore[call-overload]
+    out: dict[str, object] = {}
+    order: list[str] = []
+    for key, v in values.items():
+        dest = key.replace("-", "_")
+        if key in _COMPARE_LISTS and key not in lists:
+            out[dest] = text(key, v)
+            order.append(dest)
+        elif key in ("fn", "preset", "data", "rows", "eps", "alpha", "steps", "tol"):
+            out[dest] = v
+    for key, vs in lists.items():
+        dest = key.replace("-", "_")
+        out[dest] = ",".join(text(key, x) for x in vs)
+        order.append(dest)
+    out["_list_order"] = order
+    return out
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 # ---------------------------------------------------------------------- commands
@@ -304,6 +393,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     problem = build_problem(settings)
     run = problem.new_run()
     run.step(args.steps)
+    if args.format == "md":
+        from gdtui.export import run_markdown
+
+        sys.stdout.write(run_markdown(problem, run, every=args.every))
+        return 0
     sys.stdout.write(format_run(problem, run, every=args.every, fmt=args.format))
     return 0
 
@@ -381,6 +475,11 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     from gdtui.problem import validate_quickly
 
     settings = settings_from_args(args)
+    if getattr(args, "lesson", None):  # a session file that names a lesson
+        from gdtui.lessons import find_lesson
+        from gdtui.lessons.command import open_lesson
+
+        return open_lesson(find_lesson(args.lesson), args, settings.lang)
     if not settings.fn and not settings.preset:
         settings.preset = DEFAULT_PRESET
     settings = validate_quickly(settings)  # one clear line before any screen is drawn
@@ -406,8 +505,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "session", None):
+            args = apply_session_file(parser, argv, args)
         if args.command == "presets":
             return _cmd_presets()
+        if args.command == "lesson":
+            from gdtui.lessons.command import cmd_lesson
+
+            return cmd_lesson(args)
         if args.command == "run":
             return _cmd_run(args)
         if args.command == "check":

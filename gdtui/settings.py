@@ -36,6 +36,8 @@ class Settings:
     tol: float = 1e-8
     theme: str | None = None
     ascii: bool = False
+    lang: str = "en"  # interface and lesson language: en or ko
+    save_dir: str | None = None  # where the app saves sessions and exports (None: working dir)
     view: str = "single"  # the screen the app opens on: single (the playground) or a panel (VIEWS)
     compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 

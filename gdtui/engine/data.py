@@ -13,6 +13,7 @@ import itertools
 import keyword
 import math
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Mapping, Sequence
@@ -293,14 +294,15 @@ def _parse_chunks(
         raw = list(itertools.islice(text, _CHUNK_ROWS))
         if not raw:
             break
-        lines = [line for line in raw if line.strip()]
-        if lines:
-            if any("_" in line for line in lines):
-                return None  # float() and numpy accept 1_000; a CSV number should not
+        # numpy skips empty lines and refuses 1_000 (which float() would take); anything
+        # else it refuses (a line of spaces, a bad cell) goes to the checked reader.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data" for a chunk of blank lines
             try:
-                block = np.loadtxt(lines, delimiter=",", quotechar='"', comments=None, ndmin=2, dtype=float)
+                block = np.loadtxt(raw, delimiter=",", quotechar='"', comments=None, ndmin=2, dtype=float)
             except ValueError:
                 return None
+        if block.size:
             if block.shape[1] != ncol or not np.isfinite(block).all():
                 return None
             chunks.append(block)

@@ -63,12 +63,12 @@ LOCAL_RULES: dict[str, tuple[str, ...]] = {
     "exp": ("exp(u)",),
     "log": ("1/u",),
     "sqrt": ("1/(2*sqrt(u))",),
-    "abs": ("sign(u), 0 at 0",),
+    "abs": ("sign(u) (0 at 0)",),
     "tanh": ("1 - tanh(u)^2",),
     "sinh": ("cosh(u)",),
     "cosh": ("sinh(u)",),
-    "sigmoid": ("s*(1 - s), s = sigmoid(u)",),
-    "relu": ("1 if u > 0 else 0",),
+    "sigmoid": ("s*(1-s), s=sigmoid(u)",),
+    "relu": ("1 if u > 0, else 0",),
     "softplus": ("sigmoid(u)",),
 }
 

@@ -8,11 +8,14 @@ many apps (one per student) can share a process.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from gdtui.settings import Settings
+if TYPE_CHECKING:
+    from gdtui.lessons.model import Lesson
 from gdtui.ui.controller import Session
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
@@ -30,12 +33,22 @@ class GdApp(App[int]):
     """The gradient-descent playground for one user."""
 
     TITLE = "gdtui"
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "panes.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "panes.tcss", STYLES / "lesson.tcss"]
     COMMANDS = App.COMMANDS | {GdCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("question_mark", "help", "help", id="gd.help", tooltip="keys and what they do"),
         Binding("q", "quit", "quit", id="gd.quit", tooltip="quit gdtui"),
+        Binding("s", "save_session", "save", id="gd.save", show=False,
+                tooltip="save the setup as a session file"),
+        Binding("e", "export", "export", id="gd.export", show=False,
+                tooltip="export the run: csv, json, md and an svg of the screen"),
+        Binding("full_stop", "lesson('next')", "next", id="gd.lesson.next", key_display=".", show=False,
+                tooltip="lesson: next step"),
+        Binding("comma", "lesson('back')", "prev", id="gd.lesson.back", key_display=",", show=False,
+                tooltip="lesson: previous step"),
+        Binding("a", "lesson('again')", "again", id="gd.lesson.again", show=False,
+                tooltip="lesson: this step again"),
         Binding("v", "compare", "compare", id="gd.compare", show=False,
                 tooltip="compare runs side by side (learning rates, optimizers, batch sizes)"),
         # the 'inside the math' panels (gdtui/ui/screens/math_panel.py), also `--view NAME`
@@ -47,9 +60,10 @@ class GdApp(App[int]):
                 tooltip="computation graph and backprop"),
     ]
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, lesson: "Lesson | None" = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
+        self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
         self.session = Session(self.settings)
         self.theme_failures: list[str] = []
         self._theme_cycle: list[str] = []
@@ -99,7 +113,15 @@ class GdApp(App[int]):
         self._load_themes()
         self.set_class(self.settings.ascii, "-ascii")
         self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
+        if self.settings.lang != "en":  # footer labels in the user's language
+            from gdtui.ui.lang import localize_bindings
+
+            localize_bindings(self, self.settings.lang)
+            localize_bindings(self.get_screen("main"), self.settings.lang)
+            self.call_after_refresh(self._localize_widgets)
         self.push_screen("main")
+        if self.lesson is not None:
+            self.call_after_refresh(self._mount_lesson)
         if self.settings.compare:  # gdtui ... --compare lr=0.01,0.1
             from gdtui.ui.compare_session import axes_text
 
@@ -109,12 +131,87 @@ class GdApp(App[int]):
         for message in self.theme_failures:
             self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
 
+    def msg(self, msg_id: str, **values: object) -> str:
+        """An interface text in the app's language (from the message catalog)."""
+        from gdtui.i18n import tr
+
+        return tr(msg_id, self.settings.lang, **values)
+
+    def error_text(self, line: str) -> str:
+        """A one-line error in the app's language (known patterns translated)."""
+        from gdtui.i18n import error_text
+
+        return error_text(line, self.settings.lang)
+
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
         from gdtui.ui.ascii import plain
 
         return plain(text, self.settings.ascii)
 
+    def _localize_widgets(self) -> None:
+        from gdtui.ui.lang import localize_bindings
+        from gdtui.ui.widgets.landscape import Landscape
+
+        for widget in self.main_screen.query(Landscape):
+            localize_bindings(widget, self.settings.lang)
+        self.refresh_bindings()
+        from textual.widgets import Label
+
+        for label in self.main_screen.query(Label).filter(".lbl"):  # field names in the panes
+            text = str(label.content)
+            if f"label.{text}" in _catalog():
+                label.update(self.msg(f"label.{text}"))
+        from textual.widgets import Select
+
+        for select in self.main_screen.query(Select).filter("#preset"):
+            select.prompt = self.msg("select.own")
+
+    # ------------------------------------------------------------ lesson mode
+    def _mount_lesson(self) -> None:
+        from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+        screen = self.main_screen
+        screen.add_class("-lesson")
+        screen.query_one("#right").mount(LessonPanel(self.lesson, self.settings.lang))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lesson keys exist only in lesson mode."""
+        if action == "lesson":
+            return self.lesson is not None
+        return True
+
+    def action_lesson(self, what: str) -> None:
+        """Lesson mode: next, back or again."""
+        from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+        panels = self.main_screen.query(LessonPanel)
+        if not panels:
+            return
+        panel = panels.first()
+        {"next": panel.next_step, "back": panel.back_step, "again": panel.again}[what]()
+
+    def action_save_session(self) -> None:
+        """Save the setup as a session file (working dir or --save-dir) and say where."""
+        from gdtui.ui.keep import save_now
+
+        self._keep_notice(save_now(self))
+
+    def action_export(self) -> None:
+        """Export the run as CSV, JSON, Markdown and an SVG of the screen; say where."""
+        from gdtui.ui.keep import export_now
+
+        self._keep_notice(export_now(self))
+
+    def action_show_command(self) -> None:
+        """Show the `gdtui run` command line that reproduces the run on screen."""
+        from gdtui.ui.keep import show_command
+
+        self.notify(show_command(self), title="command", timeout=20, markup=False)
+
+    def _keep_notice(self, line: str) -> None:
+        self.main_screen.notice(line)
+        self.notify(line, timeout=8, markup=False)
     # ------------------------------------------------------------ compare view
     def action_compare(self, text: str | None = None, base: Settings | None = None) -> None:
         """Open the compare view on the current problem (or ``base``); ``text`` says what is
@@ -147,8 +244,7 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
-
+            self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
 
     def action_view(self, name: str) -> None:
         """Open a panel by view name over the playground ('single': back to the playground)."""
@@ -169,13 +265,19 @@ class GdApp(App[int]):
         self.push_screen(cls(ascii_only=self.settings.ascii))
 
 
-def run_app(settings: Settings) -> int:
+def _catalog() -> dict[str, dict[str, str]]:
+    from gdtui.messages_catalog import CATALOG
+
+    return CATALOG
+
+
+def run_app(settings: Settings, lesson: "Lesson | None" = None) -> int:
     """Run the playground until the user quits; returns the exit code."""
     from gdtui.expr.worker import default_worker
 
     # Start the symbolic helper now: it warms up sympy while the first frame is drawn.
     default_worker().start()
-    app = GdApp(settings)
+    app = GdApp(settings, lesson=lesson)
     result = app.run()
     if app.return_code:  # a crash (textual printed it): never exit 0
         return int(app.return_code)

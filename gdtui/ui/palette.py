@@ -26,24 +26,28 @@ class GdCommands(Provider):
             from gdtui.engine.presets import PRESETS
         except ImportError:
             PRESETS = {}
+        msg = app.msg
         for _, name in preset_options():
             desc = getattr(PRESETS.get(name), "description", "")
-            yield f"preset: {name}", partial(screen.choose_preset, name), desc
+            yield msg("cmd.preset", name=name), partial(screen.choose_preset, name), desc
         for name in optimizer_specs():
-            yield f"optimizer: {name}", partial(screen.choose_optimizer, name), "restart with it"
+            yield msg("cmd.optimizer", name=name), partial(screen.choose_optimizer, name), msg("cmd.optimizer.help")
         for name in app._theme_cycle or list(app.available_themes):
-            yield f"theme: {name}", partial(setattr, app, "theme", name), "colours"
+            yield msg("cmd.theme", name=name), partial(setattr, app, "theme", name), msg("cmd.theme.help")
         yield from _compare_commands(app)
         for title, action, desc in (
-            ("run / pause", "toggle_live", "p"), ("step", "step(1)", "space"),
-            ("ten steps", "step(10)", "n"), ("back", "back", "b"), ("reset", "reset", "r"),
-            ("log-scale loss", "log", "l"),
+            ("cmd.run", "toggle_live", "p"), ("cmd.step", "step(1)", "space"),
+            ("cmd.ten", "step(10)", "n"), ("cmd.back", "back", "b"), ("cmd.reset", "reset", "r"),
+            ("cmd.log", "log", "l"),
         ):
-            yield title, partial(screen.run_action, action), f"key: {desc}"
+            yield msg(title), partial(screen.run_action, action), msg("cmd.key", key=desc)
+        yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")
+        yield msg("cmd.save"), app.action_save_session, msg("cmd.key", key="s")
+        yield msg("cmd.export"), app.action_export, msg("cmd.key", key="e")
         from gdtui.ui.screens.math_panel import PANELS
 
         for view, (key, title) in PANELS.items():
-            yield f"panel: {title}", partial(app.action_view, view), f"key: {key}, or --view {view}"
+            yield msg("cmd.panel", title=title), partial(app.action_view, view), msg("cmd.panel.help", key=key, view=view)
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():

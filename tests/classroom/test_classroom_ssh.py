@@ -119,7 +119,8 @@ async def test_idle_students_are_told_and_closed(make_room):
     alice = await connect(room, "alice")
     # No wait for the first frame: on a loaded machine it can take longer than the idle limit itself.
     await alice.closed()
-    assert IDLE_MESSAGE.format(m=1 / 60).strip() in bytes(alice.raw).decode()
+    # the screen may be cut mid-character when the session is closed: decode leniently
+    assert IDLE_MESSAGE.format(m=1 / 60).strip() in bytes(alice.raw).decode(errors="replace")
 
 
 async def test_clean_shutdown_says_goodbye_and_restores_screens(room):

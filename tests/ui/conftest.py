@@ -27,6 +27,14 @@ from gdtui.ui.widgets.function_pane import DEBOUNCE
 
 
 @pytest.fixture(autouse=True)
+def own_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`s` and `e` write into the working directory and lesson progress goes to the XDG
+    state folder: in tests both are fresh temporary folders (random keys press s and e)."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(autouse=True)
 def calm_textual(monkeypatch: pytest.MonkeyPatch) -> None:
     """No animations, no blinking cursor: the screen depends only on what was done."""
     monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")

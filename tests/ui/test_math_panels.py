@@ -219,7 +219,7 @@ async def test_graph_course_example_fits_and_steps_backward(ui) -> None:
         await pilot.pause()
         text = ui.screen_text(app)
         # step 7 is node #1 (x): the local derivative of w*x with respect to x is a = w
-        assert "backward pass 7 of 8" in text and "∂/∂b = a = 0.5" in text
+        assert "backward pass 7 of 8" in text and "(∂/∂b = a = 0.5)" in text
         await pilot.press("right", "right")
         await pilot.pause()
         text = ui.screen_text(app)

@@ -60,7 +60,7 @@ class GraphPanel(MathPanel):
     DEFAULT_CSS = """
     GraphPanel #gr-scroll { height: 1fr; overflow-x: auto; overflow-y: auto; }
     GraphPanel #math-text { width: auto; height: auto; }
-    GraphPanel #gr-step { height: auto; max-height: 7; border-top: solid $foreground 30%; }
+    GraphPanel #gr-step { height: auto; max-height: 9; border-top: solid $foreground 30%; }
     GraphPanel.-ascii #gr-step { border-top: ascii $foreground 30%; }
     """
     BINDINGS = [
@@ -206,16 +206,20 @@ class GraphPanel(MathPanel):
                 out.append(t(f"#{current} {node.label} is the output, so ∂f/∂#{current} = 1"))
             else:
                 terms = res.terms[current]
-                out.append(t(f"∂f/∂#{current} = " + " + ".join(
-                    f"∂f/∂#{tm.parent}·∂#{tm.parent}/∂#{current}" for tm in terms)))
+                if len(terms) > 2:
+                    out.append(t(f"∂f/∂#{current} = Σ over its {len(terms)} uses of "
+                                 f"∂f/∂parent·∂parent/∂#{current}"))
+                else:
+                    out.append(t(f"∂f/∂#{current} = " + " + ".join(
+                        f"∂f/∂#{tm.parent}·∂#{tm.parent}/∂#{current}" for tm in terms)))
                 for tm in terms:
                     parent = g.nodes[tm.parent]
                     which = ("a", "b")[tm.position] if len(parent.children) == 2 else "u"
                     d = "∂" if len(parent.children) == 2 else "d"
                     local = n(tm.local, 10)
                     rule = tm.rule if tm.rule == local else f"{tm.rule} = {local}"
-                    out.append(t(f"\n  from #{tm.parent} {parent.label}: {d}/{d}{which} = {rule};  "
-                                 f"{n(tm.parent_adjoint, 10)} × {local} = {n(tm.value, 10)}"))
+                    out.append(t(f"\n from #{tm.parent} {parent.label}: {n(tm.parent_adjoint, 10)} × {local}"
+                                 f" = {n(tm.value, 10)}   ({d}/{d}{which} = {rule})"))
                 if len(terms) > 1:
                     out.append(t(f"\n  paths join: sum = {n(res.adjoints[current], 10)}"))
         if result["rows"]:

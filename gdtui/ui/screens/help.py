@@ -29,6 +29,7 @@ KEYS: list[tuple[str, ...]] = [
     ("f", "data and fit (data sets)"),
     ("l", "log-scale loss"),
     ("t", "next theme"),
+    ("s / e", "save setup / export run"),
     ("v", "compare runs side by side"),
     ("tab", "next field or pane"),
     ("enter", "apply a field; esc leaves"),
@@ -60,15 +61,47 @@ NOTES = {
 }
 
 
-def _column(title: str, rows: list[tuple[str, ...]], ascii_only: bool) -> str:
+#: English meaning -> message id, for the help screen in other languages.
+MEANING_IDS = {
+    "one step": "help.space", "ten steps": "help.n", "run / pause live": "help.p",
+    "faster / slower": "help.speed", "one step back (exact)": "help.b", "reset to the start": "help.r",
+    "move the start point": "help.arrows", "(landscape; shift: more)": "help.arrows2",
+    "data and fit (data sets)": "help.f", "log-scale loss": "help.l", "next theme": "help.t",
+    "save setup / export run": "help.se", "next field or pane": "help.tab",
+    "apply a field; esc leaves": "help.enter", "command palette": "help.palette", "this help": "help.help",
+    "quit": "help.quit", "the parameters now": "help.w", "gradient at w": "help.grad",
+    "update just applied:": "help.dw", "the optimizer's state": "help.state_opt",
+    "bias-corrected m, v": "help.hat", "bias-corrected m": "help.hat", "the loss": "help.loss",
+    "loss on this mini-batch": "help.batch", "gradient length;": "help.norm",
+    "converged when tiny": "help.norm2", "panels: gradient check,": "help.panels",
+    "curvature, backprop graph": "help.panels2", "compare runs side by side": "help.compare",
+}
+
+
+def _meaning(text: str, lang: str) -> str:
+    from gdtui.i18n import tr
+
+    msg_id = MEANING_IDS.get(text)
+    return tr(msg_id, lang) if msg_id and lang != "en" else text
+
+
+def _column(title: str, rows: list[tuple[str, ...]], ascii_only: bool, lang: str = "en") -> str:
     pairs = [(r[2], r[3]) if ascii_only and len(r) == 4 else (r[0], r[1]) for r in rows]
+    pairs = [(k, _meaning(m, lang)) for k, m in pairs]
     width = max(cell_len(k) for k, _ in pairs)  # cells, not characters: m̂ is one cell
     lines = [f"[b]{title}[/b]"] + [f"  {k}{' ' * (width - cell_len(k))}  {m}" for k, m in pairs]
     return "\n".join(lines)
 
 
-def help_columns(ascii_only: bool = False) -> tuple[str, str, str]:
+def help_columns(ascii_only: bool = False, lang: str = "en") -> tuple[str, str, str]:
     """The keys column, the state-table column and the notes (Textual markup)."""
+    if lang != "en":
+        from gdtui.i18n import tr
+
+        notes = tr("help.notes", lang)
+        return (_column(tr("help.keys", lang), KEYS, ascii_only, lang),
+                _column(tr("help.state", lang), STATE, ascii_only, lang),
+                notes.replace("≤", "<=") if ascii_only else notes)
     return (_column("Keys", KEYS, ascii_only),
             _column("State table (row k: after k steps)", STATE, ascii_only),
             NOTES[ascii_only])
@@ -81,12 +114,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "close", id="gd.help.close"),
     ]
 
-    def __init__(self, ascii_only: bool = False) -> None:
+    def __init__(self, ascii_only: bool = False, lang: str = "en") -> None:
         super().__init__()
         self.ascii_only = ascii_only
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        keys, state, notes = help_columns(self.ascii_only)
+        keys, state, notes = help_columns(self.ascii_only, self.lang)
         with VerticalScroll(id="help"):
             with Horizontal(id="help-columns"):
                 yield Static(keys, id="help-keys")
@@ -95,7 +129,9 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(notes, id="help-notes", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#help").border_title = "help"
+        from gdtui.i18n import tr
+
+        self.query_one("#help").border_title = tr("help.title", self.lang)
         if self.ascii_only:
             from gdtui.ui.ascii import asciify
 

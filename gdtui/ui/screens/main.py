@@ -92,9 +92,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         titles = {"#function": "function", "#optimizer": "optimizer", "#state": "state",
-                  "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent steps"}
+                  "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent"}
         for selector, title in titles.items():
-            self.query_one(selector).border_title = title
+            self.query_one(selector).border_title = self.app.msg(f"pane.{title}")
         if self.ascii_only:
             from gdtui.ui.ascii import asciify
 
@@ -124,11 +124,12 @@ class MainScreen(Screen[None]):
         status = self.query_one(StatusBar)
         if view is None:
             status.show("running", "", live=False, speed=session.speed, k=0,
-                        notice=self.app.notice_text(self._notice or "compiling…"))
+                        notice=self.app.notice_text(self._notice or self.app.msg("status.compiling")))
             return
         # A new border title redraws the whole pane (~6 KB a frame at 120x40), so while
         # running live the title says so once and the step shows in the status line.
-        title = self.app.notice_text("state · live" if self.live else f"state · step {view.k}")
+        title = self.app.notice_text(self.app.msg("pane.state.live") if self.live
+                                     else self.app.msg("pane.state.step", k=view.k))
         state = self.query_one("#state")
         if state.border_title != title:
             state.border_title = title
@@ -174,7 +175,7 @@ class MainScreen(Screen[None]):
     def on_problem_failed(self, message: ProblemFailed) -> None:
         self._show_error(message.error)
         running = self.app.session.problem
-        self.notice("error: kept the last good function" if running else "no function")
+        self.notice(self.app.msg("status.kept") if running else self.app.msg("status.nofn"))
 
     def _show_error(self, error: Exception) -> None:
         """An expression error under the input: its one line, and a caret when it has a column."""
@@ -186,7 +187,7 @@ class MainScreen(Screen[None]):
         if column is not None and getattr(error, "message", None):
             hint = getattr(error, "hint", "")  # the caret shows where: say what and how to fix
             line = f"{error.message}: {hint}" if hint else error.message
-        self.query_one(FunctionPane).show_error(line, column)
+        self.query_one(FunctionPane).show_error(self.app.error_text(line), column)
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         if message.text != self._preview_text:
@@ -237,11 +238,11 @@ class MainScreen(Screen[None]):
             self.app.session.apply_options(message.optimizer, message.hyper, message.schedule,
                                            message.start, message.batch_size, message.seed)
         except GdtuiError as exc:
-            pane.show_error(exc.lines()[0])
+            pane.show_error(self.app.error_text(exc.lines()[0]))
             return
         self.stop_live()
         pane.show_error(None)
-        self._notice = "applied: run restarted"
+        self._notice = self.app.msg("status.applied")
         self.query_one(Landscape).focus()
         self._new_problem_drawn()
 
@@ -302,7 +303,7 @@ class MainScreen(Screen[None]):
         if run is None:
             return
         if run.status != "running":
-            self.notice(f"{run.status}: press r to reset")
+            self.notice(self.app.msg("status.reset", status=run.status))
             return
         self._notice = ""
         self.runner.start()

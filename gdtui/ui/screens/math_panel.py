@@ -40,7 +40,7 @@ PANELS: dict[str, tuple[str, str]] = {
 }
 
 #: Symbols only the panels use, in ASCII (before :func:`gdtui.ui.ascii.plain`).
-_ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "·": "*", "÷": "/", "ᵀ": "^T", "⁻¹": "^-1", "½": "1/2", "↑": "^", "×": "x", "│": "|", "├─": "+-",
+_ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "Σ": "sum", "·": "*", "÷": "/", "ᵀ": "^T", "⁻¹": "^-1", "½": "1/2", "↑": "^", "×": "x", "│": "|", "├─": "+-",
                 "└─": "`-"}
 
 

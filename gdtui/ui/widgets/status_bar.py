@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -34,10 +35,15 @@ class StatusBar(Static):
     def show(self, status: str, reason: str, *, live: bool, speed: int, k: int,
              notice: str = "") -> None:
         """Describe the run: e.g. `step 57 · converged: ‖∇f‖ < 1e-8 · 30 steps/s`."""
+        from gdtui.i18n import reason_text, status_word, tr
+
+        lang = getattr(getattr(self.app, "settings", None), "lang", "en")
         if status == "running":
             word = "running" if live else ("ready" if k == 0 else "paused")
         else:
             word = WORDS.get(status, status)
+        word = status_word(word, lang)
+        reason = reason_text(reason, lang)
         self.set_class(status in ("diverged", "domain-error"), "-problem")
         self.set_class(status in ("converged", "max-steps"), "-done")
         self.set_class(live, "-live")
@@ -46,15 +52,18 @@ class StatusBar(Static):
         if reason and status != "running":
             text.append(f": {plain(reason, self.ascii_only)}")
         if live:  # the state pane's title holds still while live (it would redraw the pane)
-            text.append(f"  {dot} step {k:,}")
+            text.append(f"  {dot} " + (tr("status.step", lang, k=f"{k:,}") if lang != "en" else f"step {k:,}"))
         if status == "running":  # a stopped run's reason needs the room more than the speed
-            text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
+            if lang != "en":
+                text.append(f"  {dot} " + tr("status.speed", lang, speed=f"{speed:,}"))
+            else:
+                text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
         if notice:
             text.append(f"  {dot} {plain(notice, self.ascii_only)}")
-        hint = "^p commands "  # the footer has no room for the palette key at 80 columns
+        hint = tr("status.commands", lang)  # the footer has no room for the palette key at 80 columns
         room = self.size.width - text.cell_len
-        if room > len(hint):
-            text.append(" " * (room - len(hint)) + hint, style="dim")
+        if room > cell_len(hint):
+            text.append(" " * (room - cell_len(hint)) + hint, style="dim")
         if text != self._shown:  # a live run calls this every frame; most frames change nothing here
             self._shown = text
             self.update(text, layout=False)  # one row, whatever it says

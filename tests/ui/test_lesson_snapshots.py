@@ -1,0 +1,87 @@
+"""Screenshots of a lesson step (a revealed prediction) at 80x24, in English and Korean.
+
+Korean syllables are two cells wide: the Korean shot shows the panel still fits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from gdtui.lessons import find_lesson
+from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+
+@pytest.fixture(autouse=True)
+def same_terminal_everywhere(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("GDTUI_THEME_DIR", str(tmp_path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def lesson_app(lang: str):
+    from gdtui.problem import validate_quickly
+    from gdtui.settings import Settings
+    from gdtui.ui.app import GdApp
+
+    lesson = find_lesson("parabola")
+    return GdApp(validate_quickly(lesson.settings_at(0, Settings(lang=lang))), lesson=lesson)
+
+
+async def reveal_step_two(pilot) -> None:
+    app = pilot.app
+
+    async def until(condition) -> None:
+        for _ in range(600):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("timed out")
+
+    def panel() -> LessonPanel:
+        return app.main_screen.query_one(LessonPanel)
+
+    await until(lambda: app.session.ready and app.main_screen.query(LessonPanel) and panel().shown is not None)
+    await pilot.press("full_stop")
+    await until(lambda: panel().shown is not None and panel().shown.index == 1)
+    await pilot.press("3", "enter")
+    await until(lambda: panel().reveal is not None and app.session.run.k == 1)
+    await asyncio.sleep(0.2)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_lesson_step_at_80x24(snap_compare, lang: str) -> None:
+    assert snap_compare(lesson_app(lang), terminal_size=(80, 24), run_before=reveal_step_two)
+
+
+def test_main_screen_in_korean_at_80x24(snap_compare, ui) -> None:
+    assert snap_compare(ui.make_app(lang="ko"), terminal_size=(80, 24), run_before=ui.settle)
+
+
+def test_help_screen_in_korean_at_80x24(snap_compare, ui) -> None:
+    async def open_help(pilot) -> None:
+        await ui.settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(ui.make_app(lang="ko"), terminal_size=(80, 24), run_before=open_help)
+
+
+async def test_korean_labels_footer_and_status(ui) -> None:
+    from textual.widgets import Footer
+
+    app = ui.make_app(lang="ko", preset="parabola")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.settle(pilot, steps=3)
+        text = ui.screen_text(app)
+        for word in ("함수", "옵티마이저", "상태 · 3스텝", "지형", "손실", "일시정지", "초당 30스텝",
+                     "스텝", "실행", "도움", "종료", "프리셋", "스케줄"):
+            assert word in text, word
+        footer = text.splitlines()[-1]
+        assert "q 종료" in footer  # the whole footer still fits 80 columns
+        assert app.screen.query_one(Footer).size.width == 80

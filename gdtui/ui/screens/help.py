@@ -80,7 +80,11 @@ MEANING_IDS = {
     "bias-corrected m, v": "help.hat", "bias-corrected m": "help.hat", "the loss": "help.loss",
     "loss on this mini-batch": "help.batch", "gradient length;": "help.norm",
     "converged when tiny": "help.norm2", "panels: gradient check,": "help.panels",
-    "curvature, backprop graph": "help.panels2", "compare runs side by side": "help.compare",
+    "curvature, backprop graph": "help.panels2", "move start (shift: more)": "help.move",
+    "log / linear loss axis": "help.logaxis", "update or recent / axes": "help.ux",
+    "commands, screenshot": "help.cmds", "gradient length": "help.glen",
+    "on this mini-batch;": "help.onbatch", "on all the data": "help.onall",
+    "the last update by hand": "help.byhand", "compare runs side by side": "help.compare",
 }
 
 

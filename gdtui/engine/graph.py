@@ -13,7 +13,8 @@ below (:data:`LOCAL_RULES`), with the same conventions as the symbolic side
 The graph is built from a parsed tree (:func:`gdtui.expr.parse`) by *hash-consing*:
 equal sub-trees that use a variable become one node, so a variable used twice is
 one leaf with two parents and a repeated sub-expression such as ``x*y`` in
-``sin(x*y) + x*y`` is computed once; each constant in the text is its own leaf.  Nodes are numbered children before parents.
+``sin(x*y) + x*y`` is computed once; each constant in the text is its own leaf.
+Nodes are numbered children before parents.
 
 Values are numpy float64 (scalars, or one value per data row), evaluated under
 ``np.errstate(all="ignore")``: outside the domain a value is nan or inf, never an

@@ -195,4 +195,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "help.compare": {"en": "compare runs side by side", "ko": "여러 실행을 나란히 비교"},
     "panel.view.compare": {"en": "press v to compare runs side by side (escape comes back)",
                            "ko": "v 키로 여러 실행을 나란히 비교합니다 (escape로 돌아옴)"},
+    # ---------------------------------------------------------------- gdtui classroom (notices to students)
+    "classroom.paused": {"en": "The teacher paused the class: eyes on the board.",
+                         "ko": "선생님이 수업을 잠시 멈췄습니다: 칠판을 봐 주세요."},
+    "classroom.resumed": {"en": "The teacher resumed the class.", "ko": "수업을 다시 시작합니다."},
+    "classroom.loaded": {"en": "The teacher loaded {label} for everyone.",
+                         "ko": "선생님이 모두에게 {label}을(를) 불러왔습니다."},
 }

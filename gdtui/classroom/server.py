@@ -336,6 +336,7 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             "memory_limit": room.config.memory_limit_mb << 20,
             "nice": room.config.nice,
             "notice": room.welcome,
+            "msg": room.welcome_msg,
             "lang": room.config.lang,
             "lesson": room.config.lesson,
         }
@@ -359,7 +360,7 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         loop.add_reader(master, self._pty_readable)
         loop.add_reader(ours.fileno(), self._control_readable)
         if room.frozen:
-            self.send({"op": "freeze", "on": True, "notice": room.freeze_notice})
+            self.send({"op": "freeze", "on": True, "notice": room.freeze_notice, "msg": "classroom.paused"})
 
     def _set_size(self, width: int, height: int) -> None:
         if self.master is None:
@@ -614,6 +615,7 @@ class Classroom:
         self.host_key = host_key
         self.settings: Settings = config.settings
         self.welcome: str | None = None
+        self.welcome_msg: tuple[str, dict[str, str]] | None = None  # the same, as a catalog message
         self.students: dict[int, Student] = {}
         self.channels: set[StudentChannel] = set()
         self.connections: set[_Gate] = set()
@@ -740,9 +742,10 @@ class Classroom:
     def push(self, settings: Settings, label: str) -> int:
         """Every student (and every new one) loads ``settings``; returns how many were told."""
         self.settings = settings
-        self.welcome = f"The teacher loaded {label}."
-        message = {"op": "load", "settings": settings_to_dict(settings),
-                   "notice": f"The teacher loaded {label} for everyone."}
+        self.welcome = f"The teacher loaded {label} for everyone."
+        self.welcome_msg = ("classroom.loaded", {"label": label})
+        message = {"op": "load", "settings": settings_to_dict(settings), "notice": self.welcome,
+                   "msg": "classroom.loaded", "values": {"label": label}}
         return self._broadcast(message)
 
     def freeze(self, on: bool, notice: str = "") -> int:
@@ -752,7 +755,8 @@ class Classroom:
         now = time.monotonic()
         for channel in self.channels:
             channel.last_key = now  # a pause is not idleness
-        return self._broadcast({"op": "freeze", "on": on, "notice": self.freeze_notice if on else notice})
+        return self._broadcast({"op": "freeze", "on": on, "notice": self.freeze_notice if on else notice,
+                                "msg": "" if notice else ("classroom.paused" if on else "classroom.resumed")})
 
     def _broadcast(self, message: dict[str, Any]) -> int:
         told = 0

@@ -115,10 +115,26 @@ class StudentApp(GdApp):
         except (BlockingIOError, InterruptedError, OSError):
             pass
 
+    def say(self, msg_id: Any, values: Any, default: str) -> str:
+        """A catalog message in the student's language (``default`` when there is none)."""
+        if not isinstance(msg_id, str) or not msg_id:
+            return default
+        try:
+            from gdtui.i18n import tr
+        except ImportError:
+            return default
+        safe = {str(k): str(v)[:60] for k, v in values.items()} if isinstance(values, dict) else {}
+        try:
+            text = tr(msg_id, getattr(self.settings, "lang", "en") or "en", **safe)
+        except (KeyError, IndexError, ValueError):
+            return default
+        return default if text == msg_id else text
+
     def handle_control(self, message: dict[str, Any]) -> None:
         """Do what the teacher asked: freeze, load, bye (unknown requests are ignored)."""
         op = message.get("op")
         notice = str(message.get("notice", ""))[:200]
+        notice = self.say(message.get("msg"), message.get("values"), notice)[:200]
         if op == "freeze":
             self.freeze(bool(message.get("on")), notice)
         elif op == "load" and isinstance(message.get("settings"), dict):
@@ -296,6 +312,9 @@ def run_student(control_fd: int, request: dict[str, Any]) -> int:
         lesson = find_lesson(str(request["lesson"]))
         settings = lesson.settings_at(0, settings)
     app = StudentApp(settings, control, request.get("notice"), lesson=lesson)
+    msg = request.get("msg")
+    if isinstance(msg, (list, tuple)) and len(msg) == 2 and request.get("notice"):
+        app._welcome = app.say(msg[0], msg[1], str(request["notice"]))
     try:
         app.run()
     finally:

@@ -81,6 +81,9 @@ def _flags(opt: Any) -> tuple:
 
 _CODE_CACHE_SIZE = 64
 _CODE_CACHE: "OrderedDict[str, Any]" = OrderedDict()
+# The hot loop's source by what it depends on (bounded): working it out takes longer
+# than a short comparison's steps.
+_LOOP_SOURCES: "OrderedDict[tuple, str]" = OrderedDict()
 
 
 def _exec(source: str, name: str, namespace: dict[str, Any]) -> Any:
@@ -517,6 +520,31 @@ class RunBatch:
                 invariant["lr"] = grp.base_lr
         if isinstance(grp.base_lr, np.ndarray) and grp.base_lr.shape == (D, R):
             shapes["lr"] = (D, R)
+        code = getattr(self.objective.array_fn, "__code__", None)
+        key = (
+            type(grp.optimizer), tuple(known.items()), tuple(invariant.items()), tuple(shapes.items()),
+            tuple(prologue), grp.constant, D, R, code,
+        )
+        source = _LOOP_SOURCES.get(key) if code is not None else None
+        if source is None:
+            source = self._loop_source(compiled, known, invariant, shapes, prologue, grp.constant, D, R)
+            if code is not None:
+                _LOOP_SOURCES[key] = source
+                if len(_LOOP_SOURCES) > _CODE_CACHE_SIZE:
+                    _LOOP_SOURCES.popitem(last=False)
+        fast = _exec(source, "make", ns)()
+
+        def advance(a: int, b: int) -> None:
+            fast(a, b, self._HW, self._HL, self._HG, *self._HS[0])
+
+        return advance
+
+    def _loop_source(
+        self, compiled: Any, known: dict[str, bool], invariant: dict[str, float],
+        shapes: dict[str, tuple[int, ...]], prologue: list[str], constant: bool, D: int, R: int,
+    ) -> str:
+        """The source of :meth:`_compile_fast`'s loop (its ``make()`` returns ``advance``)."""
+        S = compiled.state_vars
         rule = compiled.inline_lines(known, set(invariant))
         evaluate = objective_lines(self.objective.array_fn, D, "w", "_loss", "g")
         buffers = Buffers(shapes, invariant)
@@ -534,7 +562,7 @@ class RunBatch:
         lines.append(f"        w, g{''.join(', ' + v for v in S)} = HW[_a - 1], HG[_a - 1]{''.join(f', {h}[_a - 1]' for h in hs)}")
         lines.append("        for t in range(_a, _b):")
         lines.append(f"            out_w{''.join(', out_' + v for v in S)} = HW[t]{''.join(f', {h}[t]' for h in hs)}")
-        if not grp.constant:
+        if not constant:
             lines.append("            lr = _schedule_lr(_base_lr, t)")
         lines += ["            " + line for line in rule]
         lines.append("            g = HG[t]")
@@ -548,13 +576,7 @@ class RunBatch:
             lines.append("            for _j, _gj in enumerate(_grad):")
             lines.append("                g[_j] = _gj")
         lines.append("    return advance")
-        fast = _exec("\n".join(lines), "make", ns)()
-
-        def advance(a: int, b: int) -> None:
-            fast(a, b, self._HW, self._HL, self._HG, *self._HS[0])
-
-        return advance
-
+        return "\n".join(lines)
     def _advance_general(self, a: int, b: int) -> None:
         """Rows a..b-1, any groups, data and Newton."""
         HW, HG = self._HW, self._HG

@@ -38,8 +38,10 @@ class Terminal:
             self.stream.feed(data)
 
     def text(self) -> str:
-        """The screen as lines of text."""
-        return "\n".join(self.screen.display)
+        """The screen as lines of text (built from the cells: pyte's `display` can trip on
+        wide characters such as Korean)."""
+        buffer, width = self.screen.buffer, self.screen.columns
+        return "\n".join("".join(buffer[y][x].data for x in range(width)) for y in range(self.screen.lines))
 
     async def wait_for(self, needle: str, timeout: float = WAIT) -> str:
         """Wait until ``needle`` is on the screen; returns the screen."""

@@ -27,5 +27,10 @@ async def test_everyone_starts_the_lesson_in_their_own_language(make_room):
     for student in room.students.values():
         assert student.status["lesson"].startswith(f"{name} 1/")
         assert student.status["right"] == "0/0"
+    room.freeze(True)  # the teacher's notice, in each student's language
+    await min_jun.wait_for("선생님이 수업을 잠시 멈췄습니다")
+    await alice.wait_for("The teacher paused the class")
+    room.freeze(False)
+    await min_jun.wait_for("수업을 다시 시작합니다")
     await alice.close()
     await min_jun.close()

@@ -346,3 +346,15 @@ def test_betas_on_both_sides_of_a_half_stay_in_the_fast_loop(objectives):
     assert len(batch.groups) == 1 and batch._advance != batch._advance_general
     batch.step(200)
     assert_same_trajectories(batch, obj, specs, 200)
+
+
+def test_batches_that_differ_only_in_shared_numbers_do_not_share_a_loop(objectives):
+    """The hot loop's source is kept per rule, numbers and shapes: a second batch with
+    other (shared) betas and lr must not reuse the first one's constants."""
+    obj = objectives.rosenbrock()
+    for b1, b2, lr in [(0.9, 0.999, 0.01), (0.5, 0.9, 0.03), (0.9, 0.999, 0.01)]:
+        specs = [RunSpec(make_optimizer("adam", lr=lr, beta1=b1, beta2=b2), start)
+                 for start in ([-1.5, 2.0], [0.5, 0.3])]
+        batch = RunBatch(obj, specs)
+        batch.step(100)
+        assert_same_trajectories(batch, obj, specs, 100)

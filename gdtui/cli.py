@@ -194,7 +194,7 @@ def _add_app_options(group) -> None:  # type: ignore[no-untyped-def]
     group.add_argument("--lang", choices=("en", "ko"), default=None,
                        help="language of the interface and lessons (default: from LANG)")
     group.add_argument("--save-dir", metavar="DIR",
-                       help="where s (session) and e (export) write files (default: here)")
+                       help="where s (session), e (export) and ctrl+p Screenshot write files (default: here)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -297,6 +297,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tol=getattr(args, "tol", 1e-8),
         theme=getattr(args, "theme", None),
         ascii=getattr(args, "ascii", False),
+        save_dir=getattr(args, "save_dir", None),
         view=getattr(args, "view", None) or "single",
         **_app_settings(args),
     )

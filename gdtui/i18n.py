@@ -101,6 +101,10 @@ _ERRORS = [
     ("err.ends", r"^the expression ends with '(?P<tok>[^']*)'(?P<rest>.*)$"),
     ("err.preset", r"^unknown preset '(?P<name>[^']*)'(?P<rest>.*)$"),
     ("err.optimizer", r"^unknown optimizer '(?P<name>[^']*)'(?P<rest>.*)$"),
+    ("err.answer", r"^not a number: (?P<got>.*); type e\.g\. 0\.5$"),
+    ("err.answer.empty", r"^type a number, e\.g\. 0\.5$"),
+    ("err.answer.finite", r"^type a finite number$"),
+    ("err.answer.pick", r"^pick a number from 1 to (?P<n>\d+)$"),
 ]
 
 

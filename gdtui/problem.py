@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from gdtui.engine.objective import Objective
     from gdtui.engine.run import Run
 
-__all__ = ["Problem", "apply_preset", "build_problem", "check_point_names", "validate_quickly"]
+__all__ = ["Problem", "apply_preset", "build_problem", "check_point_names", "suggest_lr",
+           "validate_quickly"]
+
+#: Optimizers whose step is lr times the gradient (or a sum of gradients), so that a
+#: learning rate from the curvature means something; Adam & co. scale their own steps.
+CURVATURE_LR = ("sgd", "momentum", "nesterov")
 
 
 def apply_preset(settings: Settings) -> Settings:
@@ -28,6 +33,7 @@ def apply_preset(settings: Settings) -> Settings:
     not type their own function; the user's own options always win.
     """
     out = settings.copy()
+    out.lr_typed = settings.lr_given
     if settings.preset and not settings.fn:
         from gdtui.engine.presets import get_preset
 
@@ -116,6 +122,24 @@ def build_problem(
     problem = Problem(s, objective, dataset)
     problem.new_run()  # validates optimizer, hyperparameters and schedule now
     return problem
+
+
+def suggest_lr(problem: Problem) -> bool:
+    """For the playground: when the user gave no learning rate and no preset chose one,
+    take 1/λmax at the start rounded down to 1, 2 or 5 × 10^n (see
+    :func:`gdtui.engine.analysis.suggested_lr`) and say so in ``settings.lr_note``.
+    Returns True when it did.  (``gdtui run`` keeps torch's defaults.)"""
+    from gdtui.engine.analysis import suggested_lr
+
+    s = problem.settings
+    if s.lr_given or s.preset or s.optimizer not in CURVATURE_LR:
+        return False
+    lr = suggested_lr(problem.objective, problem.start)
+    if lr is None:
+        return False
+    s.hyper["lr"] = lr
+    s.lr_note = "suggested from curvature"
+    return True
 
 
 def validate_quickly(settings: Settings) -> Settings:

@@ -38,6 +38,13 @@ class Settings:
     ascii: bool = False
     lang: str = "en"  # interface and lesson language: en or ko
     save_dir: str | None = None  # where the app saves sessions and exports (None: working dir)
+    lr_typed: bool | None = None  # the user gave lr (None: "lr" in hyper says so)
+    lr_note: str = ""  # why lr is what it is, when gdtui chose it (e.g. from curvature)
+
+    @property
+    def lr_given(self) -> bool:
+        """True when the learning rate is one the user typed (not a preset's or default)."""
+        return ("lr" in self.hyper) if self.lr_typed is None else self.lr_typed
     view: str = "single"  # the screen the app opens on: single (the playground) or a panel (VIEWS)
     compare: tuple = ()  # ((name, (values, ...)), ...): open the compare view with these lists
 

@@ -167,7 +167,7 @@ class StudentApp(GdApp):
 
     #: Actions that write files (session save, export): in a classroom every student runs
     #: as the teacher's user, so they would write into the teacher's folders.
-    FILE_ACTIONS = ("save_session", "export")
+    FILE_ACTIONS = ("save_session", "export", "screenshot")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.FILE_ACTIONS:

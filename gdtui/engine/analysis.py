@@ -34,6 +34,9 @@ __all__ = [
     "max_stable_lr",
     "newton_step",
     "numerical_gradient",
+    "point_description",
+    "round_down_125",
+    "suggested_lr",
     "step_analysis",
     "taylor1",
     "taylor2",
@@ -130,15 +133,19 @@ class CheckResult:
     kind: str  # of the Hessian: see classify; meaningful as a point type when stationary
     stationary: bool = False  # |gradient| small: the kind names the point
     max_stable_lr: float = math.nan  # 2/λmax of the local quadratic model
+    domain_error: str | None = None  # f or its gradient is not defined at the point
+    suggested_lr: float | None = None  # 1/λmax rounded down to 1, 2 or 5 × 10^n
 
 
 def check_point(objective: Objective, w: Sequence[float], h: float = 1e-5) -> CheckResult:
     """Value, symbolic and numerical gradient, Hessian, eigenvalues and kind at w (full data set)."""
     wf = [float(x) for x in w]
+    domain_error = None
     try:
         value, grad = objective.value_grad(wf)
-    except DomainError:
+    except DomainError as exc:
         value, grad = math.nan, [math.nan] * len(wf)
+        domain_error = str(exc) or "outside the domain of the function"
     num = numerical_gradient(objective, wf, h)
     err = float(np.max(np.abs(np.asarray(grad) - num))) if len(wf) else 0.0
     H = objective.hessian(wf)
@@ -155,7 +162,60 @@ def check_point(objective: Objective, w: Sequence[float], h: float = 1e-5) -> Ch
         kind=classify(H),
         stationary=gnorm <= 1e-8 * scale,
         max_stable_lr=max_stable_lr(H),
+        domain_error=domain_error,
+        suggested_lr=_suggest_from_eigen(lam),
     )
+
+
+#: How the Hessian looks at a point that is not stationary (the kind of a point is
+#: only defined where the gradient is zero).
+_CURVATURE = {
+    "minimum": "the Hessian is positive definite here (locally convex)",
+    "maximum": "the Hessian is negative definite here (locally concave)",
+    "saddle": "the Hessian is indefinite here (curves up one way and down another)",
+    "degenerate": "the Hessian is singular here (flat in some direction)",
+    "undefined": "the Hessian is not finite here",
+}
+
+
+def point_description(result: CheckResult) -> str:
+    """What kind of point this is, in words: the kind only where the gradient is zero,
+    else what the curvature says (e.g. "not a stationary point; the Hessian is positive
+    definite here (locally convex)")."""
+    if result.stationary:
+        return f"{result.kind} (the gradient is zero here)"
+    return f"not a stationary point; {_CURVATURE.get(result.kind, result.kind)}"
+
+
+def round_down_125(x: float) -> float:
+    """The largest 1, 2 or 5 × 10^n that is ≤ x (x > 0): 0.37 -> 0.2, 0.5 -> 0.5."""
+    if not (x > 0 and math.isfinite(x)):
+        raise ValueError(f"need a positive finite number, got {x}")
+    e = math.floor(math.log10(x))
+    for m in (5, 2, 1):
+        v = float(f"{m}e{e}")  # exact decimal spelling: 0.2, not 2 * 0.1
+        if v <= x * (1 + 1e-12):
+            return v
+    return float(f"5e{e - 1}")
+
+
+def _suggest_from_eigen(lam: np.ndarray) -> float | None:
+    top = float(lam[-1]) if lam.size else math.nan
+    if not (math.isfinite(top) and top > 0):
+        return None
+    return round_down_125(1.0 / top)
+
+
+def suggested_lr(objective: Objective, w: Sequence[float]) -> float | None:
+    """A learning rate from the curvature at w: 1/λmax of the Hessian, rounded down to
+    1, 2 or 5 × a power of ten (half the 2/λmax limit of the local quadratic, so the
+    first steps neither stall nor overshoot).  None when no direction curves upwards
+    or the Hessian is not finite there."""
+    try:
+        H = objective.hessian([float(x) for x in w])
+    except ArithmeticError:
+        return None
+    return _suggest_from_eigen(hessian_eigen(H))
 
 
 # ------------------------------------------------------------------ the choice of h

@@ -28,6 +28,7 @@ class Preset:
     batch_size: int | None = None  # None: full batch
     steps: int = 100  # suggested number of steps to watch
     schedule: str | None = None  # None: constant
+    minimum: dict[str, float] | None = None  # where f is lowest, when known (the landscape marks it)
 
 
 _LOGISTIC = "-(y*log(sigmoid(w*x + b)) + (1 - y)*log(1 - sigmoid(w*x + b)))"
@@ -36,22 +37,22 @@ _ALL = [
     Preset(
         "lesson-bowl",
         "a tilted bowl (Hessian eigenvalues 1 and 3): sgd lr 0.1 slides into the minimum at 0 in ~185 steps",
-        "x^2 + x*y + y^2", {"x": 3.0, "y": -1.0}, "sgd", 0.1, steps=200,
+        "x^2 + x*y + y^2", {"x": 3.0, "y": -1.0}, "sgd", 0.1, steps=200, minimum={"x": 0.0, "y": 0.0},
     ),
     Preset(
         "parabola",
         "the first lesson: x^2 from 5 with sgd lr 0.1 shrinks x by 0.8 a step (2.56 after 3 steps)",
-        "x^2", {"x": 5.0}, "sgd", 0.1, steps=20,
+        "x^2", {"x": 5.0}, "sgd", 0.1, steps=20, minimum={"x": 0.0},
     ),
     Preset(
         "bowl",
         "a round bowl: the gradient points straight at the minimum (0, 0)",
-        "x^2 + y^2", {"x": 4.0, "y": 3.0}, "sgd", 0.1, steps=100,
+        "x^2 + y^2", {"x": 4.0, "y": 3.0}, "sgd", 0.1, steps=100, minimum={"x": 0.0, "y": 0.0},
     ),
     Preset(
         "shifted-bowl",
         "a round bowl whose minimum is at (3, -1), not at the origin",
-        "(x - 3)^2 + (y + 1)^2", {"x": 0.0, "y": 0.0}, "sgd", 0.1, steps=100,
+        "(x - 3)^2 + (y + 1)^2", {"x": 0.0, "y": 0.0}, "sgd", 0.1, steps=100, minimum={"x": 3.0, "y": -1.0},
     ),
     Preset(
         "saddle",
@@ -66,7 +67,7 @@ _ALL = [
     Preset(
         "ill-conditioned",
         "a long narrow valley (eigenvalues 2 and 50): lr 0.035 is near 2/50, so y zig-zags while x crawls",
-        "x^2 + 25*y^2", {"x": 4.0, "y": 1.0}, "sgd", 0.035, steps=300,
+        "x^2 + 25*y^2", {"x": 4.0, "y": 1.0}, "sgd", 0.035, steps=300, minimum={"x": 0.0, "y": 0.0},
     ),
     Preset(
         "double-well",
@@ -76,22 +77,22 @@ _ALL = [
     Preset(
         "rosenbrock",
         "the banana valley: adam lr 0.05 follows the curved floor to (1, 1) in ~2300 steps",
-        "(1 - x)^2 + 100*(y - x^2)^2", {"x": -1.5, "y": 2.0}, "adam", 0.05, steps=2500,
+        "(1 - x)^2 + 100*(y - x^2)^2", {"x": -1.5, "y": 2.0}, "adam", 0.05, steps=2500, minimum={"x": 1.0, "y": 1.0},
     ),
     Preset(
         "newton-demo",
         "Newton's method on the banana valley: (1, 1) in 6 steps, where sgd needs thousands",
-        "(1 - x)^2 + 100*(y - x^2)^2", {"x": -1.2, "y": 1.0}, "newton", 1.0, steps=10,
+        "(1 - x)^2 + 100*(y - x^2)^2", {"x": -1.2, "y": 1.0}, "newton", 1.0, steps=10, minimum={"x": 1.0, "y": 1.0},
     ),
     Preset(
         "hours",
         "fit points = w * hours (PyTorchZeroToAll): mean squared error over 3 rows, sgd lr 0.01 finds w = 2",
-        "(w*x - y)^2", {"w": 1.0}, "sgd", 0.01, data="hours", steps=250,
+        "(w*x - y)^2", {"w": 1.0}, "sgd", 0.01, data="hours", steps=250, minimum={"w": 2.0},
     ),
     Preset(
         "line",
         "fit y = w x + b to 5 points on y = 2x + 1: mean squared error, full batch",
-        "(w*x + b - y)^2", {"w": 0.0, "b": 0.0}, "sgd", 0.05, data="line", steps=1000,
+        "(w*x + b - y)^2", {"w": 0.0, "b": 0.0}, "sgd", 0.05, data="line", steps=1000, minimum={"w": 2.0, "b": 1.0},
     ),
     Preset(
         "noisy-line",

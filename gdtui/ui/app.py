@@ -21,12 +21,16 @@ from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
 from gdtui.ui.screens.main import MainScreen
 
-__all__ = ["GdApp", "run_app"]
+__all__ = ["GdApp", "run_app", "save_screenshot_file"]
 
 STYLES = Path(__file__).parent / "styles"
 
 #: Textual themes offered after gdtui's own (ansi-dark uses the terminal's 16 colours).
 EXTRA_THEMES = ("ansi-dark", "textual-dark", "textual-light")
+
+
+#: App actions bound to printable keys (a focused field takes those keys).
+_LETTER_ACTIONS = {"help", "quit_key", "compare", "view", "save_session", "export", "lesson"}
 
 
 class GdApp(App[int]):
@@ -38,7 +42,8 @@ class GdApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("question_mark", "help", "help", id="gd.help", tooltip="keys and what they do"),
-        Binding("q", "quit", "quit", id="gd.quit", tooltip="quit gdtui"),
+        # its own action, so that hiding "q" in a field leaves ctrl+q (action "quit") working
+        Binding("q", "quit_key", "quit", id="gd.quit", tooltip="quit gdtui"),
         Binding("s", "save_session", "save", id="gd.save", show=False,
                 tooltip="save the setup as a session file"),
         Binding("e", "export", "export", id="gd.export", show=False,
@@ -149,6 +154,49 @@ class GdApp(App[int]):
 
         return plain(text, self.settings.ascii)
 
+    # ------------------------------------------------------------ palette and screenshots
+    def action_command_palette(self) -> None:
+        """The command palette; under ``--ascii`` its search icon is ASCII too."""
+        from textual.command import CommandPalette
+
+        if not self.settings.ascii:
+            super().action_command_palette()
+        elif self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(_ascii_palette()(id="--command-palette"))
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen into ``--save-dir`` (default: the working folder),
+        create nothing else, and say where it went (the palette's "Screenshot")."""
+        if self.check_action("screenshot", ()) is False:  # e.g. a classroom: no files
+            self.notify("screenshots are off here", title="Screenshot", severity="warning")
+            return None
+        if self.is_web:  # in a browser the file is served to the user instead
+            return super().deliver_screenshot(filename, path, time_format)
+        target = save_screenshot_file(self.export_screenshot(), path or self.settings.save_dir,
+                                      filename or None, self.title)
+        if isinstance(target, Path):
+            self.notify(f"saved {target}", title="Screenshot", timeout=8)
+        else:
+            self.notify(target, title="Screenshot", severity="error", timeout=8)
+        return None
+
+    async def action_quit_key(self) -> None:
+        """Quit (the q key)."""
+        await self.action_quit()
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Same as the palette's "Screenshot"."""
+        self.deliver_screenshot(filename, path)
+
+    def get_system_commands(self, screen):  # type: ignore[no-untyped-def]
+        """Textual's palette commands, without "Screenshot" where files may not be written."""
+        allowed = self.check_action("screenshot", ()) is not False
+        for command in super().get_system_commands(screen):
+            if allowed or command.title != "Screenshot":
+                yield command
+
+
     def _localize_widgets(self) -> None:
         from gdtui.ui.lang import localize_bindings
         from gdtui.ui.widgets.landscape import Landscape
@@ -176,7 +224,12 @@ class GdApp(App[int]):
         screen.query_one("#right").mount(LessonPanel(self.lesson, self.settings.lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Lesson keys exist only in lesson mode."""
+        """Lesson keys exist only in lesson mode.  While a text field has focus, letters
+        type into it: the letter keys (q, ?, v, g, c, d …) are not offered then."""
+        from textual.widgets import Input
+
+        if action in _LETTER_ACTIONS and isinstance(self.focused, Input):
+            return False
         if action == "lesson":
             return self.lesson is not None
         return True
@@ -244,6 +297,8 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(ascii_only=self.settings.ascii))
+
             self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
 
     def action_view(self, name: str) -> None:
@@ -263,6 +318,47 @@ class GdApp(App[int]):
         elif current is not self.main_screen:
             return  # help or another modal screen is open: it keeps the keys
         self.push_screen(cls(ascii_only=self.settings.ascii))
+
+
+def _ascii_palette() -> type:
+    """Textual's command palette with an ASCII search icon (its own is 🔎)."""
+    from textual.command import CommandInput, CommandPalette, SearchIcon
+
+    from gdtui.ui.ascii import asciify, plain
+
+    class AsciiPalette(CommandPalette):
+        def on_mount(self) -> None:
+            for icon in self.query(SearchIcon):
+                icon.icon = ">"
+            for field in self.query(CommandInput):
+                field.placeholder = plain(str(field.placeholder))
+            asciify(self)  # ASCII scroll bars on the list
+
+    return AsciiPalette
+
+
+def save_screenshot_file(svg: str, directory: str | None, filename: str | None,
+                         title: str = "gdtui") -> "Path | str":
+    """Write ``svg`` into ``directory`` (default: the working folder, which must exist:
+    nothing is created outside it) under ``filename`` or a dated name; returns the path
+    written, or a one-line error."""
+    import os
+    from datetime import datetime
+
+    folder = Path(directory).expanduser() if directory else Path.cwd()
+    if not folder.is_dir():
+        return f"cannot save: {folder} is not a folder"
+    name = filename or f"{title}_{datetime.now():%Y-%m-%dT%H_%M_%S}.svg"
+    if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
+        return f"cannot save: {name!r} is not a plain file name"
+    target = folder / name
+    try:
+        # "x": never overwrite (or follow a planted symlink to) an existing file
+        with open(target, "x", encoding="utf-8") as out:
+            out.write(svg)
+    except OSError as exc:
+        return f"cannot save {target}: {exc.strerror or exc}"
+    return target.resolve()
 
 
 def _catalog() -> dict[str, dict[str, str]]:

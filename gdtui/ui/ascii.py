@@ -25,6 +25,7 @@ _PLAIN = {
     "←": "<-", "≤": "<=", "≥": ">=", "‖": "|", "∇": "grad ", "∂": "d", "Δ": "d", "η": "lr",
     "β": "beta", "ε": "eps", "μ": "mu", "α": "alpha", "λ": "lambda", "²": "^2", "√": "sqrt",
     "̂": "_hat",  # combining circumflex: m̂ -> m_hat
+    "ḡ": "g_avg", "⁻": "^-", "¹": "1", "↑": "^", "↓": "v",
 }
 _PLAIN_TABLE = str.maketrans(_PLAIN)
 

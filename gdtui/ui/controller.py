@@ -9,6 +9,7 @@ both are testable without an app and one process can hold many sessions.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
@@ -19,6 +20,7 @@ from gdtui.errors import GdtuiError, OptionError
 from gdtui.settings import Settings
 
 if TYPE_CHECKING:
+    from gdtui.engine.explain import BatchPosition, WorkedUpdate
     from gdtui.engine.run import Run
     from gdtui.problem import Problem
 
@@ -45,6 +47,15 @@ class StateView:
     reason: str
     note: str | None = None
     optimizer: str = ""  # the rule's name, e.g. "sgd"
+    full_grad: list[float] | None = None  # the full-data gradient when `rows` hold a batch one
+    full_norm: float | None = None
+    worked: "WorkedUpdate | None" = None  # the update that produced row k, as equations
+    batch: "BatchPosition | None" = None  # epoch and rows of row k's mini-batch
+
+    @property
+    def is_batch(self) -> bool:
+        """True when loss, gradient and ‖∇f‖ are mini-batch values (full ones beside them)."""
+        return self.full_loss is not None
 
 
 @dataclass
@@ -147,6 +158,7 @@ class Session:
         start: dict[str, float],
         batch_size: int | None,
         seed: int,
+        lr_typed: bool = True,
     ) -> None:
         """Validate new optimizer settings and restart the run with them.
 
@@ -162,6 +174,9 @@ class Session:
             optimizer=optimizer, schedule=schedule, batch_size=batch_size, seed=seed
         )
         settings.hyper = dict(hyper)
+        if lr_typed or hyper.get("lr") != self.problem.settings.hyper.get("lr"):
+            settings.lr_note = ""  # the lr is no longer the one gdtui suggested
+        settings.lr_typed = lr_typed
         settings.start = {p: float(v) for p, v in start.items() if p in self.params}
         candidate = Problem(settings, self.problem.objective, self.problem.dataset)
         try:
@@ -218,16 +233,17 @@ class Session:
         run, problem = self.run, self.problem
         if run is None or problem is None:
             return None
+        from gdtui.engine.explain import batch_position, worked_update
+
         rec = run.record(run.k)
-        rows: list[tuple[str, list[float]]] = [
-            ("w", list(rec.w)),
-            ("grad", list(rec.grad)),
-            ("update", list(rec.update)),
-        ]
-        rows += [(name, [float(x) for x in vals]) for name, vals in rec.state.items()]
-        full = None
+        rows: list[tuple[str, list[float]]] = [("w", list(rec.w)), ("grad", list(rec.grad))]
+        full = full_grad = full_norm = None
         if problem.objective.uses_data and getattr(run, "sampler", None) is not None:
-            full = run.full_loss_grad(rec.k)[0]  # on the whole data set: once per redraw
+            full, full_grad = run.full_loss_grad(rec.k)  # on the whole data set: once per redraw
+            full_grad = [float(v) for v in full_grad]
+            full_norm = math.hypot(*full_grad)
+            rows.append(("grad_full", full_grad))
+        rows += [(name, [float(x) for x in vals]) for name, vals in rec.state.items()]
         return StateView(
             k=rec.k,
             params=problem.objective.params,
@@ -240,6 +256,10 @@ class Session:
             reason=run.reason,
             note=rec.note,
             optimizer=run.optimizer.name,
+            full_grad=full_grad,
+            full_norm=full_norm,
+            worked=worked_update(run),
+            batch=batch_position(run),
         )
 
     def recent(self, n: int) -> RecentRows | None:

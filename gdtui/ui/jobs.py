@@ -63,7 +63,7 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
     """
 
     def job() -> None:
-        from gdtui.problem import build_problem
+        from gdtui.problem import build_problem, suggest_lr
 
         worker = get_current_worker()
         report = _data_progress(node, worker)
@@ -72,6 +72,7 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
             if keep_start:
                 problem.settings.start = {p: v for p, v in keep_start.items()
                                           if p in problem.objective.params}
+            suggest_lr(problem)  # no lr given: one from the curvature at the start
             columns: tuple[str, ...] = ()
             if problem.dataset is not None:
                 columns = tuple(problem.dataset.column_names)

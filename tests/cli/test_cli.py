@@ -37,7 +37,7 @@ def test_run_json_textbook_parabola(capsys):
     assert data["optimizer"]["lr"] == 0.1
     steps = data["steps"]
     assert [r["step"] for r in steps] == list(range(21))
-    assert steps[0] == {"step": 0, "w": [5.0], "loss": 25.0, "grad": [10.0]}
+    assert steps[0] == {"step": 0, "w": [5.0], "loss": 25.0, "grad": [10.0], "note": None}
     assert steps[3]["w"][0] == pytest.approx(2.56, abs=1e-15)
     assert steps[20]["w"][0] == pytest.approx(5 * 0.8**20, rel=1e-13)
     assert steps[20]["loss"] == pytest.approx((5 * 0.8**20) ** 2, rel=1e-12)
@@ -62,7 +62,7 @@ def test_run_csv_rows_match_json(capsys):
     code, out, _ = run_cli(capsys, "run", *args, "--format", "csv")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["step", "x", "y", "loss", "grad_x", "grad_y"]
+    assert rows[0] == ["step", "x", "y", "loss", "grad_x", "grad_y", "note"]
     data = run_json(capsys, *args)
     assert len(rows) == 1 + len(data["steps"])
     for row, ref in zip(rows[1:], data["steps"]):
@@ -141,12 +141,60 @@ def test_check_saddle_and_minimum(capsys):
     assert json.loads(out)["kind"] == "minimum"
 
 
+def test_check_names_the_kind_only_at_a_stationary_point(capsys):
+    _, out, _ = run_cli(capsys, "check", "--fn", "x^2", "--at", "x=5")
+    assert "kind: not a stationary point; the Hessian is positive definite here (locally convex)" in out
+    assert "minimum" not in out
+    _, out, _ = run_cli(capsys, "check", "--fn", "x^2", "--at", "x=0")
+    assert "kind: minimum (the gradient is zero here)" in out
+
+
+def test_check_outside_the_domain_is_a_domain_error(capsys):
+    code, out, err = run_cli(capsys, "check", "--fn", "log(x)", "--at", "x=-1")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "domain error at x = -1" in err
+    assert "kind" not in err and "Traceback" not in err
+
+
+def test_check_prints_the_suggested_lr_from_curvature(capsys):
+    _, out, _ = run_cli(capsys, "check", "--fn", "x^2 + 25*y^2", "--at", "x=1,y=1")
+    assert "suggested lr from the curvature here: 0.02" in out  # 1/50 -> 2e-2
+    _, out, _ = run_cli(capsys, "check", "--fn", "x^2 + 25*y^2", "--at", "x=1,y=1", "--format", "json")
+    assert json.loads(out)["suggested_lr"] == 0.02
+
+
+def test_run_prints_the_function_as_typed(capsys):
+    _, out, _ = run_cli(capsys, "run", "--preset", "rosenbrock", "--steps", "1")
+    assert out.splitlines()[0] == "f(x, y) = (1 - x)^2 + 100*(y - x^2)^2"
+    data = run_json(capsys, "--fn", "(1-x)^2 + 100*(y-x^2)^2", "--steps", "1")
+    assert data["function"] == "(1-x)^2 + 100*(y-x^2)^2"
+
+
+NEWTON_SADDLE = ("--fn", "x^2 - y^2", "--start", "x=1,y=1", "--optimizer", "newton", "--steps", "2")
+
+
+def test_run_shows_newton_fallback_as_note_in_json_csv_and_table(capsys):
+    from gdtui.engine.optimizers import NEWTON_FALLBACK_NOTE
+
+    data = run_json(capsys, *NEWTON_SADDLE)
+    assert [r["note"] for r in data["steps"]] == [None, NEWTON_FALLBACK_NOTE, NEWTON_FALLBACK_NOTE]
+    _, out, _ = run_cli(capsys, "run", *NEWTON_SADDLE, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][-1] == "note" and [r[-1] for r in rows[1:]] == ["", NEWTON_FALLBACK_NOTE] * 1 + [NEWTON_FALLBACK_NOTE]
+    _, out, _ = run_cli(capsys, "run", *NEWTON_SADDLE)
+    assert out.count(f"note: {NEWTON_FALLBACK_NOTE}") == 2
+    _, out, _ = run_cli(capsys, "run", *NEWTON_SADDLE, "--every", "5")  # rows 0 and 2 only
+    assert "note on 1 update(s) not shown (1)" in out
+
+
 def test_check_table_shows_formulas(capsys):
     code, out, _ = run_cli(capsys, "check", "--fn", "x^2 + 3*x*y + y^2", "--at", "x=1,y=2")
     assert code == 0
     assert "df/dx" in out and "df/dy" in out
-    assert "saddle" in out and "eigenvalues" in out
-    assert "not stationary" in out  # (1, 2) is not where the gradient vanishes
+    assert "eigenvalues" in out
+    # (1, 2) is not where the gradient vanishes: no kind of point, only what the curvature says
+    assert "kind: not a stationary point; the Hessian is indefinite here" in out
+    assert "saddle" not in out
     assert "2/lambda_max = 0.4" in out  # eigenvalues -1 and 5
 
 

@@ -116,3 +116,31 @@ def test_check_point_outside_the_domain(objectives):
     res = check_point(objectives.log(), [-1.0])
     assert math.isnan(res.value)
     assert math.isnan(res.numerical_gradient[0])
+
+
+# ------------------------------------------------ suggested lr and point wording
+import pytest as _pytest
+
+from gdtui.engine.analysis import point_description, round_down_125, suggested_lr
+
+
+@_pytest.mark.parametrize("x,want", [(0.5, 0.5), (0.37, 0.2), (0.19, 0.1), (1.0, 1.0), (9.99, 5.0),
+                                     (0.02, 0.02), (1 / 3, 0.2), (4.9e-4, 2e-4)])
+def test_round_down_125(x, want) -> None:
+    assert round_down_125(x) == want
+
+
+def test_suggested_lr_is_one_over_lambda_max_rounded_down(objectives) -> None:
+    assert suggested_lr(objectives.parabola(), [5.0]) == 0.5  # λ = 2
+    assert suggested_lr(objectives.quadratic(1, 0, 25), [1.0, 1.0]) == 0.02  # λmax = 50
+    assert suggested_lr(objectives.quadratic(-1, 0, -1), [1.0, 1.0]) is None  # no upward curvature
+
+
+def test_point_description_names_a_kind_only_where_stationary(objectives) -> None:
+    from gdtui.engine.analysis import check_point
+
+    away = check_point(objectives.parabola(), [5.0])
+    assert point_description(away) == "not a stationary point; the Hessian is positive definite here (locally convex)"
+    at_min = check_point(objectives.parabola(), [0.0])
+    assert point_description(at_min) == "minimum (the gradient is zero here)"
+    assert check_point(objectives.log(), [-1.0]).domain_error

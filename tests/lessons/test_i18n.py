@@ -54,3 +54,15 @@ def test_option_errors_read_in_korean():
     assert error_text("lr must be positive, got -1", "ko") == "lr: 0보다 커야 합니다 (입력: -1)"
     assert error_text("momentum must be in [0, 1), got 1.5", "ko").startswith("momentum: 0 이상 1 미만")
     assert error_text("something new", "ko") == "오류: something new"
+
+
+def test_answer_errors_read_in_korean():
+    from gdtui.i18n import error_text
+    from gdtui.lessons.runner import AnswerError, parse_number
+
+    for text in ("abc", "", "inf"):
+        with pytest.raises(AnswerError) as exc:
+            parse_number(text)
+        ko = error_text(str(exc.value), "ko")
+        assert HANGUL.search(ko) and not ko.startswith("오류:"), str(exc.value)
+    assert error_text("pick a number from 1 to 3", "ko") == "1부터 3까지 중에서 고르세요"

@@ -104,7 +104,11 @@ async def test_changing_optimizer_shows_only_its_settings(ui) -> None:
         assert app.session.problem.settings.optimizer == "adam"
         assert all(shown(n) for n in ("beta1", "beta2", "eps"))
         assert not shown("momentum") and not shown("alpha")
-        assert app.screen.query_one("#hp-lr", Input).value == "0.1"  # lr kept
+        assert app.screen.query_one("#hp-lr", Input).value == "0.1"  # the lr the user gave is kept
+        recent = app.screen.query_one("#recent")
+        while recent.showing_update:  # the update view shows the state; the recent view the table
+            await pilot.press("u")
+        await pilot.pause()
         rows = {str(app.screen.query_one(StateTable).get_cell(k, "_label")) for k in ("m", "v")}
         assert rows == {"m", "v"}
         app.screen.query_one("#opt", Select).value = "momentum"

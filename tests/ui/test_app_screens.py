@@ -39,6 +39,8 @@ async def test_every_pane_is_visible_and_numbers_are_whole(size: tuple[int, int]
     async with app.run_test(size=size) as pilot:
         await ui.ready(pilot)
         await pilot.press("n")
+        while app.screen.query_one("#recent").showing_update:  # the table with every state row
+            await pilot.press("u")
         await pilot.pause()
         text = ui.screen_text(app)
         for title in ("function", "optimizer", "state · step 10", "landscape", "loss"):
@@ -47,7 +49,7 @@ async def test_every_pane_is_visible_and_numbers_are_whole(size: tuple[int, int]
         table = app.screen.query_one(StateTable)
         assert table.region.right <= app.screen.query_one("#left").region.right
         # Each number shown in the table is the whole formatted number.
-        for key in ("w", "grad", "update", "m", "v", "m̂", "v̂"):
+        for key in ("w", "grad", "m", "v", "m̂", "v̂"):
             for p in ("x", "y"):
                 shown = str(table.get_cell(key, p))
                 assert shown in text, (key, p, shown)
@@ -111,9 +113,22 @@ async def test_data_driven_loss_shows_batch_settings_and_batch_loss(ui) -> None:
         assert app.screen.query_one("#batch", Input).value == "1"
         assert app.screen.query_one("#seed", Input).value == "3"
         await pilot.press("space")
+        await pilot.pause()
         table = app.screen.query_one(StateTable)
-        assert str(table.get_cell("batch", "_label")) == "batch f"
-        assert str(table.get_cell("loss", "_label")) == "f(w)"
+        labels = {key: str(table.get_cell(key, "_label")) for key in
+                  ("grad", "grad_full", "batch", "loss", "norm", "norm_full")}
+        assert labels == {"grad": "∂f/∂w batch", "grad_full": "∂f/∂w full", "batch": "f batch",
+                          "loss": "f full", "norm": "‖∇f‖ batch", "norm_full": "‖∇f‖ full"}
+        run = app.session.run
+        full_loss, full_grad = run.full_loss_grad()
+        assert table.get_cell("loss", "w").plain == f"{full_loss:.6g}"
+        assert table.get_cell("batch", "w").plain == f"{run.loss:.6g}"
+        assert table.get_cell("grad_full", "w").plain == f"{full_grad[0]:.6g}"
+        assert table.get_cell("grad", "w").plain == f"{run.grad[0]:.6g}"
+        assert full_loss != run.loss  # both are shown because they differ
+        text = ui.screen_text(app)
+        assert "batch loss" in text or "batch " in text  # the loss plot's title says whose loss
+        assert "mini-batch gradient" in text or "1/2" in text  # the worked update says whose g
 
 
 async def test_pure_function_hides_batch_settings(ui) -> None:

@@ -79,7 +79,7 @@ async def test_korean_labels_footer_and_status(ui) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.settle(pilot, steps=3)
         text = ui.screen_text(app)
-        for word in ("함수", "옵티마이저", "상태 · 3스텝", "지형", "손실", "일시정지", "초당 30스텝",
+        for word in ("함수", "옵티마이저", "상태 · 3스텝", "지형", "손실", "준비", "초당 30스텝",
                      "스텝", "실행", "도움", "종료", "프리셋", "스케줄"):
             assert word in text, word
         footer = text.splitlines()[-1]

@@ -125,8 +125,10 @@ async def test_one_d_draws_tangent_and_arrow() -> None:
         x, y = land.point_cell([0.0])  # type: ignore[misc]
         rows = lines(land)
         assert "<" in rows[y][:x]
-        # tangent of slope +1 somewhere right of the point, drawn rising or flat
-        assert any(ch in "/-|" for r in rows[1:] for ch in r[x + 1:])
+        # tangent of slope +1 somewhere right of the point, drawn rising or flat, in the
+        # tangent's own (dashed) glyphs: never the arrow's "-"
+        assert any(ch in "/~!" for r in rows[1:] for ch in r[x + 1:])
+        assert "-" not in "".join(r[x + 1:] for r in rows[1:])
 
 
 async def test_background_is_sampled_only_when_the_view_changes() -> None:
@@ -570,7 +572,10 @@ def test_loss_title_is_shortened_to_fit_rather_than_dropped() -> None:
     assert _heading("step 3  loss -7.008", note, False, 80) == f"step 3  loss -7.008  {note}"
     # 41 columns (the loss pane at 80x24): the long note does not fit, the short one does
     assert _heading("step 3  loss -7.008", note, False, 41) == "step 3  loss -7.008  (linear)"
-    assert _heading("step 3  loss -7.008", note, False, 25) == "step 3  loss -7.008"
+    assert _heading("step 3  loss -7.008", note, False, 25) == "k 3  f -7.008"
     assert _heading("step 3  loss 1", "", True, 41) == "step 3  loss 1  (log)"
+    assert _heading("step 3  loss 1", "", False, 41) == "step 3  loss 1  (linear)"  # the scale is named
+    # 60x20: the loss pane is ~21 columns; a short title rather than none
+    assert _heading("step 20  loss 0.003323", "", True, 21) == "f 0.003323"
     # another note is never shortened into a wrong one
-    assert _heading("step 3  loss inf", "loss is inf at step 3", False, 41) == "step 3  loss inf"
+    assert _heading("step 3  loss inf", "loss is inf at step 3", False, 41) == "step 3  loss inf  (linear)"

@@ -155,8 +155,8 @@ def check_consistent(app) -> None:
     assert run.status in STATUSES, run.status
     assert screen.query_one("#state").border_title == f"state · step {run.k}"
     status = str(screen.query_one(StatusBar).render())
-    word = WORDS[run.status] if run.status != "running" else ("ready" if run.k == 0 else "paused")
-    assert status.lstrip().startswith(word), (status, run.status)
+    words = [WORDS[run.status]] if run.status != "running" else ["ready", "paused"]
+    assert any(status.lstrip().startswith(f"step {run.k:,} · {w}") for w in words), (status, run.status)
     table = screen.query_one(StateTable)
     params = app.session.params
     for i, p in enumerate(params):

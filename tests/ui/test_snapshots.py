@@ -55,3 +55,52 @@ def test_no_color_at_80x24(snap_compare, ui, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(ui.make_app(), terminal_size=(80, 24), run_before=ui.settle)
 
+
+
+# ------------------------------------------------ issue 7: what a student checks by hand
+def test_worked_update_line_parabola_at_80x24(snap_compare, ui) -> None:
+    """x₃ = x₂ − η·g₂ = 3.2 − 0.1·6.4 = 2.56 under the state table."""
+    assert snap_compare(ui.make_app(preset="parabola"), terminal_size=(80, 24), run_before=ui.settle)
+
+
+def test_three_parameters_at_80x24(snap_compare, ui) -> None:
+    app = ui.make_app(fn="x^2 + y^2 + z^2", start={"x": 1.0, "y": 2.0, "z": 3.0}, hyper={"lr": 0.1})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ui.settle)
+
+
+def test_long_status_reason_at_80x24(snap_compare, ui) -> None:
+    async def diverge(pilot) -> None:
+        await ui.ready(pilot)
+        for _ in range(31):  # the lesson preset runs off to -inf at step 298
+            await pilot.press("n")
+        await ui.quiet(pilot)
+
+    assert snap_compare(ui.make_app(preset="lesson"), terminal_size=(80, 24), run_before=diverge)
+
+
+def test_mini_batch_with_data_panel_at_80x24(snap_compare, ui) -> None:
+    assert snap_compare(ui.make_app(preset="hours", batch_size=1), terminal_size=(80, 24),
+                        run_before=ui.settle)
+
+
+def test_ascii_palette_at_80x24(snap_compare, ui) -> None:
+    async def palette(pilot) -> None:
+        await ui.settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("o", "p", "t")
+        await ui.quiet(pilot)
+        from textual.command import CommandList
+
+        steady = 0
+        for _ in range(200):  # the hits arrive asynchronously: wait until the list holds still
+            hits = pilot.app.screen.query_one(CommandList)
+            done = (hits.highlighted == 0 and hits.option_count == 7
+                    and not hits.has_class("--populating") and hits.has_class("--visible"))
+            steady = steady + 1 if done else 0
+            if steady >= 4:
+                break
+            await pilot.pause(0.05)
+        await ui.quiet(pilot)
+
+    assert snap_compare(ui.make_app(ascii=True), terminal_size=(80, 24), run_before=palette)

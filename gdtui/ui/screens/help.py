@@ -24,10 +24,10 @@ KEYS: list[tuple[str, ...]] = [
     ("+ / -", "faster / slower"),
     ("b", "one step back (exact)"),
     ("r", "reset to the start"),
-    ("arrows", "move the start point"),
-    ("", "(landscape; shift: more)"),
+    ("arrows", "move start (shift: more)"),
     ("f", "data and fit (data sets)"),
-    ("l", "log-scale loss"),
+    ("l", "log / linear loss axis"),
+    ("u / x", "update or recent / axes"),
     ("t", "next theme"),
     ("s / e", "save setup / export run"),
     ("v", "compare runs side by side"),
@@ -35,29 +35,35 @@ KEYS: list[tuple[str, ...]] = [
     ("enter", "apply a field; esc leaves"),
     ("g c d", "panels: gradient check,"),
     ("", "curvature, backprop graph"),
-    ("ctrl+p", "command palette"),
+    ("ctrl+p", "commands, screenshot"),
     ("?", "this help"),
     ("q", "quit"),
 ]
 STATE: list[tuple[str, ...]] = [
     ("w", "the parameters now"),
     ("∂f/∂w", "gradient at w", "df/dw", "gradient at w"),
-    ("Δw", "update just applied:", "dw", "update just applied:"),
-    ("", "w_k − w_(k−1); sgd: −η·g", "", "w_k - w_(k-1); sgd: -lr*g"),
     ("m, v …", "the optimizer's state", "m, v ...", "the optimizer's state"),
     ("m̂, v̂", "bias-corrected m, v", "m_hat", "bias-corrected m"),
     ("f(w)", "the loss"),
-    ("batch f", "loss on this mini-batch"),
-    ("‖∇f‖", "gradient length;", "|grad|", "gradient length;"),
-    ("", "converged when tiny"),
+    ("‖∇f‖", "gradient length", "|grad|", "gradient length"),
+    ("batch", "on this mini-batch;"),
+    ("full", "on all the data"),
+    ("x₂₀ = …", "the last update by hand", "x_20 = ...", "the last update by hand"),
 ]
+#: The landscape's marks, one line each mode (the glyphs of gdtui.ui.widgets._canvas).
+LEGEND = {
+    False: "Landscape: ○ start • path ● now ← −∇f (longer: steeper, log scale) ╌ tangent "
+           "✕ minimum ◆ best so far ◉ this batch",
+    True: "Landscape: s start, o path, X now, <- -grad f (longer: steeper, log scale), "
+          "~ tangent, M minimum, B best so far, @ this batch",
+}
 NOTES = {
-    False: ("Live: 1 to 10000 steps/s, redrawn ≤ 30 times a second. A run stops by itself "
-            "when it converges, diverges or leaves the domain: the status line says why. "
-            "In a field, keys type text.\n\nescape, q or ? closes this help."),
-    True: ("Live: 1 to 10000 steps/s, redrawn <= 30 times a second. A run stops by itself "
-           "when it converges, diverges or leaves the domain: the status line says why. "
-           "In a field, keys type text.\n\nescape, q or ? closes this help."),
+    False: ("Live: 1 to 10000 steps/s. A run stops by itself when it converges, diverges or "
+            "leaves the domain: the status line says why. In a field, keys type text.\n"
+            + LEGEND[False] + "\nescape, q or ? closes this help."),
+    True: ("Live: 1 to 10000 steps/s. A run stops by itself when it converges, diverges or "
+           "leaves the domain: the status line says why. In a field, keys type text.\n"
+           + LEGEND[True] + "\nescape, q or ? closes this help."),
 }
 
 
@@ -74,7 +80,11 @@ MEANING_IDS = {
     "bias-corrected m, v": "help.hat", "bias-corrected m": "help.hat", "the loss": "help.loss",
     "loss on this mini-batch": "help.batch", "gradient length;": "help.norm",
     "converged when tiny": "help.norm2", "panels: gradient check,": "help.panels",
-    "curvature, backprop graph": "help.panels2", "compare runs side by side": "help.compare",
+    "curvature, backprop graph": "help.panels2", "move start (shift: more)": "help.move",
+    "log / linear loss axis": "help.logaxis", "update or recent / axes": "help.ux",
+    "commands, screenshot": "help.cmds", "gradient length": "help.glen",
+    "on this mini-batch;": "help.onbatch", "on all the data": "help.onall",
+    "the last update by hand": "help.byhand", "compare runs side by side": "help.compare",
 }
 
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from gdtui.engine.explain import best_step
 from gdtui.ui import jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.screens.live import LiveRunner
@@ -35,6 +36,40 @@ __all__ = ["MIN_SIZE", "MainScreen"]
 
 MIN_SIZE = (60, 20)
 SPEED = Binding.Group("speed", compact=True)
+#: Actions whose keys a focused text field takes for itself (hidden from the footer there).
+_RUN_KEYS = {"step", "toggle_live", "back", "reset", "faster", "slower", "log", "next_theme",
+             "cycle_update", "next_axes"}
+
+
+def _preset_lr(problem) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """{optimizer: lr} of the problem's preset, when it came from one."""
+    name = problem.settings.preset
+    if not name:
+        return {}
+    try:
+        from gdtui.engine.presets import get_preset
+
+        p = get_preset(name)
+    except Exception:  # noqa: BLE001 - a preset that no longer exists: no preset lr
+        return {}
+    return {p.optimizer: p.lr}
+
+
+def _known_minimum(problem) -> list[float] | None:  # type: ignore[no-untyped-def]
+    """Where the preset's function is lowest, in parameter order, when the preset says."""
+    name = problem.settings.preset
+    if not name:
+        return None
+    try:
+        from gdtui.engine.presets import get_preset
+
+        p = get_preset(name)
+    except Exception:  # noqa: BLE001 - no such preset any more: nothing to mark
+        return None
+    params = problem.objective.params
+    if p.minimum is None or p.fn != problem.settings.fn or set(p.minimum) != set(params):
+        return None
+    return [p.minimum[q] for q in params]
 
 
 class MainScreen(Screen[None]):
@@ -52,8 +87,16 @@ class MainScreen(Screen[None]):
                 key_display="+"),
         Binding("minus", "slower", "slower", id="gd.slower", group=SPEED, key_display="-"),
         Binding("l", "log", "log", id="gd.log", tooltip="log-scale loss axis"),
-        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme"),
-        Binding("escape", "leave_field", "", show=False),
+        # u and a are named where they act (the rule over the update, the state pane's
+        # note of hidden parameters): the footer has no room left at 80 columns
+        Binding("u", "cycle_update", "update", id="gd.update", show=False,
+                tooltip="last update of the next parameter, or the recent steps"),
+        Binding("x", "next_axes", "axes", id="gd.axes", show=False,
+                tooltip="the next two parameters for the landscape slice (3+ parameters)"),
+        Binding("t", "next_theme", "theme", id="gd.theme", tooltip="next theme", show=False),
+        # shown only while a field has focus (check_action): the keys that work there
+        # (enter belongs to the field itself, so the footer cannot show it on its own)
+        Binding("escape", "leave_field", "leave field · enter applies", id="gd.field.leave"),
     ]
 
     def __init__(self, ascii_only: bool = False) -> None:
@@ -70,6 +113,7 @@ class MainScreen(Screen[None]):
         self.runner = LiveRunner(self, lambda: self.app.session, self._draw)
         self._preview_text: str | None = None
         self._notice = ""
+        self._paused = False  # a live run was paused (and nothing else happened since)
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -118,9 +162,20 @@ class MainScreen(Screen[None]):
         """Push the session's current row to every pane (called at most once a frame)."""
         session = self.app.session
         view = session.view()
-        self.query_one(StateTable).show(view)
         recent = self.query_one(RecentSteps)
-        recent.show(session.recent(recent.capacity), session.params)
+        table = self.query_one(StateTable)
+        landscape = self.query_one(Landscape)
+        table.priority = landscape.axes
+        table.show_state = not recent.showing_update
+        table.show(view)
+        recent.show(session.recent(recent.capacity), session.params,
+                    view.worked if view is not None else None)
+        recent.border_title = self.app.notice_text(recent.title())
+        state = self.query_one("#state")
+        hidden = table.hidden
+        subtitle = f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)" if hidden else ""
+        if state.border_subtitle != subtitle:
+            state.border_subtitle = self.app.notice_text(subtitle)
         status = self.query_one(StatusBar)
         if view is None:
             status.show("running", "", live=False, speed=session.speed, k=0,
@@ -130,27 +185,34 @@ class MainScreen(Screen[None]):
         # running live the title says so once and the step shows in the status line.
         title = self.app.notice_text(self.app.msg("pane.state.live") if self.live
                                      else self.app.msg("pane.state.step", k=view.k))
-        state = self.query_one("#state")
         if state.border_title != title:
             state.border_title = title
         notice = self._notice
         if self.live and session.pacer.capped and not notice:
             notice = f"engine max ≈ {session.pacer.top_speed():,}/s"
+        if not notice and view.note:  # e.g. Newton fell back to a gradient step
+            notice = f"update {view.k}: {view.note}"
         notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
-                    notice=notice)
+                    notice=notice, paused=self._paused and not self.live)
         run = session.run
         assert run is not None
         hist = run.history
-        self.query_one(LossPlot).show_history(hist.loss[: run.k + 1], run.k)
-        self.query_one(Landscape).show_path(hist.w[: run.k + 1], run.k, list(view.rows[1][1]))
+        self.query_one(LossPlot).show_history(hist.loss[: run.k + 1], run.k, view.is_batch)
+        # the arrow and the tangent belong to the picture of f, which is the full loss
+        grad = view.full_grad if view.full_grad is not None else view.rows[1][1]
+        # the best point by the loss the history holds (batch losses would mislead)
+        best = None if view.is_batch else best_step(hist.loss[: run.k + 1])
+        if best in (0, run.k):
+            best = None  # the start and the current point have their own marks
+        landscape.show_path(hist.w[: run.k + 1], run.k, list(grad), best, view.batch)
 
     def _new_problem_drawn(self) -> None:
         """After the problem or start changed: tell the landscape, then draw."""
         session = self.app.session
         if session.problem is not None:
             self.query_one(Landscape).set_problem(session.problem.objective, session.start_point(),
-                             session.problem.dataset)
+                                                  session.problem.dataset, _known_minimum(session.problem))
         self._draw()
 
     def notice(self, text: str) -> None:
@@ -167,13 +229,17 @@ class MainScreen(Screen[None]):
         self.query_one(FunctionPane).show_formulas(problem.objective.params,
                                                    problem.objective.derivative_formulas)
         self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
-                                                    problem.objective.uses_data)
+                                                    problem.objective.uses_data, _preset_lr(problem))
+        self.query_one("#fn", Input).remove_class("-rejected")
         self.stop_live()
+        self._paused = False
         self._notice = ""
         self._new_problem_drawn()
 
     def on_problem_failed(self, message: ProblemFailed) -> None:
         self._show_error(message.error)
+        # the field keeps the rejected text: it looks invalid until fixed (or escape)
+        self.query_one("#fn", Input).add_class("-rejected")
         running = self.app.session.problem
         self.notice(self.app.msg("status.kept") if running else self.app.msg("status.nofn"))
 
@@ -197,12 +263,14 @@ class MainScreen(Screen[None]):
             self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
+            self.query_one("#fn", Input).remove_class("-rejected")
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
         problem = self.app.session.problem
         if problem is not None and message.text.strip() == problem.settings.fn.strip():
             self._preview_text = None  # the function already running: nothing to check
+            self.query_one("#fn", Input).remove_class("-rejected")
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
             return
@@ -236,7 +304,8 @@ class MainScreen(Screen[None]):
         pane = self.query_one(OptimizerPane)
         try:
             self.app.session.apply_options(message.optimizer, message.hyper, message.schedule,
-                                           message.start, message.batch_size, message.seed)
+                                           message.start, message.batch_size, message.seed,
+                                           message.lr_typed)
         except GdtuiError as exc:
             pane.show_error(self.app.error_text(exc.lines()[0]))
             return
@@ -275,6 +344,7 @@ class MainScreen(Screen[None]):
     def action_step(self, n: int) -> None:
         """Take n steps now (pauses a live run first)."""
         self.stop_live()
+        self._paused = False
         self._notice = ""
         self.app.session.step(n)
         self._draw()
@@ -282,6 +352,7 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         """One step back, exactly."""
         self.stop_live()
+        self._paused = False
         self._notice = ""
         self.app.session.back(1)
         self._draw()
@@ -289,6 +360,7 @@ class MainScreen(Screen[None]):
     def action_reset(self) -> None:
         """Back to step 0."""
         self.stop_live()
+        self._paused = False
         self._notice = ""
         self.app.session.reset()
         self._draw()
@@ -297,6 +369,7 @@ class MainScreen(Screen[None]):
         """Run or pause live."""
         if self.live:
             self.stop_live()
+            self._paused = True
             self._draw()
             return
         run = self.app.session.run
@@ -331,10 +404,53 @@ class MainScreen(Screen[None]):
         """Toggle the loss plot's log scale."""
         self.query_one(LossPlot).toggle_log()
 
+    def action_cycle_update(self) -> None:
+        """The worked update of the next parameter, then the recent steps."""
+        self.query_one(RecentSteps).cycle()
+        self._draw()
+
+    def action_next_axes(self) -> None:
+        """The next pair of parameters in the landscape's slice (and first in the table)."""
+        pair = self.query_one(Landscape).next_axes()
+        params = self.app.session.params
+        if len(params) > 2:
+            self.notice(f"landscape: {params[pair[0]]} and {params[pair[1]]}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`a` only with 3+ parameters; while a field has focus the run keys are hidden
+        from the footer (the field takes the letters)."""
+        if action == "next_axes" and len(self.app.session.params) < 3:
+            return False
+        in_field = isinstance(self.focused, Input)
+        if action in _RUN_KEYS and in_field:
+            return False
+        if action == "leave_field" and (self.focused is None or isinstance(self.focused, Landscape)):
+            return False  # already where the run keys work: nothing to leave
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def action_next_theme(self) -> None:
         """Cycle the themes."""
         self.app.next_theme()
 
     def action_leave_field(self) -> None:
-        """Escape from a field: focus the landscape, where the run keys work."""
+        """Escape from a field: focus the landscape, where the run keys work.
+
+        The function field gets the running function back; a number field that does
+        not parse keeps its text but looks invalid (enter applies, or the next
+        problem's settings replace it)."""
+        focused = self.focused
+        problem = self.app.session.problem
+        if isinstance(focused, Input) and focused.id == "fn" and problem is not None:
+            self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
+            focused.remove_class("-rejected")
+            obj = problem.objective
+            self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
+        elif isinstance(focused, Input):
+            self.query_one(OptimizerPane).mark_invalid()
         self.query_one(Landscape).focus()

@@ -53,12 +53,16 @@ class Glyphs:
     heads: tuple[str, ...]  # E, NE, N, NW, W, SW, S, SE
     lines: tuple[str, str, str, str]  # horizontal, rising, vertical, falling
     separator: str
+    tangent: tuple[str, str, str, str] = ("╌", "╱", "╎", "╲")  # dashed: never the arrow's glyph
+    minimum: str = "✕"  # a known minimum (presets)
+    best: str = "◆"  # the lowest loss seen so far
+    batch: str = "◉"  # the data rows of the current mini-batch
 
 
 UNICODE = Glyphs(" .:;=+*#%@", "•", "○", "●", "·", "•", "", ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘"),
                  ("─", "╱", "│", "╲"), "│")
 ASCII = Glyphs(" .:;=+*#%@", "o", "s", "X", ".", "o", "", (">", ">", "^", "<", "<", "<", "v", ">"),
-               ("-", "/", "|", "\\"), "|")
+               ("-", "/", "|", "\\"), "|", ("~", "/", "!", "\\"), "M", "B", "@")
 
 
 def glyphs(ascii: bool) -> Glyphs:
@@ -73,6 +77,11 @@ def line_glyph(g: Glyphs, visual_slope: float) -> str:
     if abs(visual_slope) < 0.4:
         return g.lines[0]
     return g.lines[1] if visual_slope > 0 else g.lines[3]
+
+
+def tangent_glyph(g: Glyphs, visual_slope: float) -> str:
+    """The tangent's dashed character for a slope on screen (see :func:`line_glyph`)."""
+    return g.tangent[g.lines.index(line_glyph(g, visual_slope))]
 
 
 def head_glyph(g: Glyphs, dx: float, dy_up: float) -> str:
@@ -142,7 +151,7 @@ class Canvas:
 def text_grid(text: Text, width: int, height: int, console: Console) -> tuple[np.ndarray, np.ndarray, tuple[Style, ...]]:
     """``text`` as a ``height`` × ``width`` grid for :class:`Painter`: (chars, style ids,
     styles), style id 0 being no style.  A wide character is followed by an empty cell."""
-    chars = np.full((height, width), " ", dtype="<U1")
+    chars = np.full((height, width), " ", dtype="<U2")  # a letter may carry an accent (m̂)
     ink = np.zeros((height, width), dtype=np.int16)
     ids: dict[Style, int] = {Style.null(): 0}
     for row, line in enumerate(text.split("\n", allow_blank=True)[:height]):
@@ -153,6 +162,9 @@ def text_grid(text: Text, width: int, height: int, console: Console) -> tuple[np
             sid = ids.setdefault(seg.style or Style.null(), len(ids))
             for ch in seg.text:
                 n = cell_len(ch)
+                if n == 0 and 0 < col <= width and len(chars[row, col - 1]) == 1:
+                    chars[row, col - 1] += ch  # a combining mark joins the letter before it
+                    continue
                 if n == 0 or col + n > width:
                     continue
                 chars[row, col] = ch

@@ -9,11 +9,21 @@ import numpy as np
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
-from gdtui.ui.widgets._canvas import Canvas, Glyphs, Ink, head_glyph, line_glyph
+from gdtui.ui.widgets._canvas import Canvas, Glyphs, Ink, head_glyph, line_glyph, tangent_glyph
 
-__all__ = ["arrow_cells", "curve_background", "curve_overlay", "sample_path", "value_row", "fit_panel", "surface_background", "surface_overlay"]
+__all__ = ["arrow_cells", "arrow_length", "put_marker", "curve_background", "curve_overlay", "sample_path", "value_row", "fit_panel", "surface_background", "surface_overlay"]
 
-ARROW_LEN = 5  # columns; rows count double so the arrow looks the same length in any direction
+ARROW_LEN = 5  # columns at ‖∇f‖ = 100; rows count double so the arrow looks the same length in any direction
+ARROW_MAX = 8
+FLAT = 1e-6  # ‖∇f‖ below this: no arrow (there is no downhill direction to show)
+
+
+def arrow_length(norm: float) -> int:
+    """Cells of the −∇f arrow for a gradient of length ``norm``: one more per factor of
+    ten (0.01 → 1, 1 → 3, 100 → 5, 10⁵ → 8); 0 when the gradient is ~0 or not finite."""
+    if not math.isfinite(norm) or norm < FLAT:
+        return 0
+    return int(min(max(3 + round(math.log10(norm)), 1), ARROW_MAX))
 
 
 def surface_background(objective: Objective, box: L.Box, w: int, h: int,
@@ -53,8 +63,11 @@ def arrow_cells(col: int, row: int, dx: float, dy_up: float, length: int) -> lis
     return cells
 
 
-def _draw_arrow(canvas: Canvas, col: int, row: int, dx: float, dy_up: float, g: Glyphs) -> None:
-    cells = arrow_cells(col, row, dx, dy_up, ARROW_LEN)
+def _draw_arrow(canvas: Canvas, col: int, row: int, dx: float, dy_up: float, g: Glyphs,
+                length: int = ARROW_LEN) -> None:
+    if length <= 0:
+        return
+    cells = arrow_cells(col, row, dx, dy_up, length)
     inside = [0 <= c < canvas.width and 0 <= r < canvas.height for c, r in cells]
     cells = cells[: inside.index(False)] if False in inside else cells  # shorter, but with its head
     trail = g.trail or line_glyph(g, 2 * dy_up / dx if dx else math.inf)
@@ -64,22 +77,36 @@ def _draw_arrow(canvas: Canvas, col: int, row: int, dx: float, dy_up: float, g: 
         canvas.put(*cells[-1], head_glyph(g, dx, dy_up), Ink.POINT)
 
 
+def put_marker(canvas: Canvas, box: L.Box, point: Sequence[float] | None, glyph: str, ink: Ink) -> None:
+    """A single marker at a 2-D point (x, y) in ``box``, if it is in view."""
+    if point is None:
+        return
+    c, r, inside = L.to_cells(np.asarray([point], dtype=float).reshape(1, 2), box, canvas.width, canvas.height)
+    if inside[0]:
+        canvas.put(int(c[0]), canvas.height - 1 - int(r[0]), glyph, ink)
+
+
 def surface_overlay(canvas: Canvas, box: L.Box, path: np.ndarray, current: Sequence[float],
-                    grad: Sequence[float], g: Glyphs) -> tuple[int, int] | None:
-    """Draw the path (n, 2) with its start marked, the −∇f arrow and the current point;
-    return the current point's cell."""
+                    grad: Sequence[float], g: Glyphs, minimum: Sequence[float] | None = None,
+                    best: Sequence[float] | None = None, norm: float | None = None) -> tuple[int, int] | None:
+    """Draw the path (n, 2) with its start marked, the known minimum and the best point
+    so far, the −∇f arrow (its length says ‖∇f‖ on a log scale, see
+    :func:`arrow_length`) and the current point; return the current point's cell."""
     w, h = canvas.width, canvas.height
     cols, rows, ok = L.to_cells(sample_path(path), box, w, h)
     canvas.put_many(cols[ok], h - 1 - rows[ok], g.path, Ink.PATH)
     if len(ok) and ok[0]:
         canvas.put(int(cols[0]), h - 1 - int(rows[0]), g.start, Ink.PATH)
+    put_marker(canvas, box, best, g.best, Ink.POINT)
+    put_marker(canvas, box, minimum, g.minimum, Ink.FIT)
     c, r, inside = L.to_cells(np.asarray([current], dtype=float), box, w, h)
     if not inside[0]:
         return None
     col, row = int(c[0]), h - 1 - int(r[0])
     gx, gy = (float(v) for v in grad)
+    length = arrow_length(math.hypot(gx, gy) if norm is None else norm)
     # −∇f in parameter space, then in screen cells (rows are about twice as tall as columns)
-    _draw_arrow(canvas, col, row, -gx * w / box.width, -gy * 2 * h / box.height, g)
+    _draw_arrow(canvas, col, row, -gx * w / box.width, -gy * 2 * h / box.height, g, length)
     canvas.put(col, row, g.point, Ink.POINT)
     return col, row
 
@@ -110,8 +137,9 @@ def value_row(y: float, y0: float, y1: float, h: int) -> int | None:
 
 
 def fit_panel(x: np.ndarray, y: np.ndarray, predict: Callable[[np.ndarray], np.ndarray],
-              w: int, h: int, g: Glyphs) -> Canvas:
-    """The data (x, y) as points and the current model's line across them."""
+              w: int, h: int, g: Glyphs, batch: Sequence[int] | None = None) -> Canvas:
+    """The data (x, y) as points and the current model's line across them; the rows of
+    the current mini-batch (``batch``, indices into x and y) stand out."""
     canvas = Canvas(w, h)
     ok = np.isfinite(x) & np.isfinite(y)
     if w < 2 or h < 2 or not ok.any():
@@ -127,12 +155,20 @@ def fit_panel(x: np.ndarray, y: np.ndarray, predict: Callable[[np.ndarray], np.n
             canvas.put(col, row, line_glyph(g, float(s)), Ink.FIT)
     cols, rows, inside = L.to_cells(sample_path(np.column_stack([x[ok], y[ok]]), 2000, 0), box, w, h)
     canvas.put_many(cols[inside], h - 1 - rows[inside], g.data, Ink.FIT)
+    if batch is not None and len(batch):
+        idx = np.asarray(batch, dtype=int)
+        idx = idx[(idx >= 0) & (idx < len(x))]
+        sel = idx[ok[idx]]
+        cols, rows, inside = L.to_cells(np.column_stack([x[sel], y[sel]]), box, w, h)
+        canvas.put_many(cols[inside], h - 1 - rows[inside], g.batch, Ink.POINT)
     return canvas
 
 
 def curve_overlay(canvas: Canvas, objective: Objective, box: L.Box, xs_path: np.ndarray,
-                  w_now: float, grad: Sequence[float], g: Glyphs) -> None:
-    """Draw the tangent at ``w_now``, the visited points, the −f' arrow and the current point."""
+                  w_now: float, grad: Sequence[float], g: Glyphs, minimum: float | None = None,
+                  best: float | None = None) -> None:
+    """Draw the tangent at ``w_now``, the visited points, the known minimum and the best
+    point so far, the −f' arrow (length by |f'|, log scale) and the current point."""
     w, h = canvas.width, canvas.height
     slope = float(grad[0]) if len(grad) else math.nan
     f_now = float(L.values_at(objective, np.array([[w_now]]))[0])
@@ -140,7 +176,7 @@ def curve_overlay(canvas: Canvas, objective: Objective, box: L.Box, xs_path: np.
     col_now = L.to_cells(np.array([[w_now, box.y0]]), box, w, h)[0][0]
     if math.isfinite(slope) and math.isfinite(f_now):
         visual = 2 * slope * (box.width / w) / (box.height / h)
-        glyph = line_glyph(g, visual)
+        glyph = tangent_glyph(g, visual)  # dashed: the arrow keeps the solid glyphs
         reach = max(w // 4, 2)
         for col in range(max(col_now - reach, 0), min(col_now + reach + 1, w)) if col_now >= 0 else ():
             row = value_row(f_now + slope * (xs[col] - w_now), box.y0, box.y1, h)
@@ -152,9 +188,13 @@ def curve_overlay(canvas: Canvas, objective: Objective, box: L.Box, xs_path: np.
     canvas.put_many(cols[ok], h - 1 - rows[ok], g.path, Ink.PATH)
     if len(ok) and ok[0]:
         canvas.put(int(cols[0]), h - 1 - int(rows[0]), g.start, Ink.PATH)
+    for x, glyph, ink in ((best, g.best, Ink.POINT), (minimum, g.minimum, Ink.FIT)):
+        if x is not None:
+            fx = float(L.values_at(objective, np.array([[x]]))[0])
+            put_marker(canvas, box, (x, fx), glyph, ink)
     row = value_row(f_now, box.y0, box.y1, h)
     if col_now < 0 or row is None:
         return
     if math.isfinite(slope) and slope != 0:
-        _draw_arrow(canvas, int(col_now), row, -slope, 0.0, g)
+        _draw_arrow(canvas, int(col_now), row, -slope, 0.0, g, arrow_length(abs(slope)))
     canvas.put(int(col_now), row, g.point, Ink.POINT)

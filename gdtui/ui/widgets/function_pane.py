@@ -101,8 +101,11 @@ class FunctionPane(Vertical):
         """Show ∂f/∂p = … for each parameter (the function is valid)."""
         d = "d" if self._ascii else "∂"
         parts = [f"{d}f/{d}{p} = {f}" for p, f in zip(params, formulas)]
-        sep = "\n" if len(parts) <= 2 else "   "
-        text = sep.join(parts) or "constant function"
+        if len(parts) <= 2:
+            text = "\n".join(parts)
+        else:  # two to a line: the info area has two lines
+            text = "\n".join("   ".join(parts[i:i + 2]) for i in range(0, len(parts), 2))
+        text = text or "constant function"
         if any("sign(" in f for f in formulas):
             text += "   (|x|: slope at 0 taken as 0)"
         info = self.query_one("#fn-info", Static)

@@ -32,6 +32,7 @@ from textual.reactive import reactive
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
+from gdtui.ui.ascii import plain
 from gdtui.ui.widgets import _draw as D
 from gdtui.ui.screens.live import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
@@ -82,6 +83,9 @@ class Landscape(PaintedWidget, can_focus=True):
         self._path = np.empty((0, 0))
         self._k = 0
         self._grad: list[float] = []
+        self._minimum: list[float] | None = None  # where the minimum is, when known
+        self._best: int | None = None  # the step with the lowest loss so far
+        self._batch: Any = None  # the current mini-batch (epoch, batch, rows), if any
         self._box: L.Box | None = None  # 2-D view, or (lo, hi) as x0/x1 for 1-D
         self._bg_key: tuple | None = None
         self._bg: Canvas | None = None
@@ -93,9 +97,13 @@ class Landscape(PaintedWidget, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
 
     # ------------------------------------------------------------------ API
-    def set_problem(self, objective: Objective, start: Sequence[float], data: Any = None) -> None:
-        """A new loss and start point; ``data`` (a mapping or Dataset) defaults to the objective's."""
+    def set_problem(self, objective: Objective, start: Sequence[float], data: Any = None,
+                    minimum: Sequence[float] | None = None) -> None:
+        """A new loss and start point; ``data`` (a mapping or Dataset) defaults to the
+        objective's; ``minimum``: where f is lowest, when known (marked)."""
         self._obj = objective
+        self._minimum = None if minimum is None else [float(v) for v in minimum]
+        self._best, self._batch = None, None
         cols = getattr(data, "columns", data)
         self._data = cols if isinstance(cols, Mapping) else objective.data
         self._start = [float(v) for v in start]
@@ -118,14 +126,36 @@ class Landscape(PaintedWidget, can_focus=True):
                                                     self._data) is not None
         return True
 
-    def show_path(self, w_history: np.ndarray, current_step: int, grad: Sequence[float]) -> None:
-        """Show the points w_0..w_k (rows of ``w_history``), the current one and −∇f there."""
+    def show_path(self, w_history: np.ndarray, current_step: int, grad: Sequence[float],
+                  best: int | None = None, batch: Any = None) -> None:
+        """Show the points w_0..w_k (rows of ``w_history``), the current one and −∇f there;
+        ``best``: the step with the lowest loss so far (marked); ``batch``: the current
+        mini-batch's position (epoch, batch, rows: shown in the data panel)."""
         if self._obj is None:
             return
         self._path = np.asarray(w_history, dtype=float).reshape(-1, self._obj.dims)
         self._k = min(max(int(current_step), 0), len(self._path) - 1)
         self._grad = [float(v) for v in grad]
+        self._best, self._batch = best, batch
+        # The view must hold the whole path even when frames are skipped at speed:
+        # widen it now, on every call, not only on the frames that get drawn.
+        self._keep_in_view()
         self._gate.request()
+
+    def _keep_in_view(self) -> None:
+        obj, box = self._obj, self._box
+        if obj is None or box is None or len(self._path) == 0:
+            return
+        if obj.dims == 1:
+            xs = self._path[: self._k + 1, 0]
+            fin = xs[np.isfinite(xs)]
+            if len(fin) and not (box.x0 <= fin.min() and fin.max() <= box.x1):
+                self._box = None
+            return
+        pts = D.sample_path(self._path[: self._k + 1])[:, list(self.axes)]
+        fin = pts[np.isfinite(pts).all(axis=1)]
+        if len(fin) and not box.contains(fin):
+            self._box = None
 
     def next_axes(self) -> tuple[int, int]:
         """Show the next pair of parameters (3+ parameters); returns the new pair."""
@@ -221,19 +251,25 @@ class Landscape(PaintedWidget, can_focus=True):
         if aw >= 4:
             area, caption = (self._surface if obj.dims > 1 else self._curve)(aw, ah, current, g)
             canvas.paste(area, 0, 1)
+        batch = self._batch
         if fit is not None:
-            canvas.paste(D.fit_panel(*fit, fw, ah, g), W - fw, 1)
+            rows = None if batch is None else batch.rows
+            canvas.paste(D.fit_panel(*fit, fw, ah, g, rows), W - fw, 1)
             if fw < W:
                 canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
-            caption = caption or "data and fit (f: landscape)"
-        canvas.text(0, 0, caption)
+                canvas.text(0, 0, caption[:aw])
+                caption = _batch_caption(batch, fw) if batch is not None else ""
+                canvas.text(0, W - fw, plain(caption, self.ascii))
+                return canvas
+            caption = _batch_caption(batch, fw) if batch is not None else "data and fit (f: landscape)"
+        canvas.text(0, 0, plain(caption, self.ascii)[:W])
         return canvas
 
     def _surface(self, w: int, h: int, current: np.ndarray, g: Any) -> tuple[Canvas, str]:
         obj, (i, j) = self._obj, self.axes
         assert obj is not None
         pts = D.sample_path(self._path[: self._k + 1])[:, [i, j]]  # sample first: no copy of a long path
-        if self._box is None or not self._box.contains(pts[-1:]) or self._bg_key and self._bg_key[1:3] != (w, h):
+        if self._box is None or self._bg_key and self._bg_key[1:3] != (w, h):
             self._box = self._fit_view(pts, w, h, current)
         fixed = tuple(current) if obj.dims > 2 else ()
         key = (self._box, w, h, (i, j), fixed, self.ascii, id(obj))
@@ -241,11 +277,15 @@ class Landscape(PaintedWidget, can_focus=True):
             self._bg = D.surface_background(obj, self._box, w, h, current, (i, j), g)
             self._bg_key = key
         canvas = self._bg.copy()
-        grad = (self._grad[i], self._grad[j]) if len(self._grad) == obj.dims else (math.nan, math.nan)
-        D.surface_overlay(canvas, self._box, pts, current[[i, j]], grad, g)
+        ok = len(self._grad) == obj.dims
+        grad = (self._grad[i], self._grad[j]) if ok else (math.nan, math.nan)
+        norm = math.hypot(*self._grad) if ok else math.nan
+        minimum = None if self._minimum is None or obj.dims != 2 else self._minimum
+        best = None if self._best is None or self._best >= len(self._path) else self._path[self._best, [i, j]]
+        D.surface_overlay(canvas, self._box, pts, current[[i, j]], grad, g, minimum, best, norm)
         b, p = self._box, obj.params
-        slice_note = "  slice" if obj.dims > 2 else ""
-        return canvas, f"{p[i]} {b.x0:.3g}..{b.x1:.3g}  {p[j]} {b.y0:.3g}..{b.y1:.3g}{slice_note}"
+        slice_note = " slice" if obj.dims > 2 else ""
+        return canvas, _caption(w, [(p[i], b.x0, b.x1), (p[j], b.y0, b.y1)], slice_note)
 
     def _fit_view(self, pts: np.ndarray, w: int, h: int, current: np.ndarray) -> L.Box:
         """A box around the start, the path and the lowest point nearby (the engine decides)."""
@@ -259,7 +299,7 @@ class Landscape(PaintedWidget, can_focus=True):
         assert obj is not None
         xs_path = self._path[: self._k + 1, 0]
         box = self._box
-        if box is None or not (box.x0 <= current[0] <= box.x1) or self._bg_key and self._bg_key[1:3] != (w, h):
+        if box is None or self._bg_key and self._bg_key[1:3] != (w, h):
             start = self._start[0] if self._start else float(xs_path[0])
             box = self._box = L.view_span(obj, start, D.sample_path(xs_path[:, None])[:, 0], w)
         key = (box, w, h, (0, 0), (), self.ascii, id(obj))
@@ -267,6 +307,32 @@ class Landscape(PaintedWidget, can_focus=True):
             xs, ys = L.curve(obj, box.x0, box.x1, w)
             self._bg, self._bg_key = D.curve_background(xs, ys, box.y0, box.y1, h, g), key
         canvas = self._bg.copy()
-        D.curve_overlay(canvas, obj, box, xs_path, float(current[0]), self._grad, g)
+        minimum = None if self._minimum is None else self._minimum[0]
+        best = None if self._best is None or self._best >= len(self._path) else float(self._path[self._best, 0])
+        D.curve_overlay(canvas, obj, box, xs_path, float(current[0]), self._grad, g, minimum, best)
         p = obj.params[0]
-        return canvas, f"{p} {box.x0:.3g}..{box.x1:.3g}  f {box.y0:.3g}..{box.y1:.3g}"
+        return canvas, _caption(w, [(p, box.x0, box.x1), ("f", box.y0, box.y1)], "")
+
+
+def _caption(width: int, ranges: list[tuple[str, float, float]], tail: str) -> str:
+    """"x -0.73..5.75  f -1.61..33.7": the view's ranges, with fewer digits until it fits
+    (a range is never cut in the middle of a number)."""
+    for digits, sep in ((3, "  "), (2, " "), (1, " ")):
+        text = sep.join(f"{name} {lo:.{digits}g}..{hi:.{digits}g}" for name, lo, hi in ranges) + tail
+        text = text.replace("e+", "e")
+        if len(text) <= width:
+            return text
+    return text if len(text) <= width else ""
+
+
+def _batch_caption(batch: Any, width: int) -> str:
+    """Which epoch and batch the current row used and its data rows (1-based), shortened to fit."""
+    rows = [r + 1 for r in batch.rows]
+    listed = ",".join(map(str, rows[:6])) + ("…" if len(rows) > 6 else "")
+    for text in (f"epoch {batch.epoch} · batch {batch.batch}/{batch.batches_per_epoch} · rows {listed}",
+                 f"epoch {batch.epoch} batch {batch.batch}/{batch.batches_per_epoch}",
+                 f"ep {batch.epoch} b {batch.batch}/{batch.batches_per_epoch}",
+                 f"e{batch.epoch} {batch.batch}/{batch.batches_per_epoch}"):
+        if len(text) <= width:
+            return text
+    return ""

@@ -226,7 +226,9 @@ class LessonPanel(Vertical):
 
     def _bad_answer(self, index: int, message: str) -> None:
         if index == self.runner.index:
-            self.query_one("#lesson-reveal", Static).update(Text(message, style="bold"))
+            from gdtui.i18n import error_text
+
+            self.query_one("#lesson-reveal", Static).update(Text(error_text(message, self.lang), style="bold"))
 
     def _revealed(self, index: int, reveal: "Reveal", problem: Any, at: int, key: str) -> None:
         if index != self.runner.index:

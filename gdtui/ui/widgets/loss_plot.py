@@ -73,6 +73,7 @@ class LossPlot(PaintedWidget):
         self.set_reactive(LossPlot.ascii, ascii)
         self._loss = np.empty(0)
         self._step = 0
+        self._batch = False
         self._version = 0
         self._cache_key: tuple | None = None
         self._cache: Text = Text()
@@ -87,10 +88,12 @@ class LossPlot(PaintedWidget):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
 
     # ------------------------------------------------------------------ API
-    def show_history(self, loss: np.ndarray, current_step: int) -> None:
-        """Show the losses of steps 0..len(loss)-1 and mark ``current_step``."""
+    def show_history(self, loss: np.ndarray, current_step: int, batch: bool = False) -> None:
+        """Show the losses of steps 0..len(loss)-1 and mark ``current_step``; ``batch``:
+        they are mini-batch losses (the title says so)."""
         self._loss = np.asarray(loss, dtype=float).ravel()
         self._step = int(current_step)
+        self._batch = bool(batch)
         self._gate.request()
 
     def toggle_log(self) -> None:
@@ -140,7 +143,7 @@ class LossPlot(PaintedWidget):
         xs, ys = downsample(loss, max(width - 8, 1))
         k = min(max(self._step, 0), len(loss) - 1)
         current = float(loss[k])
-        title = f"step {k}  loss {current:.4g}"
+        title = f"step {k}  {'batch loss' if self._batch else 'loss'} {current:.4g}"
         log = self.log_scale
         self.note = ""
         if log and len(ys) and ys.min() <= 0:
@@ -204,12 +207,14 @@ LOG_NEEDS_POSITIVE = "log scale needs positive losses"
 
 def _heading(title: str, note: str, log: bool, width: int) -> str:
     """The plot's title line, shortened to fit: plotext drops a title wider than the
-    plot area (the widget less about 8 columns of y-axis labels)."""
-    if not note:
-        return title + ("  (log)" if log else "")
+    plot area (the widget less about 8 columns of y-axis labels).  The scale is always
+    named: "(log)" or "(linear)"."""
     room = width - 10
-    short = f"{title}  (linear)" if note == LOG_NEEDS_POSITIVE else title
-    for heading in (f"{title}  {note}", short, title):
+    scale = "(log)" if log else "(linear)"
+    tight = title.replace("step ", "k ").replace("batch loss", "batch").replace("  loss", "  f")
+    candidates = [f"{title}  {note}", f"{title}  {scale}"] if note else [f"{title}  {scale}"]
+    candidates += [f"{tight} {scale}", tight, tight.split("  ")[-1]]
+    for heading in candidates:
         if len(heading) <= room:
             return heading
-    return title
+    return candidates[-1]

@@ -41,6 +41,7 @@ class OptimizerPane(Vertical):
         start: dict[str, float]
         batch_size: int | None
         seed: int
+        lr_typed: bool = True  # the learning rate is one the user gave
 
     def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii_only: bool = False,
                  id: str | None = None) -> None:
@@ -56,6 +57,8 @@ class OptimizerPane(Vertical):
         self._params: tuple[str, ...] = ()
         self._start_values: list[float] = []
         self._shown_optimizer: str | None = None
+        self._lr_typed = True  # the user gave the lr (kept when the optimizer changes)
+        self._preset_lr: dict[str, float] = {}  # the preset's lr for its own optimizer
         self._ready = False
         self._pending: list[tuple[Callable[..., None], tuple]] = []
 
@@ -98,13 +101,17 @@ class OptimizerPane(Vertical):
         yield Static("", id="opt-error", markup=False)
 
     # ------------------------------------------------------------ program -> pane
-    def show_settings(self, s: Settings, params: Sequence[str], uses_data: bool) -> None:
-        """Fill every field from the settings now running."""
+    def show_settings(self, s: Settings, params: Sequence[str], uses_data: bool,
+                      preset_lr: dict[str, float] | None = None) -> None:
+        """Fill every field from the settings now running.  ``preset_lr``: the preset's
+        learning rate for its optimizer (used again when that optimizer is picked)."""
         if not self._ready:
-            self._pending.append((self.show_settings, (s, params, uses_data)))
+            self._pending.append((self.show_settings, (s, params, uses_data, preset_lr)))
             return
         opt = s.optimizer or "sgd"
         self._shown_optimizer = opt
+        self._lr_typed = s.lr_given
+        self._preset_lr = dict(preset_lr or {})
         if opt in self._specs:
             self.query_one("#opt", Select).value = opt
         self._show_hyper(opt, s.hyper)
@@ -114,6 +121,10 @@ class OptimizerPane(Vertical):
         self.query_one("#data-row").display = uses_data
         self.show_start(params, [float(s.start.get(p, 0.0)) for p in params])
         self.show_error(None)
+        if s.lr_note:
+            self.show_info(f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {s.lr_note}")
+        for inp in self.query(Input):
+            inp.remove_class("-rejected")
 
     def _show_hyper(self, opt: str, hyper: Mapping[str, float]) -> None:
         spec = self._specs.get(opt, {"lr": 0.1})
@@ -161,8 +172,14 @@ class OptimizerPane(Vertical):
             self._pending.append((self.show_error, (message,)))
             return
         err = self.query_one("#opt-error", Static)
+        err.remove_class("-info")
         err.update(plain(message or "", self._ascii))
         err.display = bool(message)
+
+    def show_info(self, message: str) -> None:
+        """A note under the fields (not an error), e.g. where η came from."""
+        self.show_error(message)
+        self.query_one("#opt-error", Static).add_class("-info")
 
     # ------------------------------------------------------------ user -> messages
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -173,8 +190,18 @@ class OptimizerPane(Vertical):
         self._shown_optimizer = opt
         lr = self.query_one("#hp-lr", Input).value
         self._show_hyper(opt, {})
-        self.query_one("#hp-lr", Input).value = lr  # keep the learning rate across optimizers
+        if self._lr_typed:  # an lr the user gave is kept across optimizers
+            self.query_one("#hp-lr", Input).value = lr
+        elif opt in self._preset_lr:  # else the preset's for its own optimizer, or the default
+            self.query_one("#hp-lr", Input).value = fmt(self._preset_lr[opt], 12)
         self._apply()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.id == "hp-lr" and event.input.has_focus:
+            self._lr_typed = True  # typed by the user, not filled in by the program
+        if event.input.has_class("-rejected"):
+            event.input.set_class(not _valid(event.input), "-rejected")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -185,6 +212,12 @@ class OptimizerPane(Vertical):
             self.post_message(self._read())
         except ValueError as exc:
             self.show_error(str(exc))
+
+    def mark_invalid(self) -> None:
+        """Mark every number field that does not parse (so it looks wrong even after
+        focus leaves it, until it is fixed or the settings are shown again)."""
+        for inp in self.query(Input):
+            inp.set_class(not _valid(inp), "-rejected")
 
     def _read(self) -> "OptimizerPane.Applied":
         opt = str(self.query_one("#opt", Select).value)
@@ -197,7 +230,7 @@ class OptimizerPane(Vertical):
         batch = None if batch_text in ("", "all") else int(_number("batch", batch_text))
         seed = int(_number("seed", self.query_one("#seed", Input).value or "0"))
         schedule = self.query_one("#schedule", Input).value.strip() or "constant"
-        return self.Applied(opt, hyper, schedule, start, batch, seed)
+        return self.Applied(opt, hyper, schedule, start, batch, seed, self._lr_typed)
 
 
 class OptimizerFields(Vertical):
@@ -214,6 +247,20 @@ class OptimizerFields(Vertical):
 
     def on_mount(self) -> None:
         self._pane._fields_ready()
+
+
+def _valid(inp: Input) -> bool:
+    """True when a number field holds a number (other fields always count as valid)."""
+    if not inp.has_class("num"):
+        return True
+    text = inp.value.strip()
+    if inp.id in ("batch",) and text in ("", "all"):
+        return True
+    try:
+        _number(inp.id or "", text or ("0" if inp.id == "seed" else ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _number(name: str, text: str) -> float:

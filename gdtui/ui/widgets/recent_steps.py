@@ -1,10 +1,15 @@
-"""Recent steps: the last rows of the run (step k, each w, f, ‖∇f‖), newest at the bottom.
+"""The last update worked out by hand, and the recent steps (step k, each w, f, ‖∇f‖).
+
+In its "update" view (the default) the widget first shows how the last update was
+made for one parameter (``x₂₀ = x₁₉ − η·g₁₉ = …``, see :mod:`gdtui.ui.worked`);
+:meth:`RecentSteps.cycle` (key ``u``) moves to the next parameter, then to the
+recent steps alone.  Recent steps fill the rows that are left, newest at the bottom.
 
 It fills the rows the state table leaves free.  The owner asks how many rows fit
 (:attr:`RecentSteps.capacity`) and passes just those rows to :meth:`show`; the widget
 keeps no history of its own, so a frame costs the same at any run length.  Columns that
-do not fit the width are left out (‖∇f‖ first, then the last parameters); numbers are
-formatted to their column, never cut.
+do not fit the width are left out (‖∇f‖ first, then the last parameters) and the
+header says how many (``+1``); numbers are formatted to their column, never cut.
 
 While the run is live the rows are redrawn at most ``LIVE_FPS`` times a second (with
 a trailing redraw, see :class:`~gdtui.ui.screens.live.FrameGate`), and drawn with the
@@ -18,15 +23,18 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.message import Message
 
+from gdtui.engine.explain import WorkedUpdate
+from gdtui.ui.ascii import plain
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
+from gdtui.ui.worked import worked_pages
 from gdtui.ui.screens.live import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
 __all__ = ["RecentSteps"]
 
-CELL = 9  # characters per number
+CELL = 9  # characters per number (8 when that fits one more parameter)
 MIN_ROWS = 2  # fewer free rows than this: the widget hides
 LIVE_FPS = 10  # most redraws a second while running live
 
@@ -48,6 +56,13 @@ class RecentSteps(PaintedWidget):
         self._capacity = 0
         self._rows: RecentRows | None = None
         self._params: tuple[str, ...] = ()
+        self._worked: WorkedUpdate | None = None
+        self.view = 0
+        """Which parameter's update is worked out (-1: recent steps only)."""
+        self.page = 0
+        """Which page of that update (when it does not fit at once)."""
+        self._pages = 1
+        self._through = 0  # the last parameter whose update is shown
         self._painter = Painter()
         self._gate = FrameGate(self, LIVE_FPS, self._redraw)
 
@@ -59,21 +74,95 @@ class RecentSteps(PaintedWidget):
 
     def on_resize(self) -> None:
         capacity = self.capacity
-        self.set_class(capacity == 0, "-empty")
+        self.set_class(self.outer_size.height < 2 or self.size.width < 20, "-empty")
         if capacity != self._capacity:
             self._capacity = capacity
             self.post_message(self.Resized())
 
-    def show(self, rows: RecentRows | None, params: tuple[str, ...]) -> None:
-        """Show these rows (oldest first); None or no rows clears the table."""
-        self._rows, self._params = rows, params
+    def show(self, rows: RecentRows | None, params: tuple[str, ...],
+             worked: WorkedUpdate | None = None) -> None:
+        """Show these rows (oldest first) under the worked update (None at step 0)."""
+        self._rows, self._params, self._worked = rows, params, worked
+        if params and self.view >= len(params):
+            self.view, self.page = 0, 0
         self._gate.request()
+
+    @property
+    def showing_update(self) -> bool:
+        """True in the update view (the state table leaves the optimizer state to it)."""
+        return self.view >= 0
+
+    def title(self) -> str:
+        """The rule's title for the current view."""
+        if self.view < 0:
+            return "recent steps · u: last update"
+        worked = self._worked
+        last = max(self.view, self._through)
+        nxt = "recent" if last + 1 >= len(self._params) else self._params[last + 1]
+        if worked is None:
+            return plain(f"last update · u: {nxt}", self.ascii_only)
+        of = f" of {self._params[self.view]}" if len(self._params) > 1 and last == self.view else ""
+        if self.page + 1 < self._pages:
+            return plain(f"update {worked.k - 1}→{worked.k}{of} {self.page + 1}/{self._pages} · u: more",
+                         self.ascii_only)
+        page = f" {self.page + 1}/{self._pages}" if self._pages > 1 else ""
+        return plain(f"update {worked.k - 1}→{worked.k}{of}{page} · u: {nxt}", self.ascii_only)
+
+    def cycle(self) -> None:
+        """Next view: the next page of this update, the next parameter's update, then
+        the recent steps alone."""
+        n = len(self._params)
+        if self.view >= 0 and self.page + 1 < self._pages:
+            self.page += 1
+        else:
+            self.page = 0
+            last = max(self.view, self._through)
+            self.view = last + 1 if self.view >= 0 and last + 1 < n else (-1 if self.view >= 0 else 0)
+            self._through = self.view
+        self._redraw()
 
     def _redraw(self) -> None:
         rows = self._rows
-        ok = rows is not None and rows.ks and self.capacity > 0
-        self._text = self._build(rows, self._params) if ok else Text()  # type: ignore[arg-type]
+        text = Text(no_wrap=True, end="")
+        room = self.outer_size.height - 1  # under the rule
+        width = self.size.width
+        if self.view >= 0 and room > 0 and self._params:
+            lines = self._update_lines(width, room)
+            text.append("\n".join(lines))
+            room -= len(lines)
+            if rows is not None and rows.ks and room >= 3:
+                text.append("\n")
+            else:
+                rows = None
+        ok = rows is not None and rows.ks and room >= MIN_ROWS and width >= 20
+        if ok:
+            text.append_text(self._build(rows, self._params, room - 1))  # type: ignore[arg-type]
+        self._text = text
         self.refresh_changed()
+
+    def _update_lines(self, width: int, rows: int) -> list[str]:
+        worked = self._worked
+        if worked is None:
+            self._pages = 1
+            return [plain("step 0 is the start point: no update yet (space takes one)", self.ascii_only)[:width]]
+        pages = worked_pages(worked, self.view, width, rows, self.ascii_only)
+        self._pages = len(pages)
+        self.page = min(self.page, len(pages) - 1)
+        lines = list(pages[self.page])
+        self._through = self.view
+        if len(pages) == 1 and len(self._params) > 1:
+            # room to spare: the next parameters' updates too, whole, each under its name
+            blocks = [[f"{self._params[self.view]}:", *lines]]
+            for i in range(self.view + 1, len(self._params)):
+                used = sum(map(len, blocks))
+                more = worked_pages(worked, i, width, rows - used - 1, self.ascii_only)
+                if len(more) != 1 or used + 1 + len(more[0]) > rows:
+                    break
+                blocks.append([f"{self._params[i]}:", *more[0]])
+                self._through = i
+            if len(blocks) > 1:
+                lines = [line for block in blocks for line in block]
+        return lines
 
     def _paint(self) -> list[Region] | None:
         width, height = self.size
@@ -83,20 +172,35 @@ class RecentSteps(PaintedWidget):
         """What is shown, as Text (the screen uses :meth:`render_line`)."""
         return self._text
 
-    def _build(self, rows: RecentRows, params: tuple[str, ...]) -> Text:
-        kw = max(len(str(rows.ks[-1])), 4)
+    def _build(self, rows: RecentRows, params: tuple[str, ...], limit: int | None = None) -> Text:
+        """Header and the last ``limit`` rows: every parameter that fits, then f, then ‖∇f‖;
+        "+N" at the end of the header when N parameters did not fit."""
+        n = len(rows.ks) if limit is None else max(0, min(limit, len(rows.ks)))
+        first = len(rows.ks) - n
+        kw = max(len(str(rows.ks[-1])), 2)
         room = self.size.width - kw
         f_label = "batch f" if rows.batch else "f(w)"
-        shown_w = max(0, min(len(params), (room - (CELL + 1)) // (CELL + 1)))
-        with_norm = room >= (shown_w + 2) * (CELL + 1)
+        cell = CELL
+        shown_w = 0
+        for cell in (CELL, 8):
+            more = 3  # room for the " +N" marker when some are left out
+            shown_w = max(0, min(len(params), (room - (cell + 1)) // (cell + 1)))
+            if shown_w < len(params):
+                shown_w = max(0, min(len(params), (room - more - (cell + 1)) // (cell + 1)))
+            if shown_w == len(params):
+                break
+        hidden = len(params) - shown_w
+        with_norm = not hidden and room >= (shown_w + 2) * (cell + 1)
         head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii_only)] if with_norm else [])
         text = Text(no_wrap=True, end="")
-        text.append(f"{'k':>{kw}}" + "".join(f" {h:>{CELL}}" for h in head) + "\n", style="bold")
+        marker = f" +{hidden}" if hidden else ""
+        text.append(f"{'k':>{kw}}" + "".join(f" {h:>{cell}}" for h in head) + marker + "\n", style="bold")
         lines = []
-        for i, k in enumerate(rows.ks):
-            cells = [fmt(float(v), CELL) for v in rows.w[i, :shown_w]] + [fmt(float(rows.loss[i]), CELL)]
+        for i in range(first, len(rows.ks)):
+            k = rows.ks[i]
+            cells = [fmt(float(v), cell) for v in rows.w[i, :shown_w]] + [fmt(float(rows.loss[i]), cell)]
             if with_norm:
-                cells.append(fmt(float(rows.grad_norm[i]), CELL))
-            lines.append(f"{k:>{kw}}" + "".join(f" {c:>{CELL}}" for c in cells))
+                cells.append(fmt(float(rows.grad_norm[i]), cell))
+            lines.append(f"{k:>{kw}}" + "".join(f" {c:>{cell}}" for c in cells))
         text.append("\n".join(lines))
         return text

@@ -1,4 +1,7 @@
-"""One line above the footer: run status in words with its reason, live state, speed."""
+"""Above the footer: the step, the run's status in words with its whole reason, speed.
+
+The step comes first; a long reason wraps to a second line rather than being cut.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ class StatusBar(Static):
     """`show(...)` replaces the line; the `-stopped` / `-problem` classes colour it via CSS."""
 
     DEFAULT_CSS = """
-    StatusBar { height: 1; }
+    StatusBar { height: auto; max-height: 3; }
     """
 
     def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
@@ -33,26 +36,33 @@ class StatusBar(Static):
         self._shown: Text | None = None
 
     def show(self, status: str, reason: str, *, live: bool, speed: int, k: int,
-             notice: str = "") -> None:
-        """Describe the run: e.g. `step 57 · converged: ‖∇f‖ < 1e-8 · 30 steps/s`."""
+             notice: str = "", paused: bool = False) -> None:
+        """Describe the run: e.g. `step 57 · converged: ‖∇f‖ = 9e-9 is below tol 1e-8`.
+
+        The step comes first; a long reason wraps to a second line.  A run that can go
+        on is "running" while live, "paused" after a live run was paused, else "ready"."""
         from gdtui.i18n import reason_text, status_word, tr
 
         lang = getattr(getattr(self.app, "settings", None), "lang", "en")
         if status == "running":
-            word = "running" if live else ("ready" if k == 0 else "paused")
+            word = "running" if live else ("paused" if paused else "ready")
         else:
             word = WORDS.get(status, status)
         word = status_word(word, lang)
-        reason = reason_text(reason, lang)
+        if lang == "en":  # the step is said first; "|grad|" in the table's words
+            reason = reason.replace(f" at step {k:,}", "").replace(f" at step {k}", "")
+            reason = reason.replace("|grad|", "‖∇f‖")
+        else:
+            reason = reason_text(reason, lang)
         self.set_class(status in ("diverged", "domain-error"), "-problem")
         self.set_class(status in ("converged", "max-steps"), "-done")
         self.set_class(live, "-live")
         dot = "|" if self.ascii_only else "·"
-        text = Text(f" {word}", style="bold")
+        step = tr("status.step", lang, k=f"{k:,}") if lang != "en" else f"step {k:,}"
+        text = Text(f" {step} {dot} ")
+        text.append(word, style="bold")
         if reason and status != "running":
             text.append(f": {plain(reason, self.ascii_only)}")
-        if live:  # the state pane's title holds still while live (it would redraw the pane)
-            text.append(f"  {dot} " + (tr("status.step", lang, k=f"{k:,}") if lang != "en" else f"step {k:,}"))
         if status == "running":  # a stopped run's reason needs the room more than the speed
             if lang != "en":
                 text.append(f"  {dot} " + tr("status.speed", lang, speed=f"{speed:,}"))
@@ -66,7 +76,10 @@ class StatusBar(Static):
             text.append(" " * (room - cell_len(hint)) + hint, style="dim")
         if text != self._shown:  # a live run calls this every frame; most frames change nothing here
             self._shown = text
-            self.update(text, layout=False)  # one row, whatever it says
+            # one row unless the text wraps: only then can the height change
+            lines = 1 if text.cell_len <= max(self.size.width, 1) else 2
+            self.update(text, layout=lines != getattr(self, "_lines", 1))
+            self._lines = lines
 
 
 class TooSmall(Static):

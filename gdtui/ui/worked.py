@@ -1,0 +1,123 @@
+"""The worked update as lines of text that fit a width (display only: the numbers
+come from :func:`gdtui.engine.explain.worked_update`).
+
+``x₂₀ = x₁₉ − η·g₁₉ = 0.0720576 − 0.1·0.144115 = 0.0576461``: every number is
+the value the run used, rounded to at most six significant digits, so a student
+redoing the arithmetic gets the result to the digits shown.  When a line is too
+wide it breaks at its ``=`` signs; when the lines are too many the symbolic forms
+are left out (the numbers stay).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from gdtui.engine.explain import Equation, WorkedUpdate
+from gdtui.ui.ascii import plain
+from gdtui.ui.fmt import fmt
+
+__all__ = ["equation_lines", "subscript", "worked_lines", "worked_pages"]
+
+_SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+def subscript(k: int, ascii_only: bool = False) -> str:
+    """Step k as a subscript: 20 -> ₂₀ (ASCII: _20)."""
+    return f"_{k}" if ascii_only else str(k).translate(_SUB)
+
+
+def _ascii(text: str, ascii_only: bool) -> str:
+    """ASCII spelling for arithmetic: a product is "*" here (plain() makes "·" a dash)."""
+    return plain(text.replace("·", "*"), ascii_only) if ascii_only else text
+
+
+def _steps(text: str, k: int, p: str, ascii_only: bool) -> str:
+    out = text.replace("{p}", p).replace("[k-1]", subscript(k - 1, ascii_only))
+    out = out.replace("[k]", subscript(k, ascii_only))
+    return _ascii(out, ascii_only)
+
+
+def _numbers(eq: Equation, width: int, ascii_only: bool) -> str:
+    first = eq.numbers.startswith("{}")  # a leading negative needs no brackets
+    text = eq.numbers.format(*[fmt(v, width) if i == 0 and first else _paren(fmt(v, width))
+                               for i, v in enumerate(eq.values)])
+    return _ascii(text, ascii_only)
+
+
+def _paren(text: str) -> str:
+    """A negative operand in brackets, so 0.9·(-3) does not read as 0.9·-3 or 0.9 - 3."""
+    return f"({text})" if text.startswith("-") else text
+
+
+def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool = True,
+                   ascii_only: bool = False) -> list[str]:
+    """One equation in as few lines as fit ``width`` (at most three): all six digits on
+    one line if they fit, else fewer digits, else broken at its ``=`` signs."""
+    target = _steps(eq.target, k, p, ascii_only)
+    form = _steps(eq.form, k, p, ascii_only)
+    pad = " " * (len(target) + 1)
+
+    def options(digits: int) -> list[list[str]]:
+        nums, result = _numbers(eq, digits, ascii_only), fmt(eq.result, digits)
+        if symbolic:
+            return [[f"{target} = {form} = {nums} = {result}"],
+                    [f"{target} = {form}", f"{pad}= {nums} = {result}"],
+                    [f"{target} = {form}", f"{pad}= {nums}", f"{pad}= {result}"]]
+        return [[f"{target} = {nums} = {result}"], [f"{target} = {nums}", f"{pad}= {result}"]]
+
+    for digits in (10, 8, 6):  # the most digits first, in as few lines as fit
+        for lines in options(digits):
+            if all(len(line) <= width for line in lines):
+                return lines
+    # too narrow for any: the numbers wrapped at their spaces (whole numbers stay together)
+    nums, result = _numbers(eq, 8, ascii_only), fmt(eq.result, 8)
+    first, *rest = _wrap(f"{target} = {nums} = {result}", width - 2) or [""]
+    return [first, *[f"  {line}" for line in rest]]
+
+
+def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
+                 ascii_only: bool = False) -> list[list[str]]:
+    """The update of parameter ``param`` as pages of at most ``rows`` lines of ``width``:
+    one page with the symbolic forms when they fit, else one with the numbers alone,
+    else several (whole equations per page); notes (mini-batch, Newton) at the end."""
+    k, p = worked.k, worked.params[param]
+    eqs: Sequence[Equation] = worked.equations[param]
+    extra = []
+    if worked.batch:
+        extra.append(f"g{subscript(k - 1, ascii_only)} is the mini-batch gradient")
+    if worked.note:
+        extra.append(f"note: {worked.note}")
+    tail = [line for text in extra for line in _wrap(plain(text, ascii_only), width)]
+    rows = max(rows, 1)
+    groups: list[list[str]] = []
+    for symbolic in (True, False):
+        groups = [equation_lines(eq, k, p, width, symbolic=symbolic, ascii_only=ascii_only) for eq in eqs]
+        if sum(map(len, groups)) + len(tail) <= rows:
+            return [[line for g in groups for line in g] + tail]
+    pages: list[list[str]] = [[]]
+    for group in groups + [[line] for line in tail]:
+        if pages[-1] and len(pages[-1]) + len(group) > rows:
+            pages.append([])
+        pages[-1].extend(group)
+    return [page[:rows] for page in pages]
+
+
+def worked_lines(worked: WorkedUpdate, param: int, width: int, rows: int,
+                 ascii_only: bool = False) -> list[str]:
+    """The first page of :func:`worked_pages`."""
+    return worked_pages(worked, param, width, rows, ascii_only)[0]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words into lines of at most ``width`` (a word longer than that is cut)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines or [""]

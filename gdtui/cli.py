@@ -180,7 +180,7 @@ def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:
         ui.add_argument("--view", choices=VIEWS, default=None, metavar="NAME",
                         help="open on a panel: gradcheck, curvature or graph (default: the playground)")
         ui.add_argument("--compare", action="append", metavar="NAME=LIST",
-                        help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine)")
+                        help="open the compare view, e.g. lr=0.01,0.1,0.7 (repeat to combine; steps=N)")
         _add_app_options(ui)
     _add_session_option(p)
 

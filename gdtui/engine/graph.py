@@ -11,9 +11,10 @@ below (:data:`LOCAL_RULES`), with the same conventions as the symbolic side
 (relu'(0) = 0, abs'(0) = 0, as in PyTorch).
 
 The graph is built from a parsed tree (:func:`gdtui.expr.parse`) by *hash-consing*:
-two equal sub-trees become one node, so a variable used twice is one leaf with
-two parents and a repeated sub-expression such as ``x*y`` in ``sin(x*y) + x*y``
-is computed once.  Nodes are numbered children before parents.
+equal sub-trees that use a variable become one node, so a variable used twice is
+one leaf with two parents and a repeated sub-expression such as ``x*y`` in
+``sin(x*y) + x*y`` is computed once; each constant in the text is its own leaf.
+Nodes are numbered children before parents.
 
 Values are numpy float64 (scalars, or one value per data row), evaluated under
 ``np.errstate(all="ignore")``: outside the domain a value is nan or inf, never an
@@ -176,40 +177,49 @@ class GraphResult:
 def build_graph(tree: Any) -> Graph:
     """The computation graph of a parsed tree (``gdtui.expr.parse``'s Node).
 
-    Equal sub-trees become one node (hash-consing), so shared variables and
-    repeated sub-expressions have several parents.  Nodes come children first.
+    A variable is one leaf however often it is used, and a repeated sub-expression
+    that uses a variable (``x*y`` twice) is one node with several parents.  Each
+    constant written in the text is its own leaf (the 2 of ``- 2`` is not the 2 of
+    ``^2``), unless it sits inside a repeated sub-expression.  Nodes come children first.
     """
     nodes: list[GraphNode] = []
-    ids: dict[tuple, int] = {}
+    shared: dict[tuple, int] = {}  # structure of a sub-expression with a variable -> its node
     names: list[str] = []
 
-    def add(key: tuple, make) -> int:  # type: ignore[no-untyped-def]
-        if key not in ids:
-            ids[key] = len(nodes)
-            nodes.append(make(len(nodes)))
-        return ids[key]
+    def structure(n: Any) -> tuple:
+        return (n.kind, n.value if n.kind != "num" else float(n.value), tuple(structure(a) for a in n.args))
+
+    def new(make) -> int:  # type: ignore[no-untyped-def]
+        nodes.append(make(len(nodes)))
+        return len(nodes) - 1
 
     def walk(n: Any) -> int:
         kind = n.kind
+        key = structure(n)
+        if key in shared:
+            return shared[key]
         if kind == "num":
             v = float(n.value)
             text = str(n.value) if isinstance(n.value, int) else repr(float(n.value))
-            return add(("const", v), lambda i: GraphNode(i, "const", const=v, text=text, needs_grad=False))
+            return new(lambda i: GraphNode(i, "const", const=v, text=text, needs_grad=False))
         if kind == "const":
             v = _NAMED_CONSTANTS[str(n.value)]
-            return add(("const", v), lambda i: GraphNode(i, "const", const=v, text=str(n.value),
-                                                         needs_grad=False))
+            return new(lambda i: GraphNode(i, "const", const=v, text=str(n.value), needs_grad=False))
         if kind == "var":
             name = str(n.value)
             if name not in names:
                 names.append(name)
-            return add(("var", name), lambda i: GraphNode(i, "var", name=name))
+            shared[key] = new(lambda i: GraphNode(i, "var", name=name))
+            return shared[key]
         children = tuple(walk(a) for a in n.args)
         op = "log" if (kind == "call" and n.value == "ln") else (str(n.value) if kind == "call" else kind)
         if op not in LOCAL_RULES:
             raise ValueError(f"unknown operation {op!r}")
         needs = any(nodes[c].needs_grad for c in children)
-        return add((op, children), lambda i: GraphNode(i, op, children, needs_grad=needs))
+        i = new(lambda i: GraphNode(i, op, children, needs_grad=needs))
+        if needs:
+            shared[key] = i
+        return i
 
     out = walk(tree)
     return Graph(tuple(nodes), out, tuple(names))

@@ -169,3 +169,12 @@ def test_property_reverse_mode_equals_the_symbolic_gradient(text: str, x: float,
     assert res.value == pytest.approx(f, rel=1e-9, abs=1e-9)
     ours = [res.gradient[p] for p in obj.params]
     assert ours == pytest.approx(g, rel=1e-7, abs=1e-7), text
+
+
+def test_each_written_constant_is_its_own_leaf_unless_inside_a_shared_subexpression() -> None:
+    graph = graph_of_text("(3*w + b - 2)^2")
+    assert sum(1 for n in graph.nodes if n.op == "const" and n.const == 2.0) == 2
+    assert all(len(p) <= 1 for n, p in zip(graph.nodes, graph.parents()) if n.op == "const")
+    graph = graph_of_text("x^2 + sin(x^2)")
+    assert sum(1 for n in graph.nodes if n.op == "pow") == 1  # x^2 (with its 2) is one node
+    assert evaluate_graph(graph, {"x": 0.5}).gradient["x"] == pytest.approx(1 + math.cos(0.25))

@@ -1,6 +1,6 @@
 """Screenshots of the compare view (see test_snapshots.py for how shots are kept stable):
 a learning-rate sweep of 4 runs at 80x24 (chalkboard, mono, --ascii, NO_COLOR), 8 runs
-at 120x40, and the double well's basin strip at 80x24."""
+at 120x40 (chalkboard, mono), and the double well's basin strip at 80x24."""
 
 from __future__ import annotations
 
@@ -59,8 +59,9 @@ def test_sweep_no_color_at_80x24(snap_compare, ui, monkeypatch: pytest.MonkeyPat
     assert snap_compare(app, terminal_size=(80, 24), run_before=settled(ui, 2))
 
 
-def test_eight_runs_at_120x40(snap_compare, ui) -> None:
-    app = ui.make_app(preset="ill-conditioned", compare=EIGHT)
+@pytest.mark.parametrize("theme", ["chalkboard", "mono"])
+def test_eight_runs_at_120x40(snap_compare, ui, theme: str) -> None:
+    app = ui.make_app(preset="ill-conditioned", theme=theme, compare=EIGHT)
     assert snap_compare(app, terminal_size=(120, 40), run_before=settled(ui, 5))
 
 

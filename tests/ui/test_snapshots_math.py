@@ -27,7 +27,7 @@ async def _ready(pilot) -> None:
         await workers_done(app)
         await pilot.pause()
         screen = app.screen
-        if app.session.ready and isinstance(screen, MathPanel) and screen.result is not None:
+        if app.session.ready and isinstance(screen, MathPanel) and screen.settled:
             break
         await asyncio.sleep(0.05)
     await workers_done(app)

@@ -131,6 +131,7 @@ class MathPanel(Screen[None]):
                               for b in bindings]
         self._seen: tuple | None = None
         self._token = 0
+        self.shown_token = -1  # the token of the result on screen
         self.input: PanelInput | None = None
         self.result: Any = None
 
@@ -202,6 +203,12 @@ class MathPanel(Screen[None]):
             lr = float(run.optimizer.lr)
         return PanelInput(problem, rec.k, tuple(float(v) for v in rec.w), float(rec.loss), lr, run.status)
 
+    @property
+    def settled(self) -> bool:
+        """True when what is on screen is the result for the latest input (for tests)."""
+        self.poll()
+        return self.result is not None and self.shown_token == self._token
+
     def settings_key(self) -> tuple:
         """The panel's own settings that change the result (h, row ...)."""
         return ()
@@ -241,6 +248,7 @@ class MathPanel(Screen[None]):
             self.query_one("#math-text", Static).update(Text(self.t(f"could not compute: {message.error}")))
             return
         self.result = message.result
+        self.shown_token = message.token
         self.show(message.result)
 
     def compute_function(self, inp: PanelInput) -> Callable[[], Any]:

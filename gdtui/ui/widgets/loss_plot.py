@@ -28,7 +28,7 @@ from gdtui.ui.widgets._canvas import Painter, text_grid
 __all__ = ["LossPlot", "downsample"]
 
 # Box-drawing characters plotext uses for the frame and ticks, in plain ASCII.
-LIVE_FPS = 4  # most replots a second while running live (a plotext build is several ms)
+LIVE_FPS = 2  # most replots a second while running live (a plotext build is 5-20 ms)
 
 _ASCII = str.maketrans({"─": "-", "━": "-", "│": "|", "┃": "|", **{c: "+" for c in "┌┐└┘├┤┬┴┼"}})
 

@@ -19,7 +19,6 @@ from textual.app import RenderResult
 from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.reactive import reactive
-from textual_plotext.plot import Plot
 
 from gdtui.ui.screens.live import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
@@ -71,7 +70,7 @@ class LossPlot(PaintedWidget):
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(LossPlot.log_scale, log_scale)
         self.set_reactive(LossPlot.ascii, ascii)
-        self._loss = np.empty(0)
+        self._loss: np.ndarray | tuple = ()  # (no numpy before the first frame)
         self._step = 0
         self._batch = False
         self._version = 0
@@ -176,6 +175,8 @@ class LossPlot(PaintedWidget):
 
     def _plot(self, width: int, height: int, xs: np.ndarray, ys: np.ndarray,
               k: int, current: float, log: bool, title: str) -> str:
+        from textual_plotext.plot import Plot  # imported after the first frame
+
         plt = Plot()
         plt.plotsize(width, height)
         plt._set_size(width, height)  # see textual_plotext issue 5: plotsize alone is not enough

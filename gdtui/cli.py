@@ -496,8 +496,9 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 def _report(exc: GdtuiError) -> int:
     from gdtui.sanitize import terminal_safe
 
-    lines = [terminal_safe(line) for line in exc.lines()[:3]]  # outside text never raw
-    sys.stderr.write("gdtui: " + "\n".join(lines) + "\n")
+    # One line, naming what and where (an expression error says its column); outside
+    # text is never printed raw.
+    sys.stderr.write("gdtui: " + terminal_safe(exc.lines()[0]) + "\n")
     return EXIT_USAGE
 
 

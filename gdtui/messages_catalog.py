@@ -148,6 +148,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmd.key": {"en": "key: {key}", "ko": "키: {key}"},
     "cmd.command": {"en": "show as command", "ko": "명령어로 보기"},
     "cmd.command.help": {"en": "the gdtui run line for what is on screen", "ko": "화면의 실행을 재현하는 gdtui run 명령"},
+    "cmd.command.compare": {"en": "the gdtui compare line for the comparison on screen",
+                            "ko": "화면의 비교를 재현하는 gdtui compare 명령"},
+    "cmd.export.compare": {"en": "export comparison (csv, json, md, svg)", "ko": "비교 내보내기 (csv, json, md, svg)"},
     "cmd.save": {"en": "save session file", "ko": "세션 파일 저장"},
     "cmd.export": {"en": "export run (csv, json, md, svg)", "ko": "실행 내보내기 (csv, json, md, svg)"},
     # ---------------------------------------------------------------- saving and exporting

@@ -108,6 +108,7 @@ class CompareScreen(Screen[None]):
         self._notice = "building the comparison…"
         self._error = ""  # shown until the next comparison is built
         self._kept = ""  # where an export went: the whole line until the next key
+        self.quiz = False  # a lesson asks about these runs: 2/λmax and its stars wait for the reveal
         self._basin_key: tuple | None = None
         if ascii_only:
             from dataclasses import replace
@@ -204,7 +205,7 @@ class CompareScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         focused = self.focused
-        if event.key == "escape" and isinstance(focused, Input):
+        if event.key == "escape" and isinstance(focused, Input) and focused.id == "cmp-input":
             event.stop()
             focused.value = self.text  # an edit not submitted is dropped
             self._leave_field()
@@ -221,7 +222,11 @@ class CompareScreen(Screen[None]):
         paths = [c.path(i) for i in range(s.R)]
         self.query_one(CompareLandscape).show_paths(paths, [s.marker(i) for i in range(s.R)], s.running_away())
         self.query_one(CompareLoss).show_losses([(r.index, r.marker, c.losses(r.index)) for r in board], c.k)
-        self.query_one(Leaderboard).show_rows(board, s.max_stable_lr, c.k)
+        if self.quiz:
+            from dataclasses import replace
+
+            board = [replace(r, above_lr_max=False) for r in board]
+        self.query_one(Leaderboard).show_rows(board, None if self.quiz else s.max_stable_lr, c.k)
         self._status()
         if c.runs[0].objective.dims == 1:
             self.call_after_refresh(self._basins)

@@ -9,6 +9,7 @@ include the work an app does right after its first frame (gdtui starts compiling
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 import time
@@ -23,8 +24,10 @@ def _first_display(self, *args, **kwargs):  # type: ignore[no-untyped-def]
     result = _display(self, *args, **kwargs)
     global _out
     if _out:
-        with open(_out, "w") as f:
-            f.write(f"{time.process_time():.6f}\n")
+        cpu = time.process_time()
+        with open(_out + ".part", "w") as f:
+            f.write(f"{cpu:.6f}\n")
+        os.replace(_out + ".part", _out)  # the reader never sees half a number
         _out = ""
     return result
 

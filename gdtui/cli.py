@@ -70,6 +70,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+class _LeanParseError(Exception):
+    """The lean parser could not parse the command line: the whole one will say why."""
+
+
+class _LeanParser(_Parser):
+    """The parser without the commands whose modules are slow to import (see _parse)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _LeanParseError(message)
+
+
+#: Commands whose parsers come from modules that cost start-up time (lessons, the
+#: classroom server ...): a plain `gdtui --preset x` is parsed without them (help and
+#: session files always use the whole parser, see _parse).
+_LEAN_SKIPS = ("compare", "lesson", "classroom", "serve")
+
+
 # ------------------------------------------------------------------ option types
 def _float(name: str, *, positive: bool = False, nonneg: bool = False):
     def parse(text: str) -> float:
@@ -176,10 +193,12 @@ def _add_app_options(group) -> None:  # type: ignore[no-untyped-def]
                        help="where s (session), e (export) and ctrl+p Screenshot write files (default: here)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line (exposed for tests and docs)."""
+def build_parser(lean: bool = False) -> argparse.ArgumentParser:
+    """The whole command line (exposed for tests and docs); ``lean``: without the
+    commands in ``_LEAN_SKIPS`` (tried first, for the playground's start)."""
     fmt = argparse.RawDescriptionHelpFormatter
-    parser = _Parser(
+    parser_class = _LeanParser if lean else _Parser
+    parser = parser_class(
         prog="gdtui",
         description="A terminal playground for gradient descent.",
         epilog=MAIN_EPILOG,
@@ -187,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gdtui {__version__}")
     _add_problem_options(parser, tui=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
 
     run = sub.add_parser("run", help="run an optimizer and print the steps", epilog=RUN_EPILOG,
                          formatter_class=fmt, description="Run an optimizer and print every step.")
@@ -218,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lr", type=_float("--lr", positive=True), metavar="F",
                        help="also the gradient step -lr*g, Newton's step and the Taylor predictions")
     _add_graph_parser(sub, fmt)
-
+    if lean:
+        sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+        return parser
     from gdtui.compare_cli import add_compare_parser
 
     add_compare_parser(sub, _float, _int)
@@ -484,10 +505,25 @@ def _report(exc: GdtuiError) -> int:
     return EXIT_USAGE
 
 
+def _parse(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser and the parsed options.  A command line that names none of the slow
+    commands (and asks for no help and no session file) is parsed by the lean parser;
+    anything it cannot parse, by the whole one (whose error the user then sees)."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    wants_all = any(t in _LEAN_SKIPS or t.startswith(("-h", "--h", "--ses")) for t in tokens)
+    if not wants_all:
+        lean = build_parser(lean=True)
+        try:
+            return lean, lean.parse_args(tokens)
+        except _LeanParseError:
+            pass
+    parser = build_parser()
+    return parser, parser.parse_args(tokens)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `gdtui` command; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser, args = _parse(argv)
     try:
         if getattr(args, "session", None):
             args = apply_session_file(parser, argv, args)

@@ -110,3 +110,35 @@ def test_an_outside_cap_still_wins() -> None:
         clocks[0].now += 1 / 30
         runner._tick()
     assert len([t for t in frames if t > clocks[0].now - 1.0]) <= 6
+
+
+async def test_a_gate_draws_on_the_next_frame_not_in_between() -> None:
+    """While live, a request that comes too soon is drawn by the next frame's request
+    (all panes in one screen update); the trailing timer is only the last resort."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    from gdtui.ui.screens.live import FrameGate
+
+    draws: list[float] = []
+    clock = Clock()
+
+    class GateApp(App[None]):
+        def compose(self):
+            yield Static("x")
+
+    app = GateApp()
+    async with app.run_test() as pilot:
+        app.screen.live = True  # what MainScreen.live says while running live
+        gate = FrameGate(app.screen, 10, lambda: draws.append(clock.now), clock=clock)
+        assert gate.request() and draws == [0.0]
+        clock.now = 0.04  # too soon for 10 a second: a trailing draw is set up ...
+        assert not gate.request()
+        clock.now = 0.10  # ... but the next frame comes first and draws
+        assert gate.request() and draws == [0.0, 0.10]
+        await pilot.pause(0.3)  # the trailing timer was cancelled: no draw in between
+        assert draws == [0.0, 0.10]
+        clock.now = 0.15
+        assert not gate.request()  # too soon, and no frame follows (the run was paused)
+        await pilot.pause(0.4)
+        assert draws == [0.0, 0.10, 0.15]  # the trailing draw still comes

@@ -33,9 +33,11 @@ __all__ = ["DRAW_FPS", "FrameGate", "LiveRunner"]
 
 DRAW_FPS = 15  # most redraws a second while live (stepping may tick faster)
 #: Share of one core a live session may use before it draws less often (issue 13: <= 10%).
-CPU_TARGET = 0.08
+CPU_TARGET = 0.07
 MIN_FPS = 3  # the fewest redraws a second the adaptation goes down to
-ADAPT_EVERY = 1.0  # seconds between two looks at the process's CPU time
+ADAPT_EVERY = 0.5  # seconds between two looks at the process's CPU time
+#: How much later than its interval a gate's trailing draw comes (a live frame's time).
+TRAILING = 1 / DRAW_FPS
 
 
 class LiveRunner:
@@ -101,7 +103,7 @@ class LiveRunner:
             self._on_frame()
 
     def _adapt(self, now: float) -> None:
-        """Once a second: when the process used more than ``CPU_TARGET`` of a core, draw
+        """Every ``ADAPT_EVERY`` seconds: when the process used more than ``CPU_TARGET`` of a core, draw
         less often (in proportion, down to ``MIN_FPS``); when well under it, more often
         again (up to ``draw_fps``).  Stepping keeps its speed either way: only the
         redraws are spaced out, and every one shows the newest step."""
@@ -131,7 +133,8 @@ class FrameGate:
     """Calls ``draw`` at most ``fps`` times a second while ``node``'s screen runs live.
 
     :meth:`request` draws now when allowed; otherwise it makes sure a trailing draw
-    happens when the interval is up, so the newest state is always shown in the end.
+    happens a frame after the interval is up (the next live frame's request usually
+    draws first), so the newest state is always shown in the end.
     When not live it always draws at once (so a paused screen is exact right away).
     ``draws`` counts the draws (for tests), ``clock`` can be replaced (for tests).
     """
@@ -154,7 +157,9 @@ class FrameGate:
             self._fire(now)
             return True
         if self._timer is None:
-            self._timer = self._node.set_timer(max(self._last + self.interval - now, 0.001),
+            # a frame late: while live the next frame's request comes first and draws with
+            # every other pane (one screen update, not one per pane); this is the last resort
+            self._timer = self._node.set_timer(max(self._last + self.interval - now, 0.001) + TRAILING,
                                                self._fire, name="frame-gate")
         return False
 

@@ -1,6 +1,8 @@
 """``python -m benchmarks.first_frame_probe FILE (gdtui ARGS... | hello)``: run gdtui or the
 hello-world app and write the CPU seconds the process had used when it wrote its first
 frame into FILE (Textual's App._display, the call that sends a frame to the terminal).
+With ``GDTUI_PROBE_EXIT=1`` it then stops, so that a valgrind run counts the
+instructions up to the first frame (how issue 13 measured start-up).
 
 benchmarks/tui.py compares these CPU times: unlike wall time they do not depend on
 what else the machine is doing, and unlike a reading taken from outside they do not
@@ -29,6 +31,8 @@ def _first_display(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             f.write(f"{cpu:.6f}\n")
         os.replace(_out + ".part", _out)  # the reader never sees half a number
         _out = ""
+        if os.environ.get("GDTUI_PROBE_EXIT"):  # counting instructions: stop at the frame
+            os._exit(0)
     return result
 
 

@@ -199,6 +199,35 @@ def first_frame_cpu(what: str) -> float:
             child.close()
 
 
+def first_frame_instructions(what: str) -> int | None:
+    """Instructions gdtui (``what`` = "gdtui") or the hello app executes up to its first
+    frame, counted by valgrind (callgrind), as issue 13 measured; None without valgrind.
+    Slow (a minute or two each) but the same on a busy machine as on an idle one."""
+    import re
+    import shutil
+    import tempfile
+
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.out",
+                sys.executable, "-m", "benchmarks.first_frame_probe", f"{tmp}/cpu", what]
+        os.environ["GDTUI_PROBE_EXIT"] = "1"  # the probe stops at the first frame
+        try:
+            child = Child.spawn(argv, (80, 24))
+        finally:
+            del os.environ["GDTUI_PROBE_EXIT"]
+        try:
+            end = time.perf_counter() + 900
+            while child.proc.poll() is None and time.perf_counter() < end:
+                child.read(0.5)
+            child.read(0.2)
+        finally:
+            child.close()
+        found = re.findall(rb"Collected : (\d+)", bytes(child.out))
+        return int(found[-1]) if found else None
+
+
 def measure_first_frames(repeats: int = REPEATS) -> dict[str, list[float]]:
     """Wall and CPU times to the first frame of gdtui and of the hello app, alternating.
 
@@ -283,6 +312,12 @@ def main() -> None:
         print(f"    gdtui / hello             {gd / hello:7.2f}x wall, "
               f"{med['gdtui cpu'] / max(med['hello cpu'], 1e-9):4.2f}x CPU   (target <= 1.5x)")
         print(f"    gdtui problem compiled    {ready * 1000:7.0f} ms   (derivatives on screen)")
+    hello_i, gdtui_i = first_frame_instructions("hello"), first_frame_instructions("gdtui")
+    if hello_i and gdtui_i:
+        print(f"  first frame, instructions (valgrind): hello {hello_i / 1e9:.2f} G, gdtui {gdtui_i / 1e9:.2f} G"
+              f"   {gdtui_i / hello_i:4.2f}x hello (target <= 1.5x)")
+    else:
+        print("  first frame, instructions: valgrind not found (or it failed): skipped")
     try:
         out = measure_output()
     except (RuntimeError, OSError) as exc:

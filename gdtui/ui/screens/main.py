@@ -173,12 +173,9 @@ class MainScreen(Screen[None]):
                     view.worked if view is not None else None)
         recent.show_title(self.app.notice_text(recent.title()))
         state = self.query_one("#state")
-        hidden = table.hidden
-        subtitle = f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)" if hidden else ""
-        if table.note:  # inf or nan on show: say what it means, beside any hidden columns
-            subtitle = f"{table.note} · {subtitle}" if subtitle else table.note
+        subtitle = self.app.notice_text(table.subtitle(state.outer_size.width - 6))
         if state.border_subtitle != subtitle:
-            state.border_subtitle = self.app.notice_text(subtitle)
+            state.border_subtitle = subtitle
         status = self.query_one(StatusBar)
         if view is None:
             status.show("running", "", live=False, speed=session.speed, k=0,

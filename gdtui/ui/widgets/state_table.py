@@ -141,6 +141,16 @@ class StateTable(ScrollView, can_focus=True):
                 return cells[i]
         raise KeyError(column_key)
 
+    def subtitle(self, room: int) -> str:
+        """What the pane's bottom edge says in at most ``room`` characters: the parameters
+        that did not fit ("+1 more: z (x: axes)") and what an inf or nan means."""
+        hidden, note = self.hidden, self.note
+        more = [f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)", f"+{len(hidden)} more: {', '.join(hidden)}",
+                f"+{len(hidden)} more (x: axes)", f"+{len(hidden)} more"] if hidden else [""]
+        candidates = [f"{note} · {m}" if m else note for m in more] if note else []
+        candidates += more  # no room for the note: the marked cells still show it
+        return next((c for c in candidates if len(c) <= room), candidates[-1])
+
     # ------------------------------------------------------------ feeding
     def show(self, view: StateView | None) -> None:
         """Show row k of a run (None: nothing compiled yet)."""

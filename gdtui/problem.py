@@ -160,7 +160,9 @@ def validate_quickly(settings: Settings) -> Settings:
     make_optimizer(s.optimizer, **s.hyper)
     make_schedule(s.schedule)
     if s.theme is not None:
-        _check_theme(s.theme)
+        from gdtui.theme_catalog import check_theme_name
+
+        check_theme_name(s.theme)
     return s
 
 
@@ -173,13 +175,3 @@ def check_point_names(point: dict[str, float], params: Sequence[str], option: st
             f"(parameters: {', '.join(params)})"
         )
 
-
-def _check_theme(name: str) -> None:
-    from gdtui.ui.app import EXTRA_THEMES
-    from gdtui.ui.themes import builtin_theme_dir, load_themes, theme_names, user_theme_dirs
-
-    themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
-    names = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
-    if name not in names:
-        broken = [msg for path, msg in failures if path.stem == name]
-        raise OptionError(broken[0] if broken else f"unknown theme {name!r} (themes: {', '.join(names)})")

@@ -25,9 +25,6 @@ __all__ = ["GdApp", "run_app", "save_screenshot_file"]
 
 STYLES = Path(__file__).parent / "styles"
 
-#: Textual themes offered after gdtui's own (ansi-dark uses the terminal's 16 colours).
-EXTRA_THEMES = ("ansi-dark", "textual-dark", "textual-light")
-
 
 #: App actions bound to printable keys (a focused field takes those keys).
 _LETTER_ACTIONS = {"help", "quit_key", "compare", "view", "save_session", "export", "lesson"}
@@ -71,13 +68,20 @@ class GdApp(App[int]):
         self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
         self.session = Session(self.settings)
         self.theme_failures: list[str] = []
-        self._theme_cycle: list[str] = []
+        self.theme_cycle: list[str] = []
+        """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
         self.ascii_filter = None
         if self.settings.ascii:  # a last safety net: every panel writes ASCII itself
             from gdtui.ui.ascii import AsciiFilter
 
             self.ascii_filter = AsciiFilter()
-            self._filters.append(self.ascii_filter)
+
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        """Textual's filters, then (under ``--ascii``) the ASCII safety net last."""
+        filters = list(super().get_line_filters())
+        if self.ascii_filter is not None:
+            filters.append(self.ascii_filter)
+        return filters
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -87,14 +91,14 @@ class GdApp(App[int]):
         return default_theme_variables()
 
     def _load_themes(self) -> None:
-        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, load_themes,
-                                     theme_names, user_theme_dirs)
+        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, known_theme_names,
+                                     load_themes, user_theme_dirs)
 
         themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
         for theme in themes.values():
             self.register_theme(theme)
         self.theme_failures = [message for _, message in failures]
-        self._theme_cycle = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
+        self.theme_cycle = known_theme_names(themes)
         wanted = self.settings.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
@@ -103,7 +107,7 @@ class GdApp(App[int]):
 
     def next_theme(self) -> None:
         """Switch to the next theme in the cycle (gdtui's own first)."""
-        cycle = self._theme_cycle or list(self.available_themes)
+        cycle = self.theme_cycle or list(self.available_themes)
         i = cycle.index(self.theme) + 1 if self.theme in cycle else 0
         self.theme = cycle[i % len(cycle)]
         self.main_screen.notice(f"theme: {self.theme}")
@@ -229,6 +233,10 @@ class GdApp(App[int]):
 
         if action in _LETTER_ACTIONS and isinstance(self.focused, Input):
             return False
+        return self.available(action)
+
+    def available(self, action: str) -> bool:
+        """Whether ``action`` means anything now, whatever has focus (the palette asks)."""
         if action == "lesson":
             return self.lesson is not None
         return True

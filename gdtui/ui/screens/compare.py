@@ -105,14 +105,11 @@ class CompareScreen(Screen[None]):
         self._notice = "building the comparison…"
         self._error = ""  # shown until the next comparison is built
         self._basin_key: tuple | None = None
-        if ascii_only:
-            from dataclasses import replace
-
+        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
             from gdtui.ui.ascii import plain
+            from gdtui.ui.textual_compat import describe_bindings
 
-            keys = self._bindings.key_to_bindings
-            for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
+            describe_bindings(self, plain)
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:

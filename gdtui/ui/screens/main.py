@@ -103,13 +103,10 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.ascii_only = ascii_only
         if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from dataclasses import replace
-
             from gdtui.ui.ascii import plain
+            from gdtui.ui.textual_compat import describe_bindings
 
-            keys = self._bindings.key_to_bindings
-            for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
+            describe_bindings(self, plain)
         self.runner = LiveRunner(self, lambda: self.app.session, self._draw)
         self._preview_text: str | None = None
         self._notice = ""
@@ -419,7 +416,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a` only with 3+ parameters; while a field has focus the run keys are hidden
         from the footer (the field takes the letters)."""
-        if action == "next_axes" and len(self.app.session.params) < 3:
+        if not self.available(action):
             return False
         in_field = isinstance(self.focused, Input)
         if action in _RUN_KEYS and in_field:
@@ -427,6 +424,11 @@ class MainScreen(Screen[None]):
         if action == "leave_field" and (self.focused is None or isinstance(self.focused, Landscape)):
             return False  # already where the run keys work: nothing to leave
         return True
+
+    def available(self, action: str) -> bool:
+        """Whether ``action`` means anything now, whatever has focus (the palette asks):
+        other axes only with 3+ parameters."""
+        return not (action == "next_axes" and len(self.app.session.params) < 3)
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()

@@ -122,13 +122,9 @@ class MathPanel(Screen[None]):
         super().__init__()
         self.ascii_only = ascii_only
         if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from dataclasses import replace
+            from gdtui.ui.textual_compat import describe_bindings
 
-            keys = self._bindings.key_to_bindings
-            for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=ascii_text(b.description, True),
-                                     key_display=ascii_text(b.key_display, True) if b.key_display else None)
-                              for b in bindings]
+            describe_bindings(self, lambda text: ascii_text(text, True), key_display=True)
         self._seen: tuple | None = None
         self._token = 0
         self.shown_token = -1  # the token of the result on screen

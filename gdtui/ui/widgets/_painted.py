@@ -6,6 +6,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gdtui.ui.textual_compat import forget_dirty_regions
 from gdtui.ui.widgets._canvas import Painter
 
 __all__ = ["PaintedWidget"]
@@ -31,7 +32,7 @@ class PaintedWidget(Widget):
 
     def render_line(self, y: int) -> Strip:
         """Row y of the picture (painted afresh when empty or resized)."""
-        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
+        forget_dirty_regions(self)  # as Widget.render_line does; we never use its render cache
         if self._painter.empty or self._painter.size != tuple(self.size):
             self._paint()
         return self._painter.strip(y)

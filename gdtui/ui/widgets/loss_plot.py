@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual_plotext.plot import Plot
 
 from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.textual_compat import set_plot_size
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
@@ -163,8 +164,7 @@ class LossPlot(PaintedWidget):
     def _plot(self, width: int, height: int, xs: np.ndarray, ys: np.ndarray,
               k: int, current: float, log: bool, title: str) -> str:
         plt = Plot()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # see textual_plotext issue 5: plotsize alone is not enough
+        set_plot_size(plt, width, height)
         plt.theme("clear")
         plt.canvas_color("default")  # transparent: the widget's own background shows
         plt.axes_color("default")

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -64,6 +65,9 @@ class CompareScreen(Screen[None]):
 
     app: "GdApp"
     AUTO_FOCUS = None  # the run keys work at once; `e` edits what is compared
+
+    live: var[bool] = var(False)
+    """True while every run steps live (a timer runs); bound into the plots."""
 
     DEFAULT_CSS = """
     CompareScreen { layout: vertical; }
@@ -120,12 +124,12 @@ class CompareScreen(Screen[None]):
                         placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
         with Horizontal(id="cmp-top"):
             with Vertical(id="cmp-land-pane"):
-                yield CompareLandscape(ascii=a, id="cmp-landscape")
-                yield BasinStrip(ascii=a, id="cmp-basins")
+                yield CompareLandscape(ascii=a, id="cmp-landscape").data_bind(CompareScreen.live)
+                yield BasinStrip(ascii=a, id="cmp-basins").data_bind(CompareScreen.live)
             with Vertical(id="cmp-loss-pane"):
-                yield CompareLoss(ascii=a, id="cmp-loss")
+                yield CompareLoss(ascii=a, id="cmp-loss").data_bind(CompareScreen.live)
         with VerticalScroll(id="cmp-board-pane"):
-            yield Leaderboard(ascii=a, id="cmp-board")
+            yield Leaderboard(ascii=a, id="cmp-board").data_bind(CompareScreen.live)
         yield Static("", id="cmp-status", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -282,14 +286,12 @@ class CompareScreen(Screen[None]):
             strip.show_basins(message.basins, ["sgd", "momentum"])
 
     # ------------------------------------------------------------ live
-    @property
-    def live(self) -> bool:
-        return self._timer is not None
-
     def stop_live(self) -> None:
+        """Pause every run (no timer left running)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.live = False
 
     def _start_live(self) -> None:
         s = self.session
@@ -298,6 +300,7 @@ class CompareScreen(Screen[None]):
         s.pacer.start()
         self._drawn = time.monotonic()
         self._timer = self.set_interval(s.pacer.interval(s.speed), self._tick)
+        self.live = True
 
     def _tick(self) -> None:
         s = self.session

@@ -78,9 +78,7 @@ class CurvaturePanel(MathPanel):
         caption = self.query_one("#cv-caption", Static)
         plot = self.query_one("#cv-plot", CanvasView)
         if result is None or self.input is None:
-            text.update("")
-            caption.update("")
-            plot.set_draw(lambda w, h: None)
+            self.blank()
             return
         c = result["curvature"]
         text.update(self._text(c))

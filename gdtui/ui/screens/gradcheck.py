@@ -81,9 +81,7 @@ class GradCheckPanel(MathPanel):
         legend = self.query_one("#gc-legend", Static)
         plot = self.query_one("#gc-plot", CanvasView)
         if result is None or self.input is None:
-            text_widget.update("")
-            legend.update("")
-            plot.set_draw(lambda w, h: None)
+            self.blank()
             return
         chk = result["check"]
         params = self.input.problem.objective.params

@@ -149,8 +149,7 @@ class GraphPanel(MathPanel):
         tree = self.query_one("#math-text", Static)
         box = self.query_one("#gr-step", Static)
         if result is None:
-            tree.update("")
-            box.update("")
+            self.blank()
             return
         if result["key"] != self._graph_key:
             self._graph_key, self._graph = result["key"], result["result"].graph

@@ -1,8 +1,11 @@
 """MainScreen: composes the panes and is the only place that knows all of them.
 
-Panes post what the user did; this screen turns it into calls on the app's
-:class:`~gdtui.ui.controller.Session` and pushes the result back down with
-`_draw`.  Compiling runs in thread workers that post messages back; live running
+Data flows one way.  Panes post what the user did (messages up); this screen turns
+it into calls on the app's :class:`~gdtui.ui.controller.Session` and pushes the
+session's :class:`~gdtui.ui.controller.StateView` back down with `_draw`
+(attributes down): no pane reads the run or another pane.  Whether the run is live
+is this screen's ``live`` reactive, bound into the panes that redraw less often
+while live.  Compiling runs in thread workers that post messages back; live running
 is a :class:`~gdtui.ui.screens.live.LiveRunner` (a timer, stopped when paused).
 """
 
@@ -14,10 +17,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from gdtui.engine.explain import best_step
 from gdtui.ui import jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.screens.live import LiveRunner
@@ -30,7 +33,10 @@ from gdtui.ui.widgets.state_table import StateTable
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
 if TYPE_CHECKING:
+    from typing import Callable
+
     from gdtui.ui.app import GdApp
+    from gdtui.ui.controller import Session
 
 __all__ = ["MIN_SIZE", "MainScreen"]
 
@@ -41,41 +47,13 @@ _RUN_KEYS = {"step", "toggle_live", "back", "reset", "faster", "slower", "log", 
              "cycle_update", "next_axes"}
 
 
-def _preset_lr(problem) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """{optimizer: lr} of the problem's preset, when it came from one."""
-    name = problem.settings.preset
-    if not name:
-        return {}
-    try:
-        from gdtui.engine.presets import get_preset
-
-        p = get_preset(name)
-    except Exception:  # noqa: BLE001 - a preset that no longer exists: no preset lr
-        return {}
-    return {p.optimizer: p.lr}
-
-
-def _known_minimum(problem) -> list[float] | None:  # type: ignore[no-untyped-def]
-    """Where the preset's function is lowest, in parameter order, when the preset says."""
-    name = problem.settings.preset
-    if not name:
-        return None
-    try:
-        from gdtui.engine.presets import get_preset
-
-        p = get_preset(name)
-    except Exception:  # noqa: BLE001 - no such preset any more: nothing to mark
-        return None
-    params = problem.objective.params
-    if p.minimum is None or p.fn != problem.settings.fn or set(p.minimum) != set(params):
-        return None
-    return [p.minimum[q] for q in params]
-
-
 class MainScreen(Screen[None]):
     """The playground: function, optimizer, state, landscape and loss."""
 
     app: "GdApp"
+
+    live: var[bool] = var(False)
+    """True while the run steps live (the LiveRunner's timer runs); bound into the panes."""
 
     BINDINGS = [
         Binding("space", "step(1)", "step", id="gd.step", tooltip="take one step"),
@@ -107,7 +85,8 @@ class MainScreen(Screen[None]):
             from gdtui.ui.textual_compat import describe_bindings
 
             describe_bindings(self, plain)
-        self.runner = LiveRunner(self, lambda: self.app.session, self._draw)
+        self.runner = LiveRunner(self, lambda: self.app.session, self._draw,
+                                 on_running=lambda running: setattr(self, "live", running))
         self._preview_text: str | None = None
         self._notice = ""
         self._paused = False  # a live run was paused (and nothing else happened since)
@@ -121,12 +100,12 @@ class MainScreen(Screen[None]):
                 yield OptimizerPane(jobs.optimizer_specs(), ascii_only=ascii_only, id="optimizer")
                 with Vertical(id="state"):
                     yield StateTable(ascii_only=ascii_only, id="table")
-                    yield RecentSteps(ascii_only=ascii_only, id="recent")
+                    yield RecentSteps(ascii_only=ascii_only, id="recent").data_bind(MainScreen.live)
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
-                    yield Landscape(ascii=ascii_only, id="landscape")
+                    yield Landscape(ascii=ascii_only, id="landscape").data_bind(MainScreen.live)
                 with Vertical(id="loss-pane"):
-                    yield LossPlot(ascii=ascii_only, id="loss")
+                    yield LossPlot(ascii=ascii_only, id="loss").data_bind(MainScreen.live)
         yield StatusBar(ascii_only=ascii_only, id="status")
         yield TooSmall(id="too-small")
         yield Footer(compact=True, show_command_palette=False)
@@ -192,24 +171,16 @@ class MainScreen(Screen[None]):
         notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
                     notice=notice, paused=self._paused and not self.live)
-        run = session.run
-        assert run is not None
-        hist = run.history
-        self.query_one(LossPlot).show_history(hist.loss[: run.k + 1], run.k, view.is_batch)
+        self.query_one(LossPlot).show_history(view.losses, view.k, view.is_batch)
         # the arrow and the tangent belong to the picture of f, which is the full loss
-        grad = view.full_grad if view.full_grad is not None else view.rows[1][1]
-        # the best point by the loss the history holds (batch losses would mislead)
-        best = None if view.is_batch else best_step(hist.loss[: run.k + 1])
-        if best in (0, run.k):
-            best = None  # the start and the current point have their own marks
-        landscape.show_path(hist.w[: run.k + 1], run.k, list(grad), best, view.batch)
+        landscape.show_path(view.path, view.k, view.gradient, view.best, view.batch)
 
     def _new_problem_drawn(self) -> None:
         """After the problem or start changed: tell the landscape, then draw."""
         session = self.app.session
         if session.problem is not None:
             self.query_one(Landscape).set_problem(session.problem.objective, session.start_point(),
-                                                  session.problem.dataset, _known_minimum(session.problem))
+                                                  session.problem.dataset, session.known_minimum())
         self._draw()
 
     def notice(self, text: str) -> None:
@@ -221,12 +192,12 @@ class MainScreen(Screen[None]):
     def on_problem_ready(self, message: ProblemReady) -> None:
         session = self.app.session
         problem = message.problem
-        session.set_problem(problem, message.columns)
+        session.set_problem(problem)
         self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
         self.query_one(FunctionPane).show_formulas(problem.objective.params,
                                                    problem.objective.derivative_formulas)
         self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
-                                                    problem.objective.uses_data, _preset_lr(problem))
+                                                    problem.objective.uses_data, session.preset_lr())
         self.query_one("#fn", Input).remove_class("-rejected")
         self.stop_live()
         self._paused = False
@@ -314,9 +285,7 @@ class MainScreen(Screen[None]):
 
     def choose_optimizer(self, name: str) -> None:
         """Switch optimizer from the command palette (same as picking it in the pane)."""
-        from textual.widgets import Select
-
-        self.query_one("#opt", Select).value = name
+        self.query_one(OptimizerPane).choose(name)
 
     def on_recent_steps_resized(self, message: RecentSteps.Resized) -> None:
         message.stop()
@@ -333,33 +302,24 @@ class MainScreen(Screen[None]):
         self._draw()  # the landscape keeps its view; the path now starts elsewhere
 
     # ------------------------------------------------------------ actions
-    @property
-    def live(self) -> bool:
-        """True while running live."""
-        return self.runner.running
-
     def action_step(self, n: int) -> None:
         """Take n steps now (pauses a live run first)."""
-        self.stop_live()
-        self._paused = False
-        self._notice = ""
-        self.app.session.step(n)
-        self._draw()
+        self._move(lambda session: session.step(n))
 
     def action_back(self) -> None:
         """One step back, exactly."""
-        self.stop_live()
-        self._paused = False
-        self._notice = ""
-        self.app.session.back(1)
-        self._draw()
+        self._move(lambda session: session.back(1))
 
     def action_reset(self) -> None:
         """Back to step 0."""
+        self._move(lambda session: session.reset())
+
+    def _move(self, intent: "Callable[[Session], object]") -> None:
+        """A step key: pause a live run, clear the notice, send ``intent`` to the session, draw."""
         self.stop_live()
         self._paused = False
         self._notice = ""
-        self.app.session.reset()
+        intent(self.app.session)
         self._draw()
 
     def action_toggle_live(self) -> None:

@@ -189,15 +189,10 @@ class MathPanel(Screen[None]):
     def snapshot(self) -> PanelInput | None:
         """The run's current row, or None before the first problem compiled."""
         session = self.app.session
-        run, problem = session.run, session.problem
-        if run is None or problem is None:
+        pos = session.position()
+        if pos is None or session.problem is None:
             return None
-        rec = run.record(run.k)
-        try:
-            lr = float(run.lr_at(rec.k + 1))  # the learning rate of the next update
-        except Exception:  # noqa: BLE001 - a schedule that cannot say: the base rate
-            lr = float(run.optimizer.lr)
-        return PanelInput(problem, rec.k, tuple(float(v) for v in rec.w), float(rec.loss), lr, run.status)
+        return PanelInput(session.problem, pos.k, pos.w, pos.loss, pos.lr, pos.status)
 
     @property
     def settled(self) -> bool:
@@ -252,8 +247,17 @@ class MathPanel(Screen[None]):
         raise NotImplementedError
 
     def show(self, result: Any) -> None:
-        """Draw ``result`` (None: nothing to show yet)."""
+        """Draw ``result`` (None: nothing to show yet, see :meth:`blank`)."""
         raise NotImplementedError
+
+    def blank(self) -> None:
+        """Nothing to show yet: every text and picture of the panel's body empty."""
+        from gdtui.ui.widgets.math_plots import CanvasView
+
+        for static in self.query_one("#math-body").query(Static):
+            static.update("")
+        for view in self.query(CanvasView):
+            view.set_draw(lambda w, h: None)
 
     # ------------------------------------------------------------ run keys
     def action_run_step(self, n: int) -> None:

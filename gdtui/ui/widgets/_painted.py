@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -18,6 +19,14 @@ class PaintedWidget(Widget):
     redrawn every frame of a live run, over slow links)."""
 
     _painter: Painter
+
+    live: var[bool] = var(False)
+    """True while the run is live (the screen pushes it down): redraws go through a
+    :class:`~gdtui.ui.widgets.frame_gate.FrameGate`, a few a second."""
+
+    def is_live(self) -> bool:
+        """The ``live`` reactive, as a FrameGate asks for it."""
+        return self.live
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> "PaintedWidget":

@@ -21,7 +21,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual_plotext.plot import Plot
 
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.textual_compat import set_plot_size
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
@@ -80,10 +80,8 @@ class LossPlot(PaintedWidget):
         self._cache: Text = Text()
         self.note = ""
         """Why the plot is not what was asked for (e.g. log scale with a negative loss)."""
-        self.builds = 0
-        """How many times the plot was built (plotext run), for tests."""
         self._painter = Painter()
-        self._gate = FrameGate(self, LIVE_FPS, self._new_picture)
+        self._gate = FrameGate(self, LIVE_FPS, self._new_picture, self.is_live)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -130,7 +128,6 @@ class LossPlot(PaintedWidget):
         key = (self._version, width, height, self.log_scale, self.ascii, self.app.theme,
                getattr(self.app, "no_color", False))
         if key != self._cache_key:
-            self.builds += 1
             self._cache = self._build(width, height)
             self._cache_key = key
         return self._cache

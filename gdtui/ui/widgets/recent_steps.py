@@ -12,7 +12,7 @@ do not fit the width are left out (‖∇f‖ first, then the last parameters) a
 header says how many (``+1``); numbers are formatted to their column, never cut.
 
 While the run is live the rows are redrawn at most ``LIVE_FPS`` times a second (with
-a trailing redraw, see :class:`~gdtui.ui.screens.live.FrameGate`), and drawn with the
+a trailing redraw, see :class:`~gdtui.ui.widgets.frame_gate.FrameGate`), and drawn with the
 line API through a :class:`~gdtui.ui.widgets._canvas.Painter`, so only the cells that
 changed go to the terminal.
 """
@@ -28,7 +28,7 @@ from gdtui.ui.ascii import plain
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
 from gdtui.ui.worked import worked_pages
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
@@ -64,7 +64,7 @@ class RecentSteps(PaintedWidget):
         self._pages = 1
         self._through = 0  # the last parameter whose update is shown
         self._painter = Painter()
-        self._gate = FrameGate(self, LIVE_FPS, self._redraw)
+        self._gate = FrameGate(self, LIVE_FPS, self._redraw, self.is_live)
 
     @property
     def capacity(self) -> int:

@@ -71,7 +71,7 @@ class GdApp(App[int]):
         self.theme_cycle: list[str] = []
         """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
         self.ascii_filter = None
-        if self.settings.ascii:  # a last safety net: every panel writes ASCII itself
+        if self.ascii:  # a last safety net: every panel writes ASCII itself
             from gdtui.ui.ascii import AsciiFilter
 
             self.ascii_filter = AsciiFilter()
@@ -82,6 +82,14 @@ class GdApp(App[int]):
         if self.ascii_filter is not None:
             filters.append(self.ascii_filter)
         return filters
+
+    @property
+    def ascii(self) -> bool:
+        """``--ascii``, the one switch: the app sets its ``-ascii`` CSS class (borders) and
+        the safety-net line filter from it, and hands it to each screen as ``ascii=``,
+        which hands it to its widgets; they write ASCII themselves (``ascii.plain``,
+        ``fmt.label``, the plots' glyph sets, ``ascii.asciify`` for Textual's own widgets)."""
+        return bool(self.settings.ascii)
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -120,8 +128,8 @@ class GdApp(App[int]):
 
     def on_mount(self) -> None:
         self._load_themes()
-        self.set_class(self.settings.ascii, "-ascii")
-        self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
+        self.set_class(self.ascii, "-ascii")  # ASCII borders (app.tcss, panes.tcss)
+        self.install_screen(MainScreen(ascii=self.ascii), "main")
         if self.settings.lang != "en":  # footer labels in the user's language
             from gdtui.ui.lang import localize_bindings
 
@@ -156,14 +164,14 @@ class GdApp(App[int]):
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
         from gdtui.ui.ascii import plain
 
-        return plain(text, self.settings.ascii)
+        return plain(text, self.ascii)
 
     # ------------------------------------------------------------ palette and screenshots
     def action_command_palette(self) -> None:
         """The command palette; under ``--ascii`` its search icon is ASCII too."""
         from textual.command import CommandPalette
 
-        if not self.settings.ascii:
+        if not self.ascii:
             super().action_command_palette()
         elif self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(_ascii_palette()(id="--command-palette"))
@@ -288,7 +296,7 @@ class GdApp(App[int]):
 
             text = default_text(base)
         self.main_screen.stop_live()
-        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii_only=self.settings.ascii))
+        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii=self.ascii))
 
     def leave_compare(self, settings: Settings | None) -> None:
         """Back to the single view, going on with ``settings`` (the first run's)."""
@@ -304,7 +312,7 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
+            self.push_screen(HelpScreen(ascii=self.ascii, lang=self.settings.lang))
 
     def action_view(self, name: str) -> None:
         """Open a panel by view name over the playground ('single': back to the playground)."""
@@ -322,7 +330,7 @@ class GdApp(App[int]):
             self.pop_screen()
         elif current is not self.main_screen:
             return  # help or another modal screen is open: it keeps the keys
-        self.push_screen(cls(ascii_only=self.settings.ascii))
+        self.push_screen(cls(ascii=self.ascii))
 
 
 def _ascii_palette() -> type:

@@ -98,18 +98,18 @@ class CompareScreen(Screen[None]):
         Binding("escape,v", "leave", "single view", id="gd.compare.leave"),
     ]
 
-    def __init__(self, base: Settings, text: str, ascii_only: bool = False) -> None:
+    def __init__(self, base: Settings, text: str, ascii: bool = False) -> None:
         super().__init__()
         self.base = base
         self.text = text
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self.session: "CompareSession | None" = None
         self._timer: Timer | None = None
         self._drawn = -float("inf")
         self._notice = "building the comparison…"
         self._error = ""  # shown until the next comparison is built
         self._basin_key: tuple | None = None
-        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
+        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
             from gdtui.ui.ascii import plain
             from gdtui.ui.textual_compat import describe_bindings
 
@@ -117,7 +117,7 @@ class CompareScreen(Screen[None]):
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        a = self.ascii_only
+        a = self.ascii
         with Horizontal(id="cmp-what"):
             yield Static("compare (e edits):", id="cmp-label")
             yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
@@ -135,11 +135,11 @@ class CompareScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#cmp-input", Input).can_focus = False  # until `e`: keys are run keys
-        self.set_class(self.ascii_only, "-ascii")
+        self.set_class(self.ascii, "-ascii")
         self.query_one("#cmp-land-pane").border_title = "landscape: every run"
         self.query_one("#cmp-loss-pane").border_title = "loss"
         self.query_one("#cmp-board-pane").border_title = "leaderboard"
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)

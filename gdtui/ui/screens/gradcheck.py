@@ -42,8 +42,8 @@ class GradCheckPanel(MathPanel):
                 tooltip="h ten times smaller"),
     ]
 
-    def __init__(self, ascii_only: bool = False) -> None:
-        super().__init__(ascii_only)
+    def __init__(self, ascii: bool = False) -> None:
+        super().__init__(ascii)
         self.h_exp = -5
 
     @property
@@ -105,7 +105,7 @@ class GradCheckPanel(MathPanel):
             f"best h: central {_h(best['central'])}, forward {_h(best['forward'])}"
             "  ·  right: truncation, left: round-off")))
         sweep = result["sweep"]
-        g = glyphs(self.ascii_only)
+        g = glyphs(self.ascii)
         hs = [r.h for r in sweep]
         fe = [r.forward_error for r in sweep]
         ce = [r.central_error for r in sweep]

@@ -77,10 +77,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "leave_field", "leave field · enter applies", id="gd.field.leave"),
     ]
 
-    def __init__(self, ascii_only: bool = False) -> None:
+    def __init__(self, ascii: bool = False) -> None:
         super().__init__()
-        self.ascii_only = ascii_only
-        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
+        self.ascii = ascii
+        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
             from gdtui.ui.ascii import plain
             from gdtui.ui.textual_compat import describe_bindings
 
@@ -93,21 +93,21 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        ascii_only = self.app.settings.ascii
+        ascii = self.ascii
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield FunctionPane(jobs.preset_options(), ascii_only=ascii_only, id="function")
-                yield OptimizerPane(jobs.optimizer_specs(), ascii_only=ascii_only, id="optimizer")
+                yield FunctionPane(jobs.preset_options(), ascii=ascii, id="function")
+                yield OptimizerPane(jobs.optimizer_specs(), ascii=ascii, id="optimizer")
                 with Vertical(id="state"):
-                    yield StateTable(ascii_only=ascii_only, id="table")
-                    yield RecentSteps(ascii_only=ascii_only, id="recent").data_bind(MainScreen.live)
+                    yield StateTable(ascii=ascii, id="table")
+                    yield RecentSteps(ascii=ascii, id="recent").data_bind(MainScreen.live)
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
-                    yield Landscape(ascii=ascii_only, id="landscape").data_bind(MainScreen.live)
+                    yield Landscape(ascii=ascii, id="landscape").data_bind(MainScreen.live)
                 with Vertical(id="loss-pane"):
-                    yield LossPlot(ascii=ascii_only, id="loss").data_bind(MainScreen.live)
-        yield StatusBar(ascii_only=ascii_only, id="status")
-        yield TooSmall(id="too-small")
+                    yield LossPlot(ascii=ascii, id="loss").data_bind(MainScreen.live)
+        yield StatusBar(ascii=ascii, id="status")
+        yield TooSmall(ascii=ascii, id="too-small")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -115,7 +115,7 @@ class MainScreen(Screen[None]):
                   "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent"}
         for selector, title in titles.items():
             self.query_one(selector).border_title = self.app.msg(f"pane.{title}")
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)

@@ -44,9 +44,9 @@ _ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "Σ": "sum", "·"
                 "└─": "`-"}
 
 
-def ascii_text(text: str, ascii_only: bool) -> str:
-    """``text`` in ASCII when ``ascii_only`` (the panels' symbols, then the app's)."""
-    if not ascii_only or text.isascii():
+def ascii_text(text: str, ascii: bool) -> str:
+    """``text`` in ASCII when ``ascii`` (the panels' symbols, then the app's)."""
+    if not ascii or text.isascii():
         return text
     for k, v in _ASCII_EXTRA.items():
         text = text.replace(k, v)
@@ -118,10 +118,10 @@ class MathPanel(Screen[None]):
         result: Any
         error: str | None = None
 
-    def __init__(self, ascii_only: bool = False) -> None:
+    def __init__(self, ascii: bool = False) -> None:
         super().__init__()
-        self.ascii_only = ascii_only
-        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
+        self.ascii = ascii
+        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
             from gdtui.ui.textual_compat import describe_bindings
 
             describe_bindings(self, lambda text: ascii_text(text, True), key_display=True)
@@ -143,7 +143,7 @@ class MathPanel(Screen[None]):
         yield Static(id="math-text")
 
     def on_mount(self) -> None:
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)
@@ -161,7 +161,7 @@ class MathPanel(Screen[None]):
     # ------------------------------------------------------------ text helpers
     def t(self, text: str) -> str:
         """``text`` as shown (ASCII under --ascii)."""
-        return ascii_text(text, self.ascii_only)
+        return ascii_text(text, self.ascii)
 
     @staticmethod
     def n(value: float | None, width: int = 10) -> str:
@@ -175,7 +175,7 @@ class MathPanel(Screen[None]):
     def _head(self) -> None:
         title = PANELS.get(self.VIEW, ("", self.VIEW))[1]
         inp = self.input
-        dot = "|" if self.ascii_only else "·"
+        dot = "|" if self.ascii else "·"
         text = Text(f"{title}", style="bold")
         if inp is None:
             text.append(f"  {dot} {self.t('waiting for the function to compile…')}")

@@ -51,11 +51,11 @@ class FunctionPane(Vertical):
 
         name: str
 
-    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, ascii_only: bool = False,
+    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, ascii: bool = False,
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self._presets = list(presets)
-        self._ascii = ascii_only
+        self._ascii = ascii
         self._debounce: Timer | None = None
         # The preset the program last showed: its change event is not a user choice.
         self._shown_preset: str | None = None

@@ -48,12 +48,12 @@ class OptimizerPane(Vertical):
         seed: int
         lr_typed: bool = True  # the learning rate is one the user gave
 
-    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii_only: bool = False,
+    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii: bool = False,
                  id: str | None = None) -> None:
         """`specs`: optimizer name -> its hyperparameters and defaults, `lr` included."""
         super().__init__(id=id)
         self._specs = {k: dict(v) for k, v in specs.items()}
-        self._ascii = ascii_only
+        self._ascii = ascii
         self._names: list[str] = []  # every hyperparameter of any optimizer, but lr
         for spec in self._specs.values():
             self._names += [n for n in spec if n != "lr" and n not in self._names]
@@ -245,11 +245,11 @@ class OptimizerFields(Vertical):
         """The fields are mounted and can be filled."""
 
     def __init__(self, specs: Mapping[str, Mapping[str, float]], names: Sequence[str],
-                 ascii_only: bool) -> None:
+                 ascii: bool) -> None:
         """``specs``: optimizer -> hyperparameters; ``names``: every hyperparameter but lr,
         in the order the fields show them."""
         super().__init__()
-        self._specs, self._names, self._ascii = specs, list(names), ascii_only
+        self._specs, self._names, self._ascii = specs, list(names), ascii
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):

@@ -39,11 +39,11 @@ class StateTable(DataTable):
     StateTable { height: auto; max-height: 1fr; }
     """
 
-    def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
         # Labels are an ordinary first column: DataTable sizes row labels lazily, on idle.
         super().__init__(id=id, cursor_type="none", zebra_stripes=True, show_cursor=False,
                          show_row_labels=False)
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self._layout: tuple | None = None
         self._view: StateView | None = None
         self._shown: dict[tuple[str, str], str] = {}  # (row, param) -> the text in that cell
@@ -128,7 +128,7 @@ class StateTable(DataTable):
     def _names(self, keys: list[str], view: StateView) -> dict[str, str]:
         """Row labels; a mini-batch run says which values are the batch's and which the
         full data's, in short labels when the long ones leave no room for two columns."""
-        a = self.ascii_only
+        a = self.ascii
         names = {key: label(key, a) for key in keys}
         if not view.is_batch:
             return names

@@ -16,38 +16,15 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from gdtui.sanitize import shown
-from gdtui.theme_catalog import (
-    BASE_COLOURS,
-    BUILTIN_ORDER,
-    DEFAULT_THEME,
-    EXTRA_THEMES,
-    GD_VARIABLES,
-    ThemeFileError,
-    builtin_theme_dir,
-    default_theme_variables,
-    known_theme_names,
-    load_theme_files,
-    parse_theme_spec,
-    read_theme,
-    theme_names,
-    user_theme_dirs,
+# The catalogue's names are re-exported: code that loads Textual themes finds all it
+# needs here (the app, the snapshot tests).
+from gdtui.theme_catalog import (  # noqa: F401
+    BUILTIN_ORDER, DEFAULT_THEME, EXTRA_THEMES, GD_VARIABLES, ThemeFileError, builtin_theme_dir,
+    default_theme_variables, known_theme_names, load_theme_files, parse_theme_spec, read_theme,
+    theme_names, user_theme_dirs,
 )
 
-__all__ = [
-    "BASE_COLOURS",
-    "BUILTIN_ORDER",
-    "DEFAULT_THEME",
-    "EXTRA_THEMES",
-    "GD_VARIABLES",
-    "ThemeFileError",
-    "builtin_theme_dir",
-    "default_theme_variables",
-    "known_theme_names",
-    "load_themes",
-    "theme_from_toml",
-    "theme_names",
-    "user_theme_dirs",
-]
+__all__ = ["load_themes", "theme_from_toml"]
 
 
 def _is_colour(value: str) -> bool:

@@ -198,7 +198,7 @@ class MainScreen(Screen[None]):
                                                    problem.objective.derivative_formulas)
         self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
                                                     problem.objective.uses_data, session.preset_lr())
-        self.query_one("#fn", Input).remove_class("-rejected")
+        self.query_one(FunctionPane).mark_rejected(False)
         self.stop_live()
         self._paused = False
         self._notice = ""
@@ -207,7 +207,7 @@ class MainScreen(Screen[None]):
     def on_problem_failed(self, message: ProblemFailed) -> None:
         self._show_error(message.error)
         # the field keeps the rejected text: it looks invalid until fixed (or escape)
-        self.query_one("#fn", Input).add_class("-rejected")
+        self.query_one(FunctionPane).mark_rejected(True)
         running = self.app.session.problem
         self.notice(self.app.msg("status.kept") if running else self.app.msg("status.nofn"))
 
@@ -215,7 +215,7 @@ class MainScreen(Screen[None]):
         """An expression error under the input: its one line, and a caret when it has a column."""
         text = getattr(error, "text", None)
         column = getattr(error, "column", None)
-        if text != self.query_one("#fn", Input).value:
+        if text != self.query_one(FunctionPane).text:
             column = None  # the caret would point into other text
         line = str(error)
         if column is not None and getattr(error, "message", None):
@@ -231,14 +231,14 @@ class MainScreen(Screen[None]):
             self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
-            self.query_one("#fn", Input).remove_class("-rejected")
+            self.query_one(FunctionPane).mark_rejected(False)
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
         problem = self.app.session.problem
         if problem is not None and message.text.strip() == problem.settings.fn.strip():
             self._preview_text = None  # the function already running: nothing to check
-            self.query_one("#fn", Input).remove_class("-rejected")
+            self.query_one(FunctionPane).mark_rejected(False)
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
             return
@@ -410,7 +410,7 @@ class MainScreen(Screen[None]):
         problem = self.app.session.problem
         if isinstance(focused, Input) and focused.id == "fn" and problem is not None:
             self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
-            focused.remove_class("-rejected")
+            self.query_one(FunctionPane).mark_rejected(False)
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
         elif isinstance(focused, Input):

@@ -97,6 +97,15 @@ class FunctionPane(Vertical):
         for picker in self.query("#preset").results(Select):  # not there in the first frame
             picker.value = Select.NULL if preset is None else preset
 
+    @property
+    def text(self) -> str:
+        """What the function field holds now (typed, not necessarily applied)."""
+        return self.query_one("#fn", Input).value
+
+    def mark_rejected(self, rejected: bool) -> None:
+        """Make the function field look invalid (its text was refused) or valid again."""
+        self.query_one("#fn", Input).set_class(rejected, "-rejected")
+
     def show_formulas(self, params: Sequence[str], formulas: Sequence[str]) -> None:
         """Show ∂f/∂p = … for each parameter (the function is valid)."""
         d = "d" if self._ascii else "∂"

@@ -42,8 +42,8 @@ class GdCommands(Provider):
         for name in app.theme_cycle or list(app.available_themes):
             yield msg("cmd.theme", name=name), partial(setattr, app, "theme", name), msg("cmd.theme.help")
         yield from _compare_commands(app)
-        yield from _binding_commands(app)
-        yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")
+        yield from _binding_commands(app, self.screen)
+        yield from _keep_commands(app, self.screen)
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
@@ -57,17 +57,23 @@ class GdCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-def _binding_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object], str]]:
+def _binding_commands(app: "GdApp", top: object) -> Iterator[tuple[str, Callable[[], object], str]]:
     """(title, callback, help) for every key binding of the app and the playground that
-    has a tooltip and means anything now (their ``available``), whatever has focus."""
+    has a tooltip and means anything now (their ``available``), whatever has focus.
+    Over another screen (``top``, e.g. the compare view) a key that screen binds itself
+    is its own, as when pressed, so the playground's and the app's are left out."""
     from gdtui.messages_catalog import CATALOG
     from gdtui.ui.screens.math_panel import PANELS
 
     screen = app.main_screen
+    taken = set() if top is screen else {
+        key for b in getattr(top, "BINDINGS", ()) if isinstance(b, Binding) for key in b.key.split(",")}
     seen: set[str] = set()
     for node in (screen, app):
         for binding in type(node).BINDINGS:
             if not isinstance(binding, Binding) or not binding.tooltip or binding.action in seen:
+                continue
+            if taken & set(binding.key.split(",")):
                 continue
             if binding.action == "compare":
                 continue  # offered with each kind of comparison, by _compare_commands
@@ -112,3 +118,16 @@ def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object],
            "full batch, mini-batches and B = 1 (data sets)")
     yield ("compare: saddle with gradient noise", partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
            "x^2 - y^2 from the ridge y = 0: stalls without noise, escapes with it")
+
+
+def _keep_commands(app: "GdApp", screen: object) -> Iterator[tuple[str, Callable[[], object], str]]:
+    """Show as command (no key), and over the compare view its export; save and export of
+    the playground come from their bindings."""
+    from gdtui.ui.screens.compare import CompareScreen
+
+    msg = app.msg
+    if isinstance(screen, CompareScreen):
+        yield msg("cmd.command"), app.action_show_command, msg("cmd.command.compare")
+        yield msg("cmd.export.compare"), screen.action_export, msg("cmd.key", key="e")
+        return
+    yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")

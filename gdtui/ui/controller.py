@@ -171,6 +171,15 @@ class Paced:
         """Next speed down (stays at the bottom)."""
         self.speed_index = max(self.speed_index - 1, 0)
 
+    @property
+    def running(self) -> bool:
+        """True while stepping can go on (the live runner stops when it turns False)."""
+        raise NotImplementedError
+
+    def step(self, n: int = 1) -> int:
+        """Take up to n steps; returns how many were taken."""
+        raise NotImplementedError
+
     def _timed(self, step: Callable[[int], int], n: int, least: int = 0) -> int:
         """``step(n)``, telling the pacer how long it took per step (counting at least
         ``least`` steps); returns the steps taken."""
@@ -194,6 +203,11 @@ class Session(Paced):
         """Adopt a freshly compiled problem and make its one run, from its start."""
         run = problem.new_run()
         self.problem, self.run, self.columns = problem, run, tuple(problem.columns)
+
+    @property
+    def running(self) -> bool:
+        """True while the run can step on (status "running")."""
+        return self.run is not None and self.run.status == "running"
 
     @property
     def ready(self) -> bool:

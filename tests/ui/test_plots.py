@@ -539,16 +539,13 @@ async def test_frame_gate_draws_the_last_frame_after_the_interval() -> None:
 
 
 def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None:
-    class Run:
-        status = "running"
-
     class Pacer:
         def start(self) -> None: ...
         def owed(self, speed: float) -> int: return 1
         def interval(self, speed: float) -> float: return 1 / 30
 
     class Session:
-        speed, pacer, run = 30, Pacer(), Run()
+        speed, pacer, running = 30, Pacer(), True
         ticks = 0  # batches stepped
 
         def step(self, n: int) -> int:
@@ -568,7 +565,7 @@ def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None
         clock.now += 1 / 30
         runner._tick()
     assert session.ticks == 30 and DRAW_FPS - 1 <= len(frames) <= DRAW_FPS + 1
-    session.run.status = "converged"
+    session.running = False  # converged
     before = len(frames)
     runner._tick()  # stops by itself: that frame is always drawn
     assert not runner.running and len(frames) == before + 1

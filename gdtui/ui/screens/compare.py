@@ -10,7 +10,6 @@ like the single view's live running (a timer, within a time budget per frame).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +20,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from gdtui.settings import Settings
+from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
 
 if TYPE_CHECKING:
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CompareScreen"]
 
-DRAW_FPS = 15
 
 
 @dataclass
@@ -107,8 +105,9 @@ class CompareScreen(Screen[None]):
         self.text = text
         self.ascii = ascii
         self.session: "CompareSession | None" = None
-        self._timer: Timer | None = None
-        self._drawn = -float("inf")
+        # live running as in the playground: the same runner, stepping every run at once
+        self.runner = LiveRunner(self, lambda: self.session, self.draw,
+                                 on_running=lambda running: setattr(self, "live", running))
         self._notice = "building the comparison…"
         self._error = ""  # shown until the next comparison is built
         self._kept = ""  # where an export went: the whole line until the next key
@@ -297,32 +296,10 @@ class CompareScreen(Screen[None]):
     # ------------------------------------------------------------ live
     def stop_live(self) -> None:
         """Pause every run (no timer left running)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self.live = False
+        self.runner.stop()
 
     def _start_live(self) -> None:
-        s = self.session
-        assert s is not None
-        self.stop_live()
-        s.pacer.start()
-        self._drawn = time.monotonic()
-        self._timer = self.set_interval(s.pacer.interval(s.speed), self._tick)
-        self.live = True
-
-    def _tick(self) -> None:
-        s = self.session
-        if s is None:
-            self.stop_live()
-            return
-        taken = s.step(s.pacer.owed(s.speed))
-        if taken == 0 or not s.running:
-            self.stop_live()
-        now = time.monotonic()
-        if not self.live or now - self._drawn >= 0.9 / DRAW_FPS:
-            self._drawn = now
-            self.draw()
+        self.runner.start()
 
     # ------------------------------------------------------------ actions
     def action_step(self, n: int) -> None:
@@ -369,15 +346,13 @@ class CompareScreen(Screen[None]):
     def action_faster(self) -> None:
         if self.session is not None:
             self.session.faster()
-            if self.live:
-                self._start_live()
+            self.runner.respeed()
             self._status()
 
     def action_slower(self) -> None:
         if self.session is not None:
             self.session.slower()
-            if self.live:
-                self._start_live()
+            self.runner.respeed()
             self._status()
 
     def action_log(self) -> None:

@@ -21,7 +21,7 @@ from textual.timer import Timer
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
-    from gdtui.ui.controller import Session
+    from gdtui.ui.controller import Paced
 
 __all__ = ["DRAW_FPS", "LiveRunner"]
 
@@ -29,10 +29,11 @@ DRAW_FPS = 15  # most redraws a second while live (stepping may tick faster)
 
 
 class LiveRunner:
-    """Runs a session live on `node`'s timers and calls `on_frame` after each batch;
+    """Runs a session (the playground's or the compare view's) live on `node`'s timers
+    and calls `on_frame` after each batch;
     `on_running(True/False)` when it starts and stops (also when the run stops by itself)."""
 
-    def __init__(self, node: "MessagePump", session: Callable[[], "Session"],
+    def __init__(self, node: "MessagePump", session: Callable[[], "Paced | None"],
                  on_frame: Callable[[], None], clock: Callable[[], float] = time.monotonic,
                  on_running: Callable[[bool], None] = lambda running: None) -> None:
         self._node = node
@@ -54,6 +55,8 @@ class LiveRunner:
         """Start (or restart at the current speed)."""
         self.stop()
         session = self._session()
+        if session is None:
+            return
         session.pacer.start()
         self._drawn = self._clock()  # the owner redraws right after starting
         self.timer = self._node.set_interval(session.pacer.interval(session.speed), self._tick)
@@ -73,9 +76,11 @@ class LiveRunner:
 
     def _tick(self) -> None:
         session = self._session()
+        if session is None:
+            self.stop()
+            return
         taken = session.step(session.pacer.owed(session.speed))
-        run = session.run
-        if run is None or taken == 0 or run.status != "running":
+        if taken == 0 or not session.running:
             self.stop()  # converged, diverged, domain error or max steps: stop by itself
         now = self._clock()
         # a little slack, so ticks ~1/30 s apart give an even 15 redraws a second

@@ -20,11 +20,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from gdtui.settings import Settings
 from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
+from gdtui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from gdtui.ui.app import GdApp

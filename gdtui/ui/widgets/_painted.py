@@ -7,6 +7,7 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gdtui.lazy_import import deferred
 from gdtui.ui.textual_compat import forget_dirty_regions
 from gdtui.ui.widgets._canvas import Painter
 
@@ -41,6 +42,8 @@ class PaintedWidget(Widget):
 
     def render_line(self, y: int) -> Strip:
         """Row y of the picture (painted afresh when empty or resized)."""
+        if deferred():  # the first frame comes before numpy: Textual draws render() (a word)
+            return super().render_line(y)
         forget_dirty_regions(self)  # as Widget.render_line does; we never use its render cache
         if self._painter.empty or self._painter.size != tuple(self.size):
             self._paint()

@@ -23,6 +23,7 @@ from gdtui.settings import Settings
 
 if TYPE_CHECKING:
     from gdtui.engine.explain import BatchPosition, WorkedUpdate
+    from gdtui.engine.presets import Preset
     from gdtui.engine.run import Run
     from gdtui.problem import Problem
 
@@ -281,7 +282,8 @@ class Session(Paced):
             return None
         return [preset.minimum[q] for q in params]
 
-    def _preset(self):  # type: ignore[no-untyped-def]
+    def _preset(self) -> "Preset | None":
+        """The preset the problem came from, if it still exists."""
         name = self.problem.settings.preset if self.problem is not None else None
         if not name:
             return None

@@ -20,8 +20,19 @@ then presses ``p`` in every session (run live at the default 30 steps/s) and for
 
 Dropped sessions (a connection that ended) are counted.  Every wait has a
 deadline; the server is stopped with SIGTERM (and killed if it lingers).  The
-soak (`python -m benchmarks soak`, opt-in, GDTUI_SOAK_MINUTES, default 60) keeps
-N sessions live and samples PSS every minute.  Figures are printed, not asserted.
+server sets the students' live frame rate from the machine's load (see
+gdtui.classroom.pace), so frames/s is what a busy machine gives while keeping
+key presses quick.
+
+The soak (``classroom --soak SECONDS [--sessions 10] [--sample 60]``; also
+``python -m benchmarks soak`` with GDTUI_SOAK_MINUTES) keeps N sessions live
+for that long: each student restarts their run every minute (r, p), one student
+leaves and a new one arrives every two minutes, and PSS of the server, the zygote
+and every student's process tree is sampled.  Samples in the warm-up (default
+300 s, at most a sixth of the soak: students' pages copied from the zygote, caches
+filling to their bounds) are shown but not judged; after it the total must stay
+within 10% of its first value (and the server's alone too).  Figures are printed,
+not asserted.
 """
 
 from __future__ import annotations
@@ -248,11 +259,16 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
         samples: list[tuple[float, dict[str, float]]] = []
         end = t0 + (soak or seconds)
         next_sample = t0
+        churned = 0
         # A live Rosenbrock run converges after a minute or two; in a soak each student
         # starts their run again (r, p) every `restart` seconds, staggered, as a class does,
         # so every session keeps drawing for the whole hour and a run's history (which
         # grows legitimately, bounded by the classroom's max steps) does not hide a leak.
         next_restart = [t0 + restart * (i + 1) / n for i in range(n)]
+        # And every `churn` seconds one student leaves and a new one arrives, so the
+        # server's per-connection state is exercised too (a leak there shows as growth).
+        churn = 120.0
+        next_churn, churned = t0 + churn, 0
         while time.monotonic() < end:
             now = time.monotonic()
             for s in random.sample(students, len(students)):
@@ -263,6 +279,15 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
                     if now >= next_restart[i] and s.waiting is None and not s.ended:
                         s.press(b"rp")
                         next_restart[i] += restart
+                if now >= next_churn:
+                    i = churned % n
+                    students[i].close()
+                    fresh = Student()
+                    await fresh.connect(server.port, f"newcomer{churned}")
+                    fresh.press(b"p")
+                    students[i] = fresh
+                    churned += 1
+                    next_churn += churn
                 if now >= next_sample:
                     mem = _memory(server)
                     samples.append((now - t0, mem))
@@ -296,6 +321,7 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
             "pss_server": mem["server"],
             "pss_zygote": mem["zygote"],
             "samples": samples,
+            "churned": churned if soak else 0,
             "warmup": warmup,
         }
         return result
@@ -378,6 +404,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"    memory after warm-up ({v['t_start'] / 60:.1f} min): {v['start']:.0f} MB; at the end "
               f"({v['t_end'] / 60:.1f} min): {v['end']:.0f} MB ({v['change'] * 100:+.1f}%), peak {v['peak']:.0f} MB; "
               f"server {v['server_start']:.1f} -> {v['server_end']:.1f} MB ({v['server_change'] * 100:+.1f}%)")
+        print(f"    {int(r['churned'])} students left and were replaced during the soak")
         print(f"    {'FLAT' if v['flat'] else 'NOT FLAT'}: within 10% after warm-up: {'yes' if v['flat'] else 'no'}")
         return
     print("classroom (loopback SSH, gdtui classroom --no-auth)")

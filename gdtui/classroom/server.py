@@ -219,8 +219,11 @@ class _Zygote:
         request = dict(request, id=self._next)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._waiting[self._next] = future
-        socket.send_fds(self.sock, [json.dumps(request).encode()], fds)
-        return await asyncio.wait_for(future, timeout)
+        try:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], fds)
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._waiting.pop(request["id"], None)  # a late reply finds nothing
 
     def stop(self) -> None:
         """Stop the zygote (students already started carry on until told)."""

@@ -41,8 +41,13 @@ CATALOG: dict[str, dict[str, str]] = {
     "panel.loading": {"en": "computing…", "ko": "계산 중…"},
     "panel.finished": {"en": "lesson finished: {right}/{asked} predictions right", "ko": "레슨 완료: 예측 {asked}개 중 {right}개 맞힘"},
     "panel.first": {"en": "this is the first step", "ko": "첫 단계입니다"},
-    "panel.view": {"en": "(the {view} view is not in this version: showing the playground)",
-                   "ko": "({view} 화면은 아직 없어 기본 화면으로 보여 줍니다)"},
+    "panel.view.compare.open": {"en": "compare view: space, n, p move every run; escape: the playground",
+                                "ko": "비교 화면: space, n, p로 모든 실행을 움직입니다; escape: 기본 화면"},
+    "panel.view.open": {"en": "{title} ({key}): space steps the run; escape: the playground",
+                        "ko": "{title} ({key}): space로 한 스텝; escape: 기본 화면"},
+    "view.gradcheck": {"en": "gradient check", "ko": "그래디언트 체크"},
+    "view.curvature": {"en": "curvature", "ko": "곡률"},
+    "view.graph": {"en": "computation graph", "ko": "계산 그래프"},
     "panel.answer.first": {"en": "answer the question first (or press . to skip)", "ko": "먼저 질문에 답하세요 (건너뛰려면 .)"},
     # ---------------------------------------------------------------- panes and status
     "pane.function": {"en": "function", "ko": "함수"},
@@ -130,9 +135,21 @@ CATALOG: dict[str, dict[str, str]] = {
     "help.batch": {"en": "loss on this mini-batch", "ko": "이 미니배치의 손실"},
     "help.norm": {"en": "gradient length;", "ko": "그래디언트의 길이;"},
     "help.norm2": {"en": "converged when tiny", "ko": "아주 작으면 수렴"},
-    "help.notes": {"en": "Live: 1 to 10000 steps/s, redrawn ≤ 30 times a second. A run stops by itself when it converges, diverges or leaves the domain: the status line says why. In a field, keys type text.\n\nescape, q or ? closes this help.",
-                   "ko": "실행: 초당 1~10000스텝, 화면은 초당 30번 이하로 다시 그립니다. 수렴하거나 발산하거나 정의역을 벗어나면 저절로 멈추고, 상태 줄에 이유가 나옵니다. 입력 칸에서는 키가 글자로 입력됩니다.\n\nescape, q, ?로 도움말을 닫습니다."},
-    "help.lesson": {"en": "lesson: . next  , back  a again", "ko": "레슨: . 다음  , 이전  a 다시"},
+    "help.lesson.move": {"en": "lesson: next / back", "ko": "레슨: 다음 / 이전 단계"},
+    "help.lesson.again": {"en": "lesson: this step again", "ko": "레슨: 이 단계 다시"},
+    "help.live": {"en": "Live: 1 to 10000 steps/s. A run stops by itself when it converges, diverges or leaves the domain: "
+                        "the status line says why. In a field, keys type text.",
+                  "ko": "실행: 초당 1~10000스텝. 수렴하거나 발산하거나 정의역을 벗어나면 저절로 멈추고, 상태 줄에 "
+                        "이유가 나옵니다. 입력 칸에서는 키가 글자로 입력됩니다."},
+    "help.legend": {"en": "Landscape: ○ start • path ● now ← −∇f (longer: steeper, log scale) ╌ tangent "
+                          "✕ minimum ◆ best so far ◉ this batch",
+                    "ko": "지형: ○ 출발 • 경로 ● 현재 ← −∇f (길수록 가파름, 로그 눈금) ╌ 접선 "
+                          "✕ 최솟값 ◆ 지금까지 최선 ◉ 이 배치"},
+    "help.legend.ascii": {"en": "Landscape: s start, o path, X now, <- -grad f (longer: steeper, log scale), "
+                                "~ tangent, M minimum, B best so far, @ this batch",
+                          "ko": "지형: s 출발, o 경로, X 현재, <- -grad f (길수록 가파름, 로그 눈금), "
+                                "~ 접선, M 최솟값, B 지금까지 최선, @ 이 배치"},
+    "help.close": {"en": "escape, q or ? closes this help.", "ko": "escape, q, ?로 도움말을 닫습니다."},
     # ---------------------------------------------------------------- palette
     "cmd.preset": {"en": "preset: {name}", "ko": "프리셋: {name}"},
     "cmd.optimizer": {"en": "optimizer: {name}", "ko": "옵티마이저: {name}"},
@@ -148,6 +165,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmd.key": {"en": "key: {key}", "ko": "키: {key}"},
     "cmd.command": {"en": "show as command", "ko": "명령어로 보기"},
     "cmd.command.help": {"en": "the gdtui run line for what is on screen", "ko": "화면의 실행을 재현하는 gdtui run 명령"},
+    "cmd.command.compare": {"en": "the gdtui compare line for the comparison on screen",
+                            "ko": "화면의 비교를 재현하는 gdtui compare 명령"},
+    "cmd.export.compare": {"en": "export comparison (csv, json, md, svg)", "ko": "비교 내보내기 (csv, json, md, svg)"},
     "cmd.save": {"en": "save session file", "ko": "세션 파일 저장"},
     "cmd.export": {"en": "export run (csv, json, md, svg)", "ko": "실행 내보내기 (csv, json, md, svg)"},
     # ---------------------------------------------------------------- saving and exporting
@@ -188,13 +208,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "err.column": {"en": "at column {n}", "ko": "({n}번째 칸)"},
     "cmd.panel": {"en": "panel: {title}", "ko": "패널: {title}"},
     "cmd.panel.help": {"en": "key: {key}, or --view {view}", "ko": "키: {key}, 또는 --view {view}"},
-    "panel.view.key": {"en": "press {key} for the {title} panel (escape comes back)",
-                       "ko": "{key} 키로 {title} 패널을 엽니다 (escape로 돌아옴)"},
     "help.panels": {"en": "panels: gradient check,", "ko": "패널: 그래디언트 체크,"},
     "help.panels2": {"en": "curvature, backprop graph", "ko": "곡률, 역전파 그래프"},
     "help.compare": {"en": "compare runs side by side", "ko": "여러 실행을 나란히 비교"},
-    "panel.view.compare": {"en": "press v to compare runs side by side (escape comes back)",
-                           "ko": "v 키로 여러 실행을 나란히 비교합니다 (escape로 돌아옴)"},
     "err.answer": {"en": "not a number: {got}; type e.g. 0.5", "ko": "숫자가 아닙니다: {got} (예: 0.5)"},
     "err.answer.empty": {"en": "type a number, e.g. 0.5", "ko": "숫자를 입력하세요 (예: 0.5)"},
     "err.answer.finite": {"en": "type a finite number", "ko": "유한한 숫자를 입력하세요"},

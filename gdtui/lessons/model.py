@@ -41,7 +41,7 @@ __all__ = [
 MAX_STEPS_AT = 100_000  # the furthest step a lesson may ask about (keeps the check quick)
 MAX_TEXT = 4000
 LESSON_KEYS = ("name", "title", "concepts", "setup", "step")
-STEP_KEYS = ("text", "keys", "wait", "setup", "view", "predict", "check")
+STEP_KEYS = ("text", "keys", "wait", "setup", "view", "compare", "predict", "check")
 PREDICT_KEYS = ("question", "quantity", "at", "tol", "scale", "h", "choices", "why")
 CHOICE_KEYS = ("label", "setup", "test", "at")
 CHECK_KEYS = ("quantity", "at", "value", "tol", "h", "scale")
@@ -147,6 +147,7 @@ class Step:
     wait: int | None = None  # wait until the run reaches this step
     setup: dict[str, Any] | None = None  # changes to the lesson's setup; None: keep the run
     view: str | None = None
+    compare: dict[str, Any] | None = None  # what the compare view compares: {lr = [...], steps = N}
     predict: Predict | None = None
     checks: list[Check] = field(default_factory=list)
 
@@ -177,6 +178,17 @@ class Lesson:
                 return self.steps[j].view  # type: ignore[return-value]
         return str(self.setup.get("view", "single"))
 
+    def compare_text(self, i: int) -> str | None:
+        """What the compare view compares at step ``i`` (``lr=0.01,0.5 steps=200``, the text of
+        the view's field), from the nearest step at or before ``i`` that says; None: none says."""
+        for j in range(i, -1, -1):
+            lists = self.steps[j].compare
+            if lists:
+                parts = [f"{k}={','.join(_show(v) for v in vs)}" for k, vs in lists.items() if k != "steps"]
+                steps = lists.get("steps") or _furthest(self.steps[j].predict)
+                return " ".join(parts + ([f"steps={steps}"] if steps else []))
+        return None
+
     def settings_at(self, i: int, base: Any = None) -> Any:
         """:class:`~gdtui.settings.Settings` for step ``i``."""
         from gdtui.sessionfile import settings_from_values
@@ -185,6 +197,36 @@ class Lesson:
 
     def __len__(self) -> int:
         return len(self.steps)
+
+
+def _show(v: Any) -> str:
+    return f"{v:.10g}" if isinstance(v, float) else str(v)
+
+
+def _furthest(predict: "Predict | None") -> int | None:
+    """The furthest step a prediction looks at (the compare view runs that far on a reveal)."""
+    if predict is None:
+        return None
+    ats = [predict.at] + [c.at for c in predict.choices if c.at is not None]
+    return max(ats) or None
+
+
+def _compare_lists(where: "_Where", value: Any, what: str, line: int) -> dict[str, Any]:
+    """A step's ``compare = {lr = [0.01, 0.5], steps = 200}``: the session file's lists, and steps."""
+    from gdtui.sessionfile import _compare
+
+    if not isinstance(value, dict):
+        raise where.error(line, f"{what} must be a table like {{lr = [0.01, 0.5], steps = 200}}")
+    lists = {k: v for k, v in value.items() if k != "steps"}
+    try:
+        out: dict[str, Any] = _compare(what, lists)
+    except ValueError as exc:
+        raise where.error(line, str(exc)) from None
+    if not out:
+        raise where.error(line, f"{what}: give at least one list, like lr = [0.01, 0.5]")
+    if "steps" in value:
+        out["steps"] = _int(where, value["steps"], f"{what}.steps", line, minimum=1)
+    return out
 
 
 def merge_setup(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -444,6 +486,9 @@ def parse_lesson(text: str, path: str = "<lesson>") -> Lesson:
                 raise where.error(where.key_line("view", line, nxt),
                                   f"unknown view {raw['view']!r} (views: {', '.join(VIEWS)})")
             step.view = raw["view"]
+        if "compare" in raw:
+            step.compare = _compare_lists(where, raw["compare"], f"step {i + 1} compare",
+                                          where.key_line("compare", line, nxt))
         if "predict" in raw:
             step.predict = _predict(where, raw["predict"], where.key_line("predict", line, nxt))
         if "check" in raw:

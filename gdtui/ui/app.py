@@ -283,10 +283,19 @@ class GdApp(App[int]):
         self._keep_notice(export_now(self))
 
     def action_show_command(self) -> None:
-        """Show the `gdtui run` command line that reproduces the run on screen."""
+        """Show the `gdtui run` (or, in the compare view, `gdtui compare`) command line that
+        reproduces what is on screen."""
         from gdtui.ui.keep import show_command
+        from gdtui.ui.screens.compare import CompareScreen
 
-        self.notify(show_command(self), title="command", timeout=20, markup=False)
+        compare = next((s for s in reversed(self.screen_stack) if isinstance(s, CompareScreen)), None)
+        if compare is not None:
+            from gdtui.ui.keep_compare import compare_command
+
+            line = compare_command(compare)
+        else:
+            line = show_command(self)
+        self.notify(line, title="command", timeout=20, markup=False)
 
     def _keep_notice(self, line: str) -> None:
         self.main_screen.notice(line)

@@ -41,9 +41,7 @@ class GdCommands(Provider):
             ("cmd.log", "log", "l"),
         ):
             yield msg(title), partial(screen.run_action, action), msg("cmd.key", key=desc)
-        yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")
-        yield msg("cmd.save"), app.action_save_session, msg("cmd.key", key="s")
-        yield msg("cmd.export"), app.action_export, msg("cmd.key", key="e")
+        yield from _keep_commands(app, self.screen)
         from gdtui.ui.screens.math_panel import PANELS
 
         for view, (key, title) in PANELS.items():
@@ -74,3 +72,17 @@ def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object],
            "full batch, mini-batches and B = 1 (data sets)")
     yield ("compare: saddle with gradient noise", partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
            "x^2 - y^2 from the ridge y = 0: stalls without noise, escapes with it")
+
+
+def _keep_commands(app: "GdApp", screen: object) -> Iterator[tuple[str, Callable[[], object], str]]:
+    """Show as command, save, export: of the comparison when opened over the compare view."""
+    from gdtui.ui.screens.compare import CompareScreen
+
+    msg = app.msg
+    if isinstance(screen, CompareScreen):
+        yield msg("cmd.command"), app.action_show_command, msg("cmd.command.compare")
+        yield msg("cmd.export.compare"), screen.action_export, msg("cmd.key", key="e")
+        return
+    yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")
+    yield msg("cmd.save"), app.action_save_session, msg("cmd.key", key="s")
+    yield msg("cmd.export"), app.action_export, msg("cmd.key", key="e")

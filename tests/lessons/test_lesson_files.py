@@ -63,6 +63,10 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     (lambda t: t.replace(', ko = "예측해 보세요."', ''), 14, "missing ko text"),
     (lambda t: t.replace('[[step]]\ntext = {en = "Predict."', '[[step]]\nview = "3d"\ntext = {en = "Predict."'),
      14, "unknown view '3d'"),
+    (lambda t: t.replace('[[step]]\ntext = {en = "Predict."', '[[step]]\ncompare = {speed = [1, 2]}\ntext = {en = "Predict."'),
+     14, "compare.speed is not something compare can vary"),
+    (lambda t: t.replace('[[step]]\ntext = {en = "Predict."', '[[step]]\ncompare = {lr = [0.1], steps = 0}\ntext = {en = "Predict."'),
+     14, "compare.steps must be a whole number"),
     (lambda t: t.replace('quantity = "x"', 'quantity = "x y"'), 17, "quantity 'x y'"),
     (lambda t: t.replace('at = 1', 'at = -1'), 18, "predict.at must be a whole number"),
     (lambda t: t.replace('name = "my-lesson"', 'name = "my-lesson"\ncolour = 1'), 2, "unknown key 'colour'"),
@@ -178,3 +182,12 @@ def test_every_message_has_english_and_korean_with_the_same_fields():
         assert fields(entry["en"]) == fields(entry["ko"]), msg_id
     assert tr("panel.title", "ko", i=1, n=3) == "레슨 · 1/3단계"
     assert tr("no.such.id", "ko") == "no.such.id"
+
+
+def test_a_compare_step_says_what_the_compare_view_compares():
+    lesson = parse_lesson(GOOD.replace('[[step]]\ntext = {en = "Predict."',
+                                       '[[step]]\nview = "compare"\ncompare = {lr = [0.1, 0.9]}\n'
+                                       'text = {en = "Predict."'), "mine.toml")
+    assert lesson.view_at(1) == "compare"
+    assert lesson.compare_text(0) is None
+    assert lesson.compare_text(1) == "lr=0.1,0.9 steps=1"  # as far as the prediction looks

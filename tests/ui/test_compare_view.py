@@ -196,7 +196,7 @@ async def test_bad_text_is_one_line_and_keeps_the_last_comparison(ui):
         await ui.ready(pilot)
         screen = await compare_ready(pilot)
         before = screen.session
-        await pilot.press("e")
+        await pilot.press("tab")
         field = screen.query_one("#cmp-input")
         field.value = "lr=0.1,abc"
         await pilot.press("enter")

@@ -76,7 +76,7 @@ class CompareScreen(Screen[None]):
     CompareScreen #cmp-board-pane { height: auto; max-height: 45%; border: round $panel-lighten-2; }
     CompareScreen #cmp-basins { display: none; }
     CompareScreen.-one-d #cmp-basins { display: block; }
-    CompareScreen #cmp-status { height: 1; padding: 0 1; }
+    CompareScreen #cmp-status { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     CompareScreen.-ascii #cmp-land-pane, CompareScreen.-ascii #cmp-loss-pane,
     CompareScreen.-ascii #cmp-board-pane { border: ascii $panel-lighten-2; }
     """
@@ -90,7 +90,10 @@ class CompareScreen(Screen[None]):
         Binding("plus,equals_sign", "faster", "faster", key_display="+", show=False),
         Binding("minus", "slower", "slower", key_display="-", show=False),
         Binding("l", "log", "log", id="gd.compare.log"),
-        Binding("e", "edit", "edit", id="gd.compare.edit", tooltip="change what is compared"),
+        # tab edits (the field is the view's one field); e exports, as in the single view
+        Binding("tab", "edit", "edit", id="gd.compare.edit", show=False, tooltip="change what is compared"),
+        Binding("e", "export", "export", id="gd.compare.export", show=False,
+                tooltip="export the comparison: csv, json, md and an svg of the screen"),
         Binding("escape,v", "leave", "single view", id="gd.compare.leave"),
     ]
 
@@ -104,6 +107,8 @@ class CompareScreen(Screen[None]):
         self._drawn = -float("inf")
         self._notice = "building the comparison…"
         self._error = ""  # shown until the next comparison is built
+        self._kept = ""  # where an export went: the whole line until the next key
+        self.quiz = False  # a lesson asks about these runs: 2/λmax and its stars wait for the reveal
         self._basin_key: tuple | None = None
         if ascii_only:
             from dataclasses import replace
@@ -118,7 +123,7 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         a = self.ascii_only
         with Horizontal(id="cmp-what"):
-            yield Static("compare (e edits):", id="cmp-label")
+            yield Static("compare (tab edits):", id="cmp-label")
             yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
                         placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
         with Horizontal(id="cmp-top"):
@@ -181,11 +186,11 @@ class CompareScreen(Screen[None]):
         self.query_one(CompareLandscape).set_problem(obj)
         self.query_one("#cmp-board-pane").border_title = f"leaderboard · {self.session.R} runs"
         self._basin_key = None
-        self._notice = ""
+        self._notice = self._kept = ""
         self.draw()
 
     def on_compare_failed(self, message: CompareFailed) -> None:
-        self._error = f"error: {message.error} (e edits)"
+        self._error = f"error: {message.error} (tab edits)"
         self._status()
 
     def _leave_field(self) -> None:
@@ -200,7 +205,7 @@ class CompareScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         focused = self.focused
-        if event.key == "escape" and isinstance(focused, Input):
+        if event.key == "escape" and isinstance(focused, Input) and focused.id == "cmp-input":
             event.stop()
             focused.value = self.text  # an edit not submitted is dropped
             self._leave_field()
@@ -217,7 +222,11 @@ class CompareScreen(Screen[None]):
         paths = [c.path(i) for i in range(s.R)]
         self.query_one(CompareLandscape).show_paths(paths, [s.marker(i) for i in range(s.R)], s.running_away())
         self.query_one(CompareLoss).show_losses([(r.index, r.marker, c.losses(r.index)) for r in board], c.k)
-        self.query_one(Leaderboard).show_rows(board, s.max_stable_lr, c.k)
+        if self.quiz:
+            from dataclasses import replace
+
+            board = [replace(r, above_lr_max=False) for r in board]
+        self.query_one(Leaderboard).show_rows(board, None if self.quiz else s.max_stable_lr, c.k)
         self._status()
         if c.runs[0].objective.dims == 1:
             self.call_after_refresh(self._basins)
@@ -231,8 +240,8 @@ class CompareScreen(Screen[None]):
             if not s.running:
                 state = "all runs stopped: r resets"
             line = f"step {s.k} · {s.R} runs · {state} · {s.speed:,}/s"
-            if self._error:
-                line = self._error  # the whole line for what went wrong
+            if self._error or self._kept:
+                line = self._error or self._kept  # the whole line for what went wrong or where files went
             elif self._notice:
                 line += f" · {self._notice}"
         self.query_one("#cmp-status", Static).update(self.app.notice_text(line))
@@ -321,7 +330,7 @@ class CompareScreen(Screen[None]):
         if self.session is None:
             return
         self.stop_live()
-        self._notice = ""
+        self._notice = self._kept = ""
         self.session.step(n)
         self.draw()
 
@@ -330,7 +339,7 @@ class CompareScreen(Screen[None]):
         if self.session is None:
             return
         self.stop_live()
-        self._notice = ""
+        self._notice = self._kept = ""
         self.session.back(1)
         self.draw()
 
@@ -339,7 +348,7 @@ class CompareScreen(Screen[None]):
         if self.session is None:
             return
         self.stop_live()
-        self._notice = ""
+        self._notice = self._kept = ""
         self.session.reset()
         self.draw()
 
@@ -353,7 +362,7 @@ class CompareScreen(Screen[None]):
         elif not s.running:
             self._notice = "every run has stopped: press r to reset"
         else:
-            self._notice = ""
+            self._notice = self._kept = ""
             self._start_live()
         self._status()
 
@@ -382,6 +391,19 @@ class CompareScreen(Screen[None]):
         field.can_focus = True
         field.focus()
         field.cursor_position = len(field.value)
+
+    def action_export(self) -> None:
+        """Export the comparison (csv, json, md, svg) into the working dir or --save-dir."""
+        from gdtui.ui.keep_compare import export_compare
+
+        self.stop_live()
+        export_compare(self)
+
+    def kept(self, line: str) -> None:
+        """Say where the export went (status line and a notification)."""
+        self._kept = line
+        self._status()
+        self.app.notify(line, timeout=8, markup=False)
 
     def action_leave(self) -> None:
         """Back to the single view, which goes on with the first run's settings."""

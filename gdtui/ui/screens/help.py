@@ -85,6 +85,7 @@ MEANING_IDS = {
     "commands, screenshot": "help.cmds", "gradient length": "help.glen",
     "on this mini-batch;": "help.onbatch", "on all the data": "help.onall",
     "the last update by hand": "help.byhand", "compare runs side by side": "help.compare",
+    "lesson: next / back": "help.lesson.move", "lesson: this step again": "help.lesson.again",
 }
 
 
@@ -103,16 +104,26 @@ def _column(title: str, rows: list[tuple[str, ...]], ascii_only: bool, lang: str
     return "\n".join(lines)
 
 
-def help_columns(ascii_only: bool = False, lang: str = "en") -> tuple[str, str, str]:
-    """The keys column, the state-table column and the notes (Textual markup)."""
+#: The keys of lesson mode (gdtui lesson NAME), listed only there.
+LESSON_KEYS: list[tuple[str, ...]] = [
+    (". / ,", "lesson: next / back"),
+    ("a", "lesson: this step again"),
+]
+
+
+def help_columns(ascii_only: bool = False, lang: str = "en", lesson: bool = False) -> tuple[str, str, str]:
+    """The keys column, the state-table column and the notes (Textual markup); in lesson
+    mode the keys column ends with the lesson's keys."""
+    keys = KEYS[:-1] + LESSON_KEYS + KEYS[-1:] if lesson else KEYS
     if lang != "en":
         from gdtui.i18n import tr
 
-        notes = tr("help.notes", lang)
-        return (_column(tr("help.keys", lang), KEYS, ascii_only, lang),
+        legend = tr("help.legend.ascii" if ascii_only else "help.legend", lang)
+        notes = f"{tr('help.live', lang)}\n{legend}\n{tr('help.close', lang)}"
+        return (_column(tr("help.keys", lang), keys, ascii_only, lang),
                 _column(tr("help.state", lang), STATE, ascii_only, lang),
                 notes.replace("≤", "<=") if ascii_only else notes)
-    return (_column("Keys", KEYS, ascii_only),
+    return (_column("Keys", keys, ascii_only),
             _column("State table (row k: after k steps)", STATE, ascii_only),
             NOTES[ascii_only])
 
@@ -130,7 +141,8 @@ class HelpScreen(ModalScreen[None]):
         self.lang = lang
 
     def compose(self) -> ComposeResult:
-        keys, state, notes = help_columns(self.ascii_only, self.lang)
+        lesson = getattr(self.app, "lesson", None) is not None
+        keys, state, notes = help_columns(self.ascii_only, self.lang, lesson=lesson)
         with VerticalScroll(id="help"):
             with Horizontal(id="help-columns"):
                 yield Static(keys, id="help-keys")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
@@ -29,9 +30,10 @@ if TYPE_CHECKING:
     from gdtui.lessons.runner import Reveal
     from gdtui.ui.app import GdApp
 
-__all__ = ["LessonPanel", "StepShown"]
+__all__ = ["LessonPanel", "LessonSide", "StepShown"]
 
 POLL = 0.25  # seconds between checks of a step's wait condition
+WIDE = 110  # terminals at least this wide show the lesson right of a view, else under it
 
 
 @dataclass
@@ -67,6 +69,11 @@ class LessonPanel(Vertical):
         self.finished = False
         self._waited = False
         self._note = ""
+        self.parts: dict[str, Any] = {"text": "", "question": "", "reveal": "", "hint": ""}
+        self._asks = False  # the answer field is shown
+        self._placeholder = ""
+        self._view_base: Any = None  # the settings the step's compare view compares
+        self._again = False
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -82,19 +89,63 @@ class LessonPanel(Vertical):
         self.set_interval(POLL, self._poll)
         self.go(0)
 
+    def _set(self, part: str, content: Any, side_content: Any = None) -> None:
+        """Show ``content`` as one part (text, question, reveal, hint) here and beside any
+        view (``side_content`` there, when given)."""
+        shown = content if side_content is None else side_content
+        self.parts[part] = shown
+        self.query_one(f"#lesson-{part}", Static).update(content)
+        for side in self.sides():
+            side.show_part(part, shown)
+
+    def sides(self) -> list["LessonSide"]:
+        """The copies of this panel beside the views open over the playground."""
+        out = []
+        for screen in self.app.screen_stack:
+            out.extend(screen.query(LessonSide))
+        return out
+
+    def _attach_side(self) -> None:
+        """Put the lesson beside the view on top (compare, a math panel), once per view."""
+        from gdtui.ui.screens.compare import CompareScreen
+        from gdtui.ui.screens.math_panel import MathPanel
+
+        screen = self.app.screen
+        if isinstance(screen, (CompareScreen, MathPanel)) and not screen.query(LessonSide):
+            from textual.widgets import Footer
+
+            screen.add_class("-lesson")
+            footers = screen.query(Footer)
+            screen.mount(LessonSide(self), before=footers.first() if footers else None)
+
+    def _answer_field(self, asks: bool, placeholder: str = "") -> None:
+        self._asks, self._placeholder = asks, placeholder
+        self._quiz(asks)
+        for field in [self.query_one("#lesson-answer", Input)] + [s.answer_field for s in self.sides()]:
+            field.display = asks
+            if asks:
+                field.value = ""
+                field.placeholder = placeholder
+        if asks:
+            side = next((s for s in self.sides() if s.screen is self.app.screen), None)
+            (side.answer_field if side is not None else self.query_one("#lesson-answer", Input)).focus()
+
     # ------------------------------------------------------------ steps
     def go(self, index: int, *, again: bool = False) -> None:
         """Show step ``index`` (computing its numbers in a thread), apply its setup."""
         self.runner.index = index
         self.runner.repeat() if again else None
+        self._again = again
         self.reveal = self.runner.reveals.get(index)
         self._waited = False
         self._note = ""
         self.border_title = tr("panel.title", self.lang, i=index + 1, n=len(self.lesson))
-        self.query_one("#lesson-text", Static).update(tr("panel.loading", self.lang))
-        self.query_one("#lesson-question", Static).update("")
-        self.query_one("#lesson-reveal", Static).update("")
-        self.query_one("#lesson-answer", Input).display = False
+        for side in self.sides():
+            side.border_title = self.border_title
+        self._set("text", tr("panel.loading", self.lang))
+        self._set("question", "")
+        self._set("reveal", "")
+        self._answer_field(False)
         self._hint()
         self.run_worker(lambda: self._prepare(index, again), thread=True, group="lesson", exit_on_error=False)
 
@@ -125,27 +176,22 @@ class LessonPanel(Vertical):
         self.shown = shown
         if problem is not None:
             self._send_problem(problem)
-        self._view_note()
+        self._open_view(problem.settings.copy() if problem is not None else None)
         body = Text(shown.text or shown.error)
         if shown.keys:
             body.append("\n" + tr("panel.keys", self.lang, keys=shown.keys), style="bold")
-        self.query_one("#lesson-text", Static).update(body)
+        self._set("text", body)
         question = Text()
         if shown.question:
             question.append(shown.question, style="bold")
             if shown.labels:  # options side by side: at 80x24 the panel has few rows
                 question.append("\n" + "   ".join(f"{n}) {label}" for n, label in enumerate(shown.labels, 1)))
-        self.query_one("#lesson-question", Static).update(question)
-        answer = self.query_one("#lesson-answer", Input)
+        self._set("question", question)
         asks = bool(shown.question) and self.reveal is None
-        answer.display = asks
+        self._answer_field(asks, (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
+                                  else tr("panel.answer.number", self.lang)))
         if asks:
-            answer.value = ""
-            answer.placeholder = (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
-                                  else tr("panel.answer.number", self.lang))
-            answer.focus()
-            body = self.query_one("#lesson-body", VerticalScroll)
-            self.call_after_refresh(body.scroll_end, animate=False)  # the question and its options
+            self._scroll_end()  # the question and its options
         self._show_reveal()
         self._hint()
 
@@ -173,26 +219,69 @@ class LessonPanel(Vertical):
             session.step(k - run.k)
         self.app.main_screen.notice("")
 
-    def _view_note(self) -> None:
-        view = self.lesson.view_at(self.runner.index)
+    def _open_view(self, base: Any = None) -> None:
+        """Open the view the step asks for (compare, a math panel, or back to the playground)
+        with the lesson beside it; the view's key and escape are said in the hint."""
+        from gdtui.ui.screens.compare import CompareScreen
+        from gdtui.ui.screens.math_panel import PANELS, MathPanel
+
+        app = self.app
+        index = self.runner.index
+        view = self.lesson.view_at(index)
         self._note = ""
-        if view == "single":
+        if not any(s is app.main_screen for s in app.screen_stack):
             return
-        try:  # the math panels open over the playground: the student opens one by its key
-            from gdtui.ui.screens.math_panel import PANELS
-        except ImportError:
-            PANELS = {}
-        if view == "compare" and hasattr(self.app, "action_compare"):
-            self._note = tr("panel.view.compare", self.lang)
-            return
-        if view in PANELS:
+        top = app.screen
+        if not isinstance(top, (CompareScreen, MathPanel)) and top is not app.main_screen:
+            return  # the help or the palette is open: it keeps the keys
+        if view == "compare":
+            text = self.lesson.compare_text(index)
+            if isinstance(top, CompareScreen) and text in (None, top.text):
+                if self._again:  # the step again: every run from its start
+                    top.action_reset()
+                self._note = tr("panel.view.compare.open", self.lang)
+                return
+            self._close_views()
+            if base is not None:
+                self._view_base = base
+            app.action_compare(text, base=self._view_base)
+            self._quiz(self._asks)
+            self._note = tr("panel.view.compare.open", self.lang)
+        elif view in PANELS:
+            if isinstance(top, CompareScreen):
+                self._close_views()
+            app.action_view(view)
             key, title = PANELS[view]
-            self._note = tr("panel.view.key", self.lang, key=key, title=title)
+            self._note = tr("panel.view.open", self.lang, key=key, title=app.msg(f"view.{view}"))
+        else:
+            self._close_views()
             return
-        show_view = getattr(self.app, "show_view", None)
-        if callable(show_view) and show_view(view):
-            return
-        self._note = tr("panel.view", self.lang, view=view)
+        app.call_after_refresh(self._attach_side)
+
+    def _quiz(self, asks: bool) -> None:
+        """While a question is open the compare view keeps its answer to itself (2/λmax)."""
+        from gdtui.ui.screens.compare import CompareScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CompareScreen) and screen.quiz != asks:
+                screen.quiz = asks
+                if screen.session is not None:
+                    screen.draw()
+
+    def _close_views(self) -> None:
+        """Back to the playground: close the compare view and the math panels."""
+        from gdtui.ui.screens.compare import CompareScreen
+        from gdtui.ui.screens.math_panel import MathPanel
+
+        app = self.app
+        while isinstance(app.screen, (CompareScreen, MathPanel)):
+            if isinstance(app.screen, CompareScreen):
+                app.screen.stop_live()
+            app.pop_screen()
+
+    def _scroll_end(self) -> None:
+        for body in [self.query_one("#lesson-body", VerticalScroll)] + [s.body for s in self.sides()]:
+            self.call_after_refresh(body.scroll_end, animate=False)
 
     # ------------------------------------------------------------ answers
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -228,7 +317,7 @@ class LessonPanel(Vertical):
         if index == self.runner.index:
             from gdtui.i18n import error_text
 
-            self.query_one("#lesson-reveal", Static).update(Text(error_text(message, self.lang), style="bold"))
+            self._set("reveal", Text(error_text(message, self.lang), style="bold"))
 
     def _revealed(self, index: int, reveal: "Reveal", problem: Any, at: int, key: str) -> None:
         if index != self.runner.index:
@@ -236,12 +325,15 @@ class LessonPanel(Vertical):
         self.reveal = reveal
         self.progress.record(self.lesson.name, right=self.runner.right_count, asked=len(self.runner.reveals),
                              done=False)
-        self.query_one("#lesson-answer", Input).display = False
+        self._answer_field(False)
         self._applied = key  # the playground now runs the revealed setup
         self._send_problem(problem, then_at=at)
+        self._compare_to(at)
         self._show_reveal()
         self._hint()
         self.app.main_screen.action_leave_field()
+        if self.app.screen is not self.app.main_screen:
+            self.app.screen.set_focus(None)  # the view's keys work again
 
     def _show_reveal(self) -> None:
         r = self.reveal
@@ -261,10 +353,23 @@ class LessonPanel(Vertical):
                            else tr("panel.truth0", self.lang, truth=r.truth))
                 out.append("\n" + tr("panel.given", self.lang, given=r.given, diff=r.diff or "0"))
             out.append("\n" + r.why, style="italic")
-        self.query_one("#lesson-reveal", Static).update(out)
+        self._set("reveal", out)
         if r is not None:  # the reveal is what the student looks for now
-            body = self.query_one("#lesson-body", VerticalScroll)
-            self.call_after_refresh(body.scroll_end, animate=False)
+            self._scroll_end()
+
+    def _compare_to(self, at: int) -> None:
+        """On a reveal in the compare view: every run goes to the step the question asked about."""
+        from gdtui.ui.screens.compare import CompareScreen
+
+        screen = self.app.screen
+        if isinstance(screen, CompareScreen) and screen.session is not None:
+            screen.stop_live()
+            k = screen.session.k
+            if k < at:
+                screen.session.step(at - k)
+            elif k > at:
+                screen.session.back(k - at)
+            screen.draw()
 
     # ------------------------------------------------------------ moving
     def next_step(self) -> None:
@@ -292,13 +397,24 @@ class LessonPanel(Vertical):
 
     # ------------------------------------------------------------ status
     def _poll(self) -> None:
+        self._attach_side()  # a view the student opened by its key gets the lesson beside it too
         step = self.runner.step
         if step.wait is None or self._waited or self.shown is None:
             return
-        run = self.app.session.run
-        if run is not None and run.k >= step.wait:
+        k = self._step_now()
+        if k is not None and k >= step.wait:
             self._waited = True
         self._hint()
+
+    def _step_now(self) -> int | None:
+        """The step on screen: the compare view's when it is open, else the run's."""
+        from gdtui.ui.screens.compare import CompareScreen
+
+        screen = self.app.screen
+        if isinstance(screen, CompareScreen):
+            return screen.session.k if screen.session is not None else None
+        run = self.app.session.run
+        return run.k if run is not None else None
 
     def _hint(self) -> None:
         lines = []
@@ -306,10 +422,81 @@ class LessonPanel(Vertical):
         if self._note:
             lines.append(self._note)
         if step.wait is not None and self.shown is not None:
-            run = self.app.session.run
             if self._waited:
                 lines.append(tr("panel.waited", self.lang))
             else:
-                lines.append(tr("panel.wait", self.lang, k=step.wait, now=run.k if run is not None else 0))
+                lines.append(tr("panel.wait", self.lang, k=step.wait, now=self._step_now() or 0))
         lines.append(tr("panel.hint", self.lang))
-        self.query_one("#lesson-hint", Static).update(Text("\n".join(lines)))
+        # beside a view the footer says its keys: the note is left out there (rows are few)
+        side = lines[1:] if self._note and self.lesson.view_at(self.runner.index) != "single" else lines
+        self._set("hint", Text("\n".join(lines)), Text("\n".join(side)))
+
+
+class LessonSide(Vertical):
+    """The lesson beside a view opened over the playground (the compare view, a math
+    panel): a copy of the panel's text, question, reveal and hint, with its own answer
+    field that answers through the panel."""
+
+    DEFAULT_CSS = """
+    LessonSide {
+        height: 8; width: 1fr;
+        border: round $primary; border-title-color: $foreground; border-title-style: bold;
+        padding: 0 0 0 1;
+    }
+    LessonSide.-wide { dock: right; width: 36; height: 1fr; }
+    .-ascii LessonSide { border: ascii $primary; }
+    LessonSide #side-body { height: 1fr; scrollbar-size-vertical: 1; }
+    LessonSide .side-part { margin: 0 1 0 0; }
+    LessonSide #side-answer { height: 1; margin: 0 1 0 0; }
+    LessonSide #side-hint { height: auto; color: $text-muted; }
+    """
+
+    def __init__(self, panel: LessonPanel) -> None:
+        super().__init__()
+        self.panel = panel
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="side-body"):
+            for part in ("text", "question", "reveal"):
+                yield Static(id=f"side-{part}", classes="side-part", markup=False)
+        yield Input(id="side-answer", max_length=40, compact=True)
+        yield Static(id="side-hint", markup=False)
+
+    @property
+    def answer_field(self) -> Input:
+        return self.query_one("#side-answer", Input)
+
+    @property
+    def body(self) -> VerticalScroll:
+        return self.query_one("#side-body", VerticalScroll)
+
+    def on_resize(self) -> None:
+        # at 80 columns the views need their width: the lesson goes under them; wide
+        # terminals have room for it on the right
+        self.set_class(self.screen.size.width >= WIDE, "-wide")
+
+    def on_mount(self) -> None:
+        panel = self.panel
+        self.set_class(self.screen.size.width >= WIDE, "-wide")
+        self.border_title = panel.border_title
+        for part, content in panel.parts.items():
+            self.show_part(part, content)
+        field = self.answer_field
+        field.display = panel._asks
+        field.placeholder = panel._placeholder
+        if panel._asks:
+            field.focus()
+
+    def show_part(self, part: str, content: Any) -> None:
+        self.query_one(f"#side-{part}", Static).update(content)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.panel.answer(event.value)
+
+    def on_key(self, event: events.Key) -> None:
+        # escape leaves the answer field (the view's keys work again), not the view
+        if event.key == "escape" and self.answer_field.has_focus:
+            event.stop()
+            event.prevent_default()
+            self.screen.set_focus(None)

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Input, Static
 
 from gdtui.classroom.server import Classroom, Student
@@ -106,7 +107,13 @@ class Dashboard(App[None]):
         return sorted(self.room.students.values(), key=key)
 
     def refresh_room(self) -> None:
-        """Redraw the header, the table and the log tail."""
+        """Redraw the header, the table and the log tail (nothing while the app is closing)."""
+        try:
+            self._refresh_room()
+        except NoMatches:  # the timer fired after the widgets went (the dashboard is closing)
+            pass
+
+    def _refresh_room(self) -> None:
         room = self.room
         n, limit = len(room.students), room.config.max_sessions
         state = "FROZEN (f to resume)" if room.frozen else "running"

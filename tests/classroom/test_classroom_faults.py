@@ -10,7 +10,7 @@ import asyncssh
 from gdtui.classroom.pace import BEHIND_FPS
 from gdtui.classroom.server import STALL_MESSAGE
 
-from classroom_helpers import WAIT, connect
+from classroom_helpers import WAIT, connect, ready
 
 
 class _Deaf(asyncssh.SSHClientSession):
@@ -136,6 +136,7 @@ async def test_a_very_slow_link_still_works_and_slows_nobody_else(room):
     try:
         bob = await connect(room, "bob")
         await bob.wait_for("step 0")
+        await ready(room, 1)
         slow = await connect(room, "slow", port=port)
         slow.press("p")  # live: more to draw than the link carries
         bob.press(" ")

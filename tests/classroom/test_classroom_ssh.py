@@ -10,7 +10,7 @@ import pytest
 
 from gdtui.classroom.server import EXEC_MESSAGE, FULL_MESSAGE, IDLE_MESSAGE
 
-from classroom_helpers import WAIT, connect
+from classroom_helpers import WAIT, connect, ready
 
 
 async def _status(room, number: int, key: str, value: object, timeout: float = WAIT) -> dict:
@@ -39,6 +39,7 @@ async def test_a_student_sees_the_app_and_steps_it(make_room):
     room = await make_room(prewarm_app=True)  # as `gdtui classroom` runs: forked after a headless app
     alice = await connect(room, "alice")
     await alice.wait_for("step 0")
+    await ready(room, 1)
     alice.press(" ")
     screen = await alice.wait_for("step 1")
     assert "loss" in screen
@@ -53,6 +54,7 @@ async def test_two_students_are_isolated(room):
     bob = await connect(room, "bob")
     await alice.wait_for("step 0")
     await bob.wait_for("step 0")
+    await ready(room, 2)
     alice.press("   ")
     await alice.wait_for("step 3")
     await _status(room, 1, "step", 3)
@@ -148,6 +150,7 @@ async def test_clean_shutdown_says_goodbye_and_restores_screens(room):
 async def test_one_log_line_per_connection(room):
     alice = await connect(room, "alice")
     await alice.wait_for("step 0")
+    await ready(room, 1)
     alice.press(" ")
     await alice.wait_for("step 1")
     await alice.close()

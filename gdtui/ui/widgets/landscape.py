@@ -258,8 +258,8 @@ class Landscape(PaintedWidget, can_focus=True):
             if fw < W:
                 canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
                 canvas.text(0, 0, caption[:aw])
-                caption = _batch_caption(batch, fw) if batch is not None else ""
-                canvas.text(0, W - fw, plain(caption, self.ascii))
+                caption = _batch_caption(batch, fw) if batch is not None else "data and fit"
+                canvas.text(0, W - fw, plain(caption, self.ascii)[:fw])
                 return canvas
             caption = _batch_caption(batch, fw) if batch is not None else "data and fit (f: landscape)"
         canvas.text(0, 0, plain(caption, self.ascii)[:W])

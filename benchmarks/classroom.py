@@ -26,9 +26,10 @@ key presses quick.
 
 The soak (``classroom --soak SECONDS [--sessions 10] [--sample 60]``; also
 ``python -m benchmarks soak`` with GDTUI_SOAK_MINUTES) keeps N sessions live
-for that long: each student restarts their run every minute (r, p), one student
-leaves and a new one arrives every two minutes, and PSS of the server, the zygote
-and every student's process tree is sampled.  Samples in the warm-up (default
+for that long: each student restarts their run every minute (r, p); half the
+students stay throughout, and of the other half one leaves and a new one arrives
+every two minutes; PSS of the server, the zygote and every student's process tree
+is sampled.  Samples in the warm-up (default
 300 s, at most a sixth of the soak: students' pages copied from the zygote, caches
 filling to their bounds) are shown but not judged; after it the total must stay
 within 10% of its first value (and the server's alone too).  Figures are printed,
@@ -225,12 +226,14 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def _memory(server: Server) -> dict[str, float]:
-    """PSS in MB now: the server process, the zygote, every student's process tree."""
+def _memory(server: Server, stay: int = 0) -> dict[str, float]:
+    """PSS in MB now: the server process, the zygote, every student's process tree;
+    ``first``: the mean of the ``stay`` oldest students (they stay all the soak)."""
     zygote = server.zygote()
-    pids = _children(zygote) if zygote else []
+    pids = sorted(_children(zygote)) if zygote else []  # oldest first (pids grow; no wrap in an hour)
     students = [sum(_pss_kb(p) for p in _tree(pid)) / 1024 for pid in pids]
     return {
+        "first": statistics.mean(students[:stay]) if stay and len(students) >= stay else float("nan"),
         "server": _pss_kb(server.proc.pid) / 1024,
         "zygote": _pss_kb(zygote) / 1024 if zygote else 0.0,
         "students": sum(students),
@@ -265,10 +268,12 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
         # so every session keeps drawing for the whole hour and a run's history (which
         # grows legitimately, bounded by the classroom's max steps) does not hide a leak.
         next_restart = [t0 + restart * (i + 1) / n for i in range(n)]
-        # And every `churn` seconds one student leaves and a new one arrives, so the
-        # server's per-connection state is exercised too (a leak there shows as growth).
+        # And every `churn` seconds one student of the second half leaves and a new one
+        # arrives, so the server's per-connection state is exercised too (a leak there shows
+        # as growth); the first half stay the whole soak (a slow leak per session shows there).
         churn = 120.0
         next_churn, churned = t0 + churn, 0
+        stay = n // 2
         while time.monotonic() < end:
             now = time.monotonic()
             for s in random.sample(students, len(students)):
@@ -280,7 +285,7 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
                         s.press(b"rp")
                         next_restart[i] += restart
                 if now >= next_churn:
-                    i = churned % n
+                    i = stay + churned % (n - stay) if n > stay else churned % n
                     students[i].close()
                     fresh = Student()
                     await fresh.connect(server.port, f"newcomer{churned}")
@@ -289,16 +294,17 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
                     churned += 1
                     next_churn += churn
                 if now >= next_sample:
-                    mem = _memory(server)
+                    mem = _memory(server, stay)
                     samples.append((now - t0, mem))
                     total = mem["server"] + mem["zygote"] + mem["students"]
                     print(f"    {(now - t0) / 60:6.1f} min  total {total:7.1f} MB  server {mem['server']:5.1f}  "
                           f"zygote {mem['zygote']:5.1f}  students {mem['students']:7.1f} "
-                          f"({int(mem['n'])} × {mem['per_session']:.1f})"
+                          f"({int(mem['n'])} × {mem['per_session']:.1f}; staying {mem['first']:.1f})"
                           f"{'  (warm-up)' if now - t0 < warmup else ''}", flush=True)
                     next_sample += sample
             await asyncio.sleep(0.3)
         elapsed = time.monotonic() - t0
+        load = os.getloadavg()[0]
         pids = server.students()
         ticks1 = sum(_cpu_ticks(p) for p in pids)
         mem = _memory(server)
@@ -320,6 +326,7 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
             "pss_students": mem["students"],
             "pss_server": mem["server"],
             "pss_zygote": mem["zygote"],
+            "load": load,
             "samples": samples,
             "churned": churned if soak else 0,
             "warmup": warmup,
@@ -340,7 +347,8 @@ def _report(r: dict) -> None:
           f"({r['kbps_median']:.1f} KB/s each)  [target >= 5]")
     print(f"    keystroke -> screen: p50 {r['lat_p50']:.0f} ms, p95 {r['lat_p95']:.0f} ms "
           f"({int(r['probes'])} probes)  [target p95 <= 250 ms]")
-    print(f"    CPU per live session: {r['cpu_per_session']:.1f}% of a core")
+    print(f"    CPU per live session: {r['cpu_per_session']:.1f}% of a core; machine load average "
+          f"{r['load']:.1f} on {os.cpu_count()} cores (everything on the machine counts, not only this)")
     print(f"    PSS per session {r['pss_per_session']:.1f} MB; all {total:.0f} MB "
           f"(students {r['pss_students']:.0f}, zygote {r['pss_zygote']:.0f}, server {r['pss_server']:.0f})"
           f"  [targets <= 40 MB per session, < 2048 MB in all]")
@@ -370,6 +378,7 @@ def soak_verdict(samples: list[tuple[float, dict[str, float]]], warmup: float,
         "server_start": first["server"], "server_end": last["server"],
         "server_change": (last["server"] - first["server"]) / first["server"],
         "students_start": first["students"], "students_end": last["students"],
+        "first_start": first.get("first", float("nan")), "first_end": last.get("first", float("nan")),
         "flat": float(peak <= total(first) * (1 + tolerance)
                       and server_peak <= first["server"] * (1 + tolerance)),
     }
@@ -404,7 +413,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"    memory after warm-up ({v['t_start'] / 60:.1f} min): {v['start']:.0f} MB; at the end "
               f"({v['t_end'] / 60:.1f} min): {v['end']:.0f} MB ({v['change'] * 100:+.1f}%), peak {v['peak']:.0f} MB; "
               f"server {v['server_start']:.1f} -> {v['server_end']:.1f} MB ({v['server_change'] * 100:+.1f}%)")
-        print(f"    {int(r['churned'])} students left and were replaced during the soak")
+        print(f"    {int(r['churned'])} students left and were replaced during the soak; the "
+              f"{int(r['sessions']) // 2} who stayed throughout: {v['first_start']:.1f} -> {v['first_end']:.1f} MB each "
+              f"({(v['first_end'] - v['first_start']) / v['first_start'] * 100:+.1f}%)")
         print(f"    {'FLAT' if v['flat'] else 'NOT FLAT'}: within 10% after warm-up: {'yes' if v['flat'] else 'no'}")
         return
     print("classroom (loopback SSH, gdtui classroom --no-auth)")

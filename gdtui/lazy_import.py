@@ -8,6 +8,10 @@ real one the first time one of its attributes is used (in practice the compile
 worker, right after the first frame), then takes on the real module's names, so code
 that bound the stand-in (``import numpy as np``) goes on at full speed.  Only the
 TUI's launch path calls it; ``gdtui run`` and the other commands import as usual.
+
+Why not :class:`importlib.util.LazyLoader`: on Python 3.11 (which gdtui supports) it
+is not thread-safe, and here the UI thread and the compile worker's thread can touch
+numpy for the first time at once; its lock arrived only in later Pythons.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ calls the optimizer's generated single-run code directly.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from gdtui.engine.history import History, StepRecord
 from gdtui.engine.objective import DomainError, Objective, _domain_reason
@@ -134,7 +134,8 @@ class Run:
     ) -> tuple[str, str]:
         """Status and reason of a run whose last row is k (pure: also used after back/goto)."""
         return row_status(
-            self.objective.params, k, w, f, g, w_prev, err, self.tol, self.diverge_at, self.max_steps
+            self.objective.params, k, w, f, g, w_prev, err, self.tol, self.diverge_at, self.max_steps,
+            hessian=hessian_of(self.objective),
         )
 
     # ------------------------------------------------------------ reading
@@ -388,6 +389,27 @@ def _where(params: Sequence[str], w: Sequence[float]) -> str:
     return ", ".join(f"{p} = {_num(x)}" for p, x in zip(params, w))
 
 
+#: What a stationary point that is not a minimum is, added to the "converged" reason.
+NOT_A_MINIMUM = {"saddle": ": a saddle point, not a minimum", "maximum": ": a maximum, not a minimum"}
+
+
+def hessian_of(objective: Objective) -> Callable[[Sequence[float]], Any] | None:
+    """The objective's Hessian at w (full data), or None when it has none (hand-built objectives)."""
+    return objective.hessian if getattr(objective, "hessian_fn", None) is not None else None
+
+
+def _not_a_minimum(hessian: Callable[[Sequence[float]], Any] | None, w: Sequence[float]) -> str:
+    if hessian is None:
+        return ""
+    from gdtui.engine.analysis import classify  # analysis imports this module's users
+
+    try:
+        kind = classify(hessian(list(w)))
+    except (DomainError, ArithmeticError, ValueError):
+        return ""
+    return NOT_A_MINIMUM.get(kind, "")
+
+
 def row_status(
     params: Sequence[str],
     k: int,
@@ -399,12 +421,15 @@ def row_status(
     tol: float,
     diverge_at: float,
     max_steps: int,
+    hessian: Callable[[Sequence[float]], Any] | None = None,
 ) -> tuple[str, str]:
     """Status and reason for a run whose last row k has w, loss f, gradient g.
 
     ``w_prev`` is row k-1's w (None at k = 0 or when the stall test is not wanted);
     ``err`` the domain error message raised while evaluating row k, if any.  Shared
     by :class:`Run` and :class:`~gdtui.engine.batch.RunBatch` so both say the same.
+    With ``hessian`` (the objective's), a run that stops where the gradient is zero
+    but which is a saddle or a maximum says so: "converged" alone would read as a minimum.
     """
     at = "at the start point" if k == 0 else f"at step {k}"
     da = diverge_at
@@ -429,7 +454,7 @@ def row_status(
             )
     gn = math.hypot(*g)
     if gn < tol:
-        return "converged", f"|grad| = {_num(gn)} is below tol {_num(tol)} {at}"
+        return "converged", f"|grad| = {_num(gn)} is below tol {_num(tol)} {at}" + _not_a_minimum(hessian, w)
     if w_prev is not None and list(w) == list(w_prev):
         return "converged", (
             f"the update no longer changes w {at} (|grad| = {_num(gn)}): the steps are below float precision"

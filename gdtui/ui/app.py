@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 from gdtui.ui.controller import Session
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
+from gdtui.ui.screens.live import DRAW_FPS
 from gdtui.ui.screens.main import MainScreen
 
 __all__ = ["GdApp", "run_app", "save_screenshot_file"]
@@ -231,6 +232,13 @@ class GdApp(App[int]):
         for select in self.main_screen.query(Select).filter("#preset"):
             select.prompt = self.msg("select.own")
 
+    # ------------------------------------------------------------ hosted (gdtui classroom)
+    def set_live_frame_rate(self, fps: float) -> None:
+        """Redraw a live run at most ``fps`` times a second (a busy classroom server lowers
+        it for everyone).  Stepping, keys and a paused screen are not slowed."""
+        runner = self.main_screen.runner
+        runner.draw_fps = max(0.2, min(float(fps), DRAW_FPS))
+
     # ------------------------------------------------------------ lesson mode
     def _mount_lesson(self) -> None:
         from gdtui.ui.widgets.lesson_panel import LessonPanel
@@ -238,6 +246,25 @@ class GdApp(App[int]):
         screen = self.main_screen
         screen.add_class("-lesson")
         screen.query_one("#right").mount(LessonPanel(self.lesson, self.settings.lang))
+
+    def open_lesson(self, lesson: "Lesson", step: int = 0) -> None:
+        """Lesson mode with ``lesson`` at ``step`` (0-based), in place of any lesson open now
+        (a classroom teacher hands everyone the same lesson step)."""
+        self.call_next(self._open_lesson, lesson, step)
+
+    async def _open_lesson(self, lesson: "Lesson", step: int) -> None:
+        from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+        screen = self.main_screen
+        for panel in list(screen.query(LessonPanel)):
+            await panel.remove()  # removed before the new one mounts: they share an id
+        self.lesson = lesson
+        screen.add_class("-lesson")
+        panel = LessonPanel(lesson, self.settings.lang)
+        await screen.query_one("#right").mount(panel)
+        if step:
+            panel.go(step, again=True)  # again: its setup is applied even if step 0's was the same
+        self.refresh_bindings()  # the lesson keys exist now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lesson keys exist only in lesson mode.  While a text field has focus, letters

@@ -24,13 +24,11 @@ class Session:
         def owed(self, speed: float) -> int: return 1
         def interval(self, speed: float) -> float: return 1 / 30
 
-    class Run:
-        status = "running"
-
     speed = 30
+    running = True  # the run never stops by itself here
 
     def __init__(self) -> None:
-        self.pacer, self.run, self.steps = self.Pacer(), self.Run(), 0
+        self.pacer, self.steps = self.Pacer(), 0
 
     def step(self, n: int) -> int:
         self.steps += n
@@ -118,7 +116,7 @@ async def test_a_gate_draws_on_the_next_frame_not_in_between() -> None:
     from textual.app import App
     from textual.widgets import Static
 
-    from gdtui.ui.screens.live import FrameGate
+    from gdtui.ui.widgets.frame_gate import FrameGate
 
     draws: list[float] = []
     clock = Clock()
@@ -129,8 +127,7 @@ async def test_a_gate_draws_on_the_next_frame_not_in_between() -> None:
 
     app = GateApp()
     async with app.run_test() as pilot:
-        app.screen.live = True  # what MainScreen.live says while running live
-        gate = FrameGate(app.screen, 10, lambda: draws.append(clock.now), clock=clock)
+        gate = FrameGate(app.screen, 10, lambda: draws.append(clock.now), live=lambda: True, clock=clock)
         assert gate.request() and draws == [0.0]
         clock.now = 0.04  # too soon for 10 a second: a trailing draw is set up ...
         assert not gate.request()

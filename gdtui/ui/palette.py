@@ -29,6 +29,8 @@ class GdCommands(Provider):
         msg = app.msg
         for _, name in preset_options():
             desc = getattr(PRESETS.get(name), "description", "")
+            if f"preset.{name}" in _catalog():  # the description in the user's language
+                desc = msg(f"preset.{name}")
             yield msg("cmd.preset", name=name), partial(screen.choose_preset, name), desc
         for name in optimizer_specs():
             yield msg("cmd.optimizer", name=name), partial(screen.choose_optimizer, name), msg("cmd.optimizer.help")
@@ -45,7 +47,8 @@ class GdCommands(Provider):
         from gdtui.ui.screens.math_panel import PANELS
 
         for view, (key, title) in PANELS.items():
-            yield msg("cmd.panel", title=title), partial(app.action_view, view), msg("cmd.panel.help", key=key, view=view)
+            yield (msg("cmd.panel", title=msg(f"view.{view}")), partial(app.action_view, view),
+                   msg("cmd.panel.help", key=key, view=view))
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
@@ -59,19 +62,25 @@ class GdCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
+def _catalog() -> dict[str, dict[str, str]]:
+    from gdtui.messages_catalog import CATALOG
+
+    return CATALOG
+
+
 def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object], str]]:
     """The compare view's entries (the view itself is gdtui.ui.screens.compare)."""
     from gdtui.settings import Settings
 
     saddle = Settings(fn="x^2 - y^2", start={"x": 1.0, "y": 0.0}, hyper={"lr": 0.1}, seed=1,
                       theme=app.settings.theme, ascii=app.settings.ascii)
-    yield "compare: learning rates", partial(app.action_compare, None), "key: v (a sweep around the current lr)"
-    yield ("compare: optimizers (race)", partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
-           "every optimizer from the same start")
-    yield ("compare: batch sizes", partial(app.action_compare, "batch-size=full,10,1"),
-           "full batch, mini-batches and B = 1 (data sets)")
-    yield ("compare: saddle with gradient noise", partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
-           "x^2 - y^2 from the ridge y = 0: stalls without noise, escapes with it")
+    msg = app.msg
+    yield msg("pal.cmp.lr"), partial(app.action_compare, None), msg("pal.cmp.lr.help")
+    yield (msg("pal.cmp.race"), partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
+           msg("pal.cmp.race.help"))
+    yield msg("pal.cmp.batch"), partial(app.action_compare, "batch-size=full,10,1"), msg("pal.cmp.batch.help")
+    yield (msg("pal.cmp.noise"), partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
+           msg("pal.cmp.noise.help"))
 
 
 def _keep_commands(app: "GdApp", screen: object) -> Iterator[tuple[str, Callable[[], object], str]]:

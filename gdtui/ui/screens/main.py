@@ -173,7 +173,7 @@ class MainScreen(Screen[None]):
         recent.border_title = self.app.notice_text(recent.title())
         state = self.query_one("#state")
         hidden = table.hidden
-        subtitle = f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)" if hidden else ""
+        subtitle = self.app.msg("main.hidden", n=len(hidden), names=", ".join(hidden)) if hidden else ""
         if state.border_subtitle != subtitle:
             state.border_subtitle = self.app.notice_text(subtitle)
         status = self.query_one(StatusBar)
@@ -189,9 +189,12 @@ class MainScreen(Screen[None]):
             state.border_title = title
         notice = self._notice
         if self.live and session.pacer.capped and not notice:
-            notice = f"engine max ≈ {session.pacer.top_speed():,}/s"
+            notice = self.app.msg("main.top", v=f"{session.pacer.top_speed():,}")
         if not notice and view.note:  # e.g. Newton fell back to a gradient step
-            notice = f"update {view.k}: {view.note}"
+            from gdtui.engine.optimizers.newton import NEWTON_FALLBACK_NOTE
+
+            note = self.app.msg("worked.newton_fallback") if view.note == NEWTON_FALLBACK_NOTE else view.note
+            notice = self.app.msg("main.note", k=view.k, note=note)
         notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
                     notice=notice, paused=self._paused and not self.live)
@@ -414,7 +417,7 @@ class MainScreen(Screen[None]):
         pair = self.query_one(Landscape).next_axes()
         params = self.app.session.params
         if len(params) > 2:
-            self.notice(f"landscape: {params[pair[0]]} and {params[pair[1]]}")
+            self.notice(self.app.msg("main.axes", a=params[pair[0]], b=params[pair[1]]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a` only with 3+ parameters; while a field has focus the run keys are hidden

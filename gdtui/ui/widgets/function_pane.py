@@ -105,9 +105,11 @@ class FunctionPane(Vertical):
             text = "\n".join(parts)
         else:  # two to a line: the info area has two lines
             text = "\n".join("   ".join(parts[i:i + 2]) for i in range(0, len(parts), 2))
-        text = text or "constant function"
+        from gdtui.ui.lang import t
+
+        text = text or t(self, "fn.constant")
         if any("sign(" in f for f in formulas):
-            text += "   (|x|: slope at 0 taken as 0)"
+            text += "   " + t(self, "fn.abs")
         info = self.query_one("#fn-info", Static)
         info.remove_class("-error")
         info.update(text)

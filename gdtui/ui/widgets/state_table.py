@@ -15,6 +15,7 @@ labels change (new function or optimizer, or the width allows longer labels).  N
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.strip import Strip
@@ -90,7 +91,7 @@ class StateTable(DataTable):
     def _columns(self, view: StateView, names: dict[str, str]) -> tuple[list[int], int]:
         """Which parameters fit (the priority ones first, shown in their own order) and
         the cell width: the widest cell that shows the most parameters."""
-        label_w = max(map(len, names.values())) + 2
+        label_w = max(map(cell_len, names.values())) + 2
         room = self.size.width or 80
         order = [i for i in self.priority if i < len(view.params)]
         order += [i for i in range(len(view.params)) if i not in order]
@@ -132,17 +133,20 @@ class StateTable(DataTable):
         names = {key: label(key, a) for key in keys}
         if not view.is_batch:
             return names
+        from gdtui.ui.lang import t
+
         g, n = label("grad", a), label("norm", a)
-        long = {**names, "grad": f"{g} batch", "grad_full": f"{g} full", "batch": "f batch",
-                "loss": "f full", "norm": f"{n} batch", "norm_full": f"{n} full"}
-        short = {**long, "grad": "g batch", "grad_full": "g full", "norm": "|g| batch", "norm_full": "|g| full"}
-        need = max(map(len, long.values())) + 2 + min(2, len(view.params)) * (8 + 2)
+        b, f = t(self, "state.batch"), t(self, "state.full")  # the words in the app's language
+        long = {**names, "grad": f"{g} {b}", "grad_full": f"{g} {f}", "batch": f"f {b}",
+                "loss": f"f {f}", "norm": f"{n} {b}", "norm_full": f"{n} {f}"}
+        short = {**long, "grad": f"g {b}", "grad_full": f"g {f}", "norm": f"|g| {b}", "norm_full": f"|g| {f}"}
+        need = max(map(cell_len, long.values())) + 2 + min(2, len(view.params)) * (8 + 2)
         return long if need <= (self.size.width or 80) else short
 
     def _rebuild(self, params: tuple[str, ...], rows: list[tuple[str, list[Text]]],
                  names: dict[str, str]) -> None:
         self.clear(columns=True)
-        self.add_column("", key="_label", width=max(len(n) for n in names.values()))
+        self.add_column("", key="_label", width=max(cell_len(n) for n in names.values()))
         for p in params:
             self.add_column(Text(p, justify="right"), key=p, width=self._cell)
         for key, cells in rows:

@@ -92,5 +92,8 @@ class TooSmall(Static):
     def show(self, width: int, height: int, need: tuple[int, int]) -> None:
         """Say what size is needed and what we have."""
         x = "x" if getattr(self.app, "settings", None) and self.app.settings.ascii else "×"  # type: ignore[attr-defined]
-        self.update(f"terminal too small\nneed {need[0]}{x}{need[1]}, have {width}{x}{height}\n"
-                    "enlarge the window (q quits)")
+        from gdtui.ui.lang import t
+
+        self.update(f"{t(self, 'small.title')}\n"
+                    f"{t(self, 'small.need', need=f'{need[0]}{x}{need[1]}', have=f'{width}{x}{height}')}\n"
+                    f"{t(self, 'small.hint')}")

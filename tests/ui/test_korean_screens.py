@@ -1,0 +1,86 @@
+"""The interface in Korean: every screen a student meets with --lang ko (the playground,
+a mini-batch run, Newton, the help, the palette, the compare view, the three math panels
+and a lesson) shows no English words beyond names (functions, optimizers, presets, keys).
+
+A text that bypasses the message catalog shows up here as an English word on screen."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from ui_waits import workers_done
+
+from gdtui.engine.presets import PRESETS
+from gdtui.messages_catalog import CATALOG
+
+#: Words that are names, not English: keys, optimizers, schedules, functions, presets, units.
+NAMES = {
+    "space", "tab", "enter", "esc", "escape", "shift", "ctrl", "arrows", "gdtui",
+    "sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad", "newton", "constant",
+    "exp", "log", "sin", "cos", "tan", "sqrt", "abs", "sigmoid", "tanh", "steps",
+    "max", "svg",  # λmax, an SVG file
+} | set(PRESETS) | {part for name in PRESETS for part in name.split("-")}
+WORD = re.compile(r"(?<![A-Za-z_])[A-Za-z]{3,}(?![A-Za-z_])")
+
+
+def english_words(text: str) -> set[str]:
+    return {w for w in WORD.findall(text) if w.lower() not in NAMES}
+
+
+def screen_text(app) -> str:
+    return "\n".join("".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips())
+
+
+async def calm(pilot, rounds: int = 12) -> None:
+    for _ in range(rounds):
+        await workers_done(pilot.app)
+        await pilot.pause()
+        await asyncio.sleep(0.03)
+
+
+WALKS = {
+    "playground": ("lesson-bowl", {}, [["space"] * 3, ["question_mark"], ["escape", "ctrl+p"]]),
+    "compare": ("lesson-bowl", {}, [["v"], ["n"]]),
+    "panels": ("lesson-bowl", {}, [["g"], ["c"], ["d", "right", "right"]]),
+    "mini-batches": ("noisy-line", {}, [["space"] * 3, ["u"], ["u"], ["f"]]),
+    "newton": ("lesson", {"optimizer": "newton"}, [["space"] * 2, ["c"]]),
+}
+
+
+@pytest.mark.parametrize("walk", list(WALKS))
+async def test_korean_screens_show_no_english(ui, walk):
+    preset, extra, presses = WALKS[walk]
+    app = ui.make_app(preset=preset, lang="ko", **extra)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.ready(pilot)
+        for keys in presses:
+            await pilot.press(*keys)
+            await calm(pilot)
+            text = screen_text(app)
+            assert re.search(r"[가-힣]", text), (keys, text)
+            found = english_words(text)
+            assert not found, f"{walk} after {keys}: English on screen: {sorted(found)}\n{text}"
+
+
+async def test_a_korean_lesson_with_its_view_shows_no_english(ui):
+    from gdtui.lessons import find_lesson
+    from gdtui.problem import validate_quickly
+    from gdtui.settings import Settings
+    from gdtui.ui.app import GdApp
+
+    lesson = find_lesson("learning-rates")
+    app = GdApp(validate_quickly(lesson.settings_at(0, Settings(lang="ko"))), lesson=lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.ready(pilot)
+        for keys in (["full_stop"], ["4", "enter"]):
+            await pilot.press(*keys)
+            await calm(pilot, 30)
+            text = screen_text(app)
+            assert not english_words(text), (sorted(english_words(text)), text)
+
+
+def test_the_catalog_knows_every_preset_description_word_for_word():
+    for name, preset in PRESETS.items():
+        assert CATALOG[f"preset.{name}"]["en"] == preset.description, name

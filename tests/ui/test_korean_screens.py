@@ -84,3 +84,20 @@ async def test_a_korean_lesson_with_its_view_shows_no_english(ui):
 def test_the_catalog_knows_every_preset_description_word_for_word():
     for name, preset in PRESETS.items():
         assert CATALOG[f"preset.{name}"]["en"] == preset.description, name
+
+
+def test_every_key_description_is_in_the_catalog():
+    """The footer and the keys panel say what a key does in the user's language: every
+    binding of gdtui's own screens and widgets has its key.* message."""
+    from gdtui.ui.app import GdApp
+    from gdtui.ui.screens.compare import CompareScreen
+    from gdtui.ui.screens.curvature import CurvaturePanel
+    from gdtui.ui.screens.gradcheck import GradCheckPanel
+    from gdtui.ui.screens.graph import GraphPanel
+    from gdtui.ui.screens.help import HelpScreen
+    from gdtui.ui.screens.main import MainScreen
+    from gdtui.ui.widgets.landscape import Landscape
+
+    for cls in (GdApp, MainScreen, CompareScreen, GradCheckPanel, CurvaturePanel, GraphPanel, HelpScreen, Landscape):
+        for b in cls.BINDINGS:
+            assert f"key.{b.description}" in CATALOG, (cls.__name__, b.description)

@@ -163,6 +163,10 @@ class HelpScreen(ModalScreen[None]):
         from gdtui.i18n import tr
 
         self.query_one("#help").border_title = tr("help.title", self.lang)
+        if self.lang != "en":
+            from gdtui.ui.lang import localize_bindings
+
+            localize_bindings(self, self.lang)
         if self.ascii_only:
             from gdtui.ui.ascii import asciify
 

@@ -439,13 +439,14 @@ class LessonSide(Vertical):
 
     DEFAULT_CSS = """
     LessonSide {
-        height: 8; width: 1fr;
+        height: auto; max-height: 9; width: 1fr;
         border: round $primary; border-title-color: $foreground; border-title-style: bold;
         padding: 0 0 0 1;
     }
     LessonSide.-wide { dock: right; width: 36; height: 1fr; }
     .-ascii LessonSide { border: ascii $primary; }
-    LessonSide #side-body { height: 1fr; scrollbar-size-vertical: 1; }
+    LessonSide #side-body { height: auto; max-height: 5; scrollbar-size-vertical: 1; }
+    LessonSide.-wide #side-body { height: 1fr; max-height: 100%; }
     LessonSide .side-part { margin: 0 1 0 0; }
     LessonSide #side-answer { height: 1; margin: 0 1 0 0; }
     LessonSide #side-hint { height: auto; color: $text-muted; }
@@ -488,7 +489,9 @@ class LessonSide(Vertical):
             field.focus()
 
     def show_part(self, part: str, content: Any) -> None:
-        self.query_one(f"#side-{part}", Static).update(content)
+        widget = self.query_one(f"#side-{part}", Static)
+        widget.update(content)
+        widget.display = bool(str(content))  # rows are few: an empty part takes none
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -48,6 +48,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "view.gradcheck": {"en": "gradient check", "ko": "그래디언트 체크"},
     "view.curvature": {"en": "curvature", "ko": "곡률"},
     "view.graph": {"en": "computation graph", "ko": "계산 그래프"},
+    "panel.quiz": {"en": "(the panel waits for your answer: its numbers show again after it)",
+                   "ko": "(답을 입력하면 패널의 숫자가 다시 나타납니다)"},
     "panel.answer.first": {"en": "answer the question first (or press . to skip)", "ko": "먼저 질문에 답하세요 (건너뛰려면 .)"},
     # ---------------------------------------------------------------- panes and status
     "pane.function": {"en": "function", "ko": "함수"},

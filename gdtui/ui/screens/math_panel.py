@@ -97,6 +97,7 @@ class MathPanel(Screen[None]):
     MathPanel #math-head { height: auto; max-height: 2; background: $panel; padding: 0 1; }
     MathPanel #math-body { height: 1fr; padding: 0 1; }
     MathPanel .math-note { color: $text-muted; }
+    MathPanel #math-quiz { height: 1fr; padding: 1 2; }
     """
 
     BINDINGS = [
@@ -296,6 +297,21 @@ class MathPanel(Screen[None]):
     def action_close(self) -> None:
         """Back to the playground."""
         self.app.pop_screen()
+
+    def set_quiz(self, on: bool, note: str = "") -> None:
+        """While a lesson asks a question about this point the panel keeps its numbers
+        (the answer) to itself and says so; the reveal shows them again."""
+        from textual.css.query import NoMatches
+
+        body = self.query_one("#math-body")
+        body.display = not on
+        try:
+            cover = self.query_one("#math-quiz", Static)
+        except NoMatches:
+            cover = Static(id="math-quiz", classes="math-note")
+            self.mount(cover, after=body)
+        cover.update(Text(self.t(note)))
+        cover.display = on
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, f"math-{self.VIEW}")

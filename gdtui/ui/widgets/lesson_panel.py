@@ -117,6 +117,8 @@ class LessonPanel(Vertical):
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
+            if self._asks:
+                self._quiz(True)
 
     def _answer_field(self, asks: bool, placeholder: str = "") -> None:
         self._asks, self._placeholder = asks, placeholder
@@ -259,14 +261,18 @@ class LessonPanel(Vertical):
         app.call_after_refresh(self._attach_side)
 
     def _quiz(self, asks: bool) -> None:
-        """While a question is open the compare view keeps its answer to itself (2/λmax)."""
+        """While a question is open the views keep its answer to themselves: the compare
+        view its 2/λmax, a math panel its numbers (the reveal shows them)."""
         from gdtui.ui.screens.compare import CompareScreen
+        from gdtui.ui.screens.math_panel import MathPanel
 
         for screen in self.app.screen_stack:
             if isinstance(screen, CompareScreen) and screen.quiz != asks:
                 screen.quiz = asks
                 if screen.session is not None:
                     screen.draw()
+            elif isinstance(screen, MathPanel) and screen.is_mounted:
+                screen.set_quiz(asks, tr("panel.quiz", self.lang))
 
     def _close_views(self) -> None:
         """Back to the playground: close the compare view and the math panels."""

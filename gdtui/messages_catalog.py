@@ -253,6 +253,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "recent.update": {"en": "update {span}{of}{page} · u: {nxt}", "ko": "갱신 {span}{of}{page} · u: {nxt}"},
     "recent.none": {"en": "step 0 is the start point: no update yet (space takes one)",
                     "ko": "0스텝은 출발점이라 아직 갱신이 없습니다 (space로 한 스텝)"},
+    "recent.none.short": {"en": "step 0: the start, no update yet", "ko": "0스텝: 출발점, 아직 갱신 없음"},
     "worked.batch": {"en": "{g} is the mini-batch gradient", "ko": "{g}는 미니배치에서 구한 그래디언트입니다"},
     "worked.newton_fallback": {"en": "Hessian not positive definite: took a gradient step instead",
                                "ko": "헤시안이 양의 정부호가 아니라서 대신 경사 하강 스텝을 밟았습니다"},

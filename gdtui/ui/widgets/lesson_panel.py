@@ -186,8 +186,14 @@ class LessonPanel(Vertical):
         question = Text()
         if shown.question:
             question.append(shown.question, style="bold")
-            if shown.labels:  # options side by side: at 80x24 the panel has few rows
-                question.append("\n" + "   ".join(f"{n}) {label}" for n, label in enumerate(shown.labels, 1)))
+            if shown.labels:  # options side by side when they fit (at 80x24 the panel has few rows)
+                from rich.cells import cell_len
+
+                options = [f"{n}) {label}" for n, label in enumerate(shown.labels, 1)]
+                joined = "   ".join(options)
+                if cell_len(joined) > max(self.size.width - 3, 20):
+                    joined = "\n".join(options)  # one a line rather than one broken across two
+                question.append("\n" + joined)
         self._set("question", question)
         asks = bool(shown.question) and self.reveal is None
         self._answer_field(asks, (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels

@@ -149,7 +149,10 @@ class RecentSteps(PaintedWidget):
             self._pages = 1
             from gdtui.ui.lang import t, wrap_cells
 
-            return wrap_cells(plain(t(self, "recent.none"), self.ascii_only), width)[: max(rows, 1)]
+            lines = wrap_cells(plain(t(self, "recent.none"), self.ascii_only), width)
+            if len(lines) > max(rows, 1):  # one row: the short form, whole
+                lines = wrap_cells(plain(t(self, "recent.none.short"), self.ascii_only), width)
+            return lines[: max(rows, 1)]
         from gdtui.ui.lang import node_lang
 
         pages = worked_pages(worked, self.view, width, rows, self.ascii_only, lang=node_lang(self))

@@ -84,3 +84,18 @@ def test_compare_view_errors_read_in_korean(text):
     assert HANGUL.search(ko) and not ko.startswith("오류:"), line
     for n in re.findall(r"\d+", line):  # the numbers survive
         assert n in ko
+
+
+def test_gdtui_presets_in_korean(capsys, monkeypatch):
+    from gdtui.cli import main
+    from gdtui.engine.presets import PRESETS
+
+    assert main(["presets", "--lang", "ko"]) == 0
+    ko = capsys.readouterr().out
+    assert "기울어진 그릇" in ko and "f = x^2 + x*y + y^2" in ko
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")  # the locale decides when --lang is not given
+    assert main(["presets"]) == 0
+    assert capsys.readouterr().out == ko
+    assert main(["presets", "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert all(p.description in en for p in PRESETS.values())

@@ -279,6 +279,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "main.axes": {"en": "landscape: {a} and {b}", "ko": "지형: {a}와 {b}"},
     "main.note": {"en": "update {k}: {note}", "ko": "{k}스텝 갱신: {note}"},
     "main.theme": {"en": "theme: {name}", "ko": "테마: {name}"},
+    "fn.placeholder": {"en": "type a loss, e.g. x^2 + 3*x*y + y^2", "ko": "손실 함수를 입력하세요, 예: x^2 + 3*x*y + y^2"},
+    "fn.checking": {"en": "checking…", "ko": "확인 중…"},
     "fn.constant": {"en": "constant function", "ko": "상수 함수"},
     "fn.abs": {"en": "(|x|: slope at 0 taken as 0)", "ko": "(|x|: 0에서의 기울기는 0으로 둡니다)"},
     "small.title": {"en": "terminal too small", "ko": "터미널이 너무 작습니다"},

@@ -183,18 +183,9 @@ class LessonPanel(Vertical):
         if shown.keys:
             body.append("\n" + tr("panel.keys", self.lang, keys=shown.keys), style="bold")
         self._set("text", body)
-        question = Text()
-        if shown.question:
-            question.append(shown.question, style="bold")
-            if shown.labels:  # options side by side when they fit (at 80x24 the panel has few rows)
-                from rich.cells import cell_len
-
-                options = [f"{n}) {label}" for n, label in enumerate(shown.labels, 1)]
-                joined = "   ".join(options)
-                if cell_len(joined) > max(self.size.width - 3, 20):
-                    joined = "\n".join(options)  # one a line rather than one broken across two
-                question.append("\n" + joined)
-        self._set("question", question)
+        width = self.app.size.width
+        side_width = 33 if width >= WIDE else width - 4  # the LessonSide's text width
+        self._set("question", self._question(shown, self.size.width - 3), self._question(shown, side_width))
         asks = bool(shown.question) and self.reveal is None
         self._answer_field(asks, (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
                                   else tr("panel.answer.number", self.lang)))
@@ -202,6 +193,23 @@ class LessonPanel(Vertical):
             self._scroll_end()  # the question and its options
         self._show_reveal()
         self._hint()
+
+    @staticmethod
+    def _question(shown: StepShown, width: int) -> Text:
+        """The question and its options: side by side when they fit ``width`` cells, else
+        one a line (rather than one broken across two)."""
+        from rich.cells import cell_len
+
+        question = Text()
+        if shown.question:
+            question.append(shown.question, style="bold")
+            if shown.labels:
+                options = [f"{n}) {label}" for n, label in enumerate(shown.labels, 1)]
+                joined = "   ".join(options)
+                if cell_len(joined) > max(width, 20):
+                    joined = "\n".join(options)
+                question.append("\n" + joined)
+        return question
 
     def _send_problem(self, problem: Any, then_at: int | None = None) -> None:
         """Hand a compiled problem to the playground (a fresh copy: the evaluator keeps its own)."""
@@ -455,7 +463,7 @@ class LessonSide(Vertical):
         border: round $primary; border-title-color: $foreground; border-title-style: bold;
         padding: 0 0 0 1;
     }
-    LessonSide.-wide { dock: right; width: 36; height: 1fr; }
+    LessonSide.-wide { dock: right; width: 36; height: 1fr; max-height: 100%; }
     .-ascii LessonSide { border: ascii $primary; }
     LessonSide #side-body { height: auto; max-height: 5; scrollbar-size-vertical: 1; }
     LessonSide.-wide #side-body { height: 1fr; max-height: 100%; }

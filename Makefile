@@ -22,9 +22,22 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/gdtui $(ARGS)
 
+# Each test folder runs in its own process, so no folder passes because another one
+# filled a cache or imported something first.  `make test PYTEST_ARGS=tests/ui/test_x.py`
+# runs just what you name.
+TEST_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard tests/*/test_*.py))))
+
 test: $(TEST_STAMP)
 	$(BIN)/lint-imports
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@failed=""; for d in $(TEST_DIRS); do \
+	  echo "=== $$d"; $(BIN)/python -m pytest $$d || failed="$$failed $$d"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED in:$$failed"; exit 1; fi; \
+	echo "all test folders passed: $(TEST_DIRS)"
+else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)

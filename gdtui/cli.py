@@ -116,31 +116,10 @@ def _int(name: str, *, minimum: int = 0):
     return parse
 
 
-def parse_point(text: str, option: str = "--start") -> dict[str, float]:
-    """Parse ``x=1,y=-2`` into ``{"x": 1.0, "y": -2.0}`` (OptionError on bad text)."""
-    point: dict[str, float] = {}
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name, eq, value = part.partition("=")
-        name = name.strip()
-        if not eq or not name.isidentifier() or not name.isascii():
-            raise OptionError(f"{option} takes name=value pairs like x=1,y=2, got {part!r}")
-        try:
-            number = float(value)
-        except ValueError:
-            raise OptionError(f"{option}: {name} must be a number, got {value.strip()!r}") from None
-        if not math.isfinite(number):
-            raise OptionError(f"{option}: {name} must be finite, got {value.strip()!r}")
-        if name in point:
-            raise OptionError(f"{option} gives {name} twice")
-        point[name] = number
-    return point
-
-
 def _point(option: str):
     def parse(text: str) -> dict[str, float]:
+        from gdtui.engine.points import parse_point
+
         try:
             return parse_point(text, option)
         except OptionError as exc:
@@ -502,8 +481,9 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 def _report(exc: GdtuiError) -> int:
     from gdtui.sanitize import terminal_safe
 
-    lines = [terminal_safe(line) for line in exc.lines()[:3]]  # outside text never raw
-    sys.stderr.write("gdtui: " + "\n".join(lines) + "\n")
+    # One line, naming what and where (an expression error says its column); outside
+    # text is never printed raw.
+    sys.stderr.write("gdtui: " + terminal_safe(exc.lines()[0]) + "\n")
     return EXIT_USAGE
 
 

@@ -271,6 +271,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "loss.failed": {"en": "(plot failed: {err})", "ko": "(그래프를 그리지 못함: {err})"},
     "land.nofn": {"en": "no function yet", "ko": "아직 함수가 없습니다"},
     "land.fit": {"en": "data and fit (f: landscape)", "ko": "데이터와 맞춤 (f: 지형)"},
+    "land.fit.short": {"en": "data and fit", "ko": "데이터와 맞춤"},
     "land.batch.long": {"en": "epoch {e} · batch {b}/{n} · rows {rows}", "ko": "{e}에폭 · 배치 {b}/{n} · 행 {rows}"},
     "land.batch": {"en": "epoch {e} batch {b}/{n}", "ko": "{e}에폭 배치 {b}/{n}"},
     "land.batch.short": {"en": "ep {e} b {b}/{n}", "ko": "{e}에폭 {b}/{n}"},

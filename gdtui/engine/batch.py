@@ -41,7 +41,8 @@ import numpy as np
 from gdtui.engine.inplace import Buffers, Unsupported, objective_lines
 from gdtui.engine.objective import Objective
 from gdtui.engine.optimizers import Optimizer
-from gdtui.engine.optimizers.codegen import exact_pow, pick as _pick, register_source
+from gdtui.engine.optimizers.codegen import exact_pow, pick as _pick
+from gdtui.generated import register_source
 from gdtui.engine.run import row_status
 from gdtui.errors import OptionError
 

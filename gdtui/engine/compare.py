@@ -51,6 +51,7 @@ from gdtui.engine.batch import RunBatch, RunSpec
 from gdtui.engine.objective import DomainError, Objective
 from gdtui.engine.run import Run, row_status
 from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
+from gdtui.engine.points import parse_point
 from gdtui.errors import OptionError
 
 __all__ = [
@@ -105,25 +106,6 @@ def _whole(name: str, text: str, minimum: int) -> int:
     return value
 
 
-def _point(text: str) -> dict[str, float]:
-    """``x=1,y=-2`` as a dict (the syntax of --start)."""
-    point: dict[str, float] = {}
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name, eq, value = part.partition("=")
-        name = name.strip()
-        if not eq or not name.isidentifier() or not name.isascii():
-            raise OptionError(f"--start takes points like x=1,y=2 separated by ';', got {part!r}")
-        if name in point:
-            raise OptionError(f"--start gives {name} twice in {text.strip()!r}")
-        point[name] = _number("start", value.strip())
-    if not point:
-        raise OptionError("--start: an empty point in the list")
-    return point
-
-
 def parse_values(name: str, text: str) -> list[Any]:
     """The values of a listable option from its text: ``"0.01,0.1"`` -> ``[0.01, 0.1]``.
 
@@ -156,7 +138,7 @@ def parse_values(name: str, text: str) -> list[Any]:
         elif name == "seed":
             v = _whole(name, p, 0)
         elif name == "start":
-            v = _point(p)
+            v = parse_point(p, "--start", listed=True)
         elif name == "optimizer":
             from gdtui.engine.optimizers import make_optimizer
 

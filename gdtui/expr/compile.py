@@ -10,8 +10,6 @@ waits for sympy twice.
 
 from __future__ import annotations
 
-import hashlib
-import linecache
 import math
 import threading
 from collections import OrderedDict
@@ -27,6 +25,7 @@ from gdtui.expr.errors import ExprError
 from gdtui.expr.parse import parse, split_variables, to_text
 from gdtui.expr.spec import CompiledSpec
 from gdtui.expr.worker import DEFAULT_TIMEOUT, SymbolicWorker, default_worker
+from gdtui.generated import register_source
 
 __all__ = ["compile_function", "load_function", "objective_from_spec"]
 
@@ -52,10 +51,8 @@ def load_function(source: str, name: str) -> Callable[..., Any]:
     few builtins the printers use.
     """
     check_generated(source, name)  # never execute what the generator cannot have written
-    digest = hashlib.sha1(source.encode()).hexdigest()[:12]
-    filename = f"<gdtui {name} {digest}>"
-    code = compile(source, filename, "exec")
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    # Bounded: a class typing function after function must not grow linecache forever.
+    code = compile(source, register_source(source, name, bounded=True), "exec")
     namespace: dict[str, Any] = {"__builtins__": dict(_BUILTINS), "math": math, "numpy": np}
     exec(code, namespace)
     return namespace[name]

@@ -311,24 +311,30 @@ class SymbolicWorker:
     def _run(self, request: tuple, timeout: float) -> tuple:
         if self.in_process:
             return _work((*request[:3], None))
-        try:
-            conn = self._connection(request)
-            backstop = max(WALL_BACKSTOP, 20 * timeout)
-            if not conn.poll(backstop):
+        for attempt in range(2):
+            try:
+                conn = self._connection(request)
+                backstop = max(WALL_BACKSTOP, 20 * timeout)
+                if not conn.poll(backstop):
+                    self._stop_child()
+                    took = f"gave no answer within {backstop:g} s"
+                    return ("error", f"too complex: the symbolic helper {took}", None, _SIMPLER)
+                reply = conn.recv()
+            except (EOFError, OSError):
                 self._stop_child()
-                took = f"gave no answer within {backstop:g} s"
-                return ("error", f"too complex: the symbolic helper {took}", None, _SIMPLER)
-            reply = conn.recv()
-        except (EOFError, OSError):
-            self._stop_child()
-            message = "too complex: the symbolic helper stopped (out of memory?)"
-            return ("error", message, None, _SIMPLER)
-        except BaseException:
-            self._stop_child()  # interrupted mid-request: its reply would be stale
-            raise
-        if reply[0] == "fatal":
-            self._stop_child()
-        return reply
+                if attempt == 0:
+                    # The child may have been gone before this request (killed by the
+                    # system or an operator, its death not yet seen): once more, fresh.
+                    continue
+                message = "too complex: the symbolic helper stopped (out of memory?)"
+                return ("error", message, None, _SIMPLER)
+            except BaseException:
+                self._stop_child()  # interrupted mid-request: its reply would be stale
+                raise
+            if reply[0] == "fatal":
+                self._stop_child()
+            return reply
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 _default: SymbolicWorker | None = None

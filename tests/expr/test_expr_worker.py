@@ -42,6 +42,22 @@ def test_slow_input_is_too_complex_then_the_worker_recovers(spare: SymbolicWorke
     assert spare.pid not in (None, pid)
 
 
+def test_a_helper_killed_from_outside_is_replaced_without_an_error(spare: SymbolicWorker) -> None:
+    """Killed between requests (out-of-memory killer, an operator): the next request
+    gets a fresh helper and its answer, even if the death is not seen yet."""
+    compile_function("x^2 + 1", worker=spare)
+    process = spare._process
+    assert process is not None
+    process.kill()
+    process.wait(10)
+    real_poll = process.poll
+    unseen = iter([None])
+    process.poll = lambda: next(unseen, real_poll())  # the death not seen yet, as on a busy server
+    obj = compile_function("x^4 + y^2 - x*y", worker=spare)
+    assert obj.value_grad([1.0, 1.0]) == (1.0, [3.0, 1.0])
+    assert spare.pid not in (None, process.pid)
+
+
 def test_two_threads_compile_at_once(worker: SymbolicWorker) -> None:
     texts = ["sin(a)*b^2 + 1", "(c - 2)^2 + exp(d)"]
     results: dict[str, object] = {}

@@ -169,9 +169,18 @@ async def test_key_v_opens_a_sweep_around_the_current_lr_and_help_lists_it(ui):
     app = ui.make_app(preset="parabola")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
-        from gdtui.ui.screens.help import help_columns
+        from textual.widgets import Static
 
-        assert "compare runs side by side" in help_columns()[0]
+        from gdtui.ui.screens.help import HelpScreen
+
+        await pilot.press("question_mark")  # what a teacher does: open help, read, close
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys", Static).render())
+        assert "compare runs side by side" in keys
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
         await pilot.press("v")
         screen = await compare_ready(pilot)
         assert screen.text == "lr=0.01,0.1,0.5,1 steps=100"

@@ -1,8 +1,10 @@
 """Screenshots of the playground, compared with the SVGs in `__snapshots__/`.
 
-The main screen at 80×24 (the SSH classroom terminal) and 120×40 for every built-in
-theme, the help screen, --ascii and NO_COLOR.  Each shot is taken in the same state:
-the default problem (`gdtui` with no options) compiled, space pressed three times,
+The main screen at 80×24 (the SSH classroom terminal) once per built-in theme and at
+120×40, the help screen, --ascii and NO_COLOR, then the states a lesson depends on:
+an expression error with its caret, a 1-D curve, a 3-D problem's slice, the fit
+panel of a data set and the too-small screen.  Unless a test says otherwise the state
+is the default problem (`gdtui` with no options) compiled, space pressed three times,
 every worker finished.  Animations are off and the cursor does not blink
 (`conftest.calm_textual`), no user theme directory is read, and nothing on screen
 depends on the clock, so the files change only when the app's look changes.
@@ -18,7 +20,6 @@ import pytest
 from gdtui.ui.themes import builtin_theme_dir, load_themes, theme_names
 
 THEMES = theme_names(load_themes([builtin_theme_dir()])[0])
-SIZES = [(80, 24), (120, 40)]
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +33,43 @@ def test_the_four_built_in_themes_are_all_shot() -> None:
     assert THEMES[:4] == ["chalkboard", "whiteboard", "high-contrast", "mono"]
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("theme", THEMES)
-def test_main_screen(snap_compare, ui, theme: str, size: tuple[int, int]) -> None:
-    assert snap_compare(ui.make_app(theme=theme), terminal_size=size, run_before=ui.settle)
+def test_main_screen(snap_compare, ui, theme: str) -> None:
+    """One shot per theme: the same state, so only the colours differ."""
+    assert snap_compare(ui.make_app(theme=theme), terminal_size=(80, 24), run_before=ui.settle)
+
+
+def test_main_screen_at_120x40(snap_compare, ui) -> None:
+    assert snap_compare(ui.make_app(), terminal_size=(120, 40), run_before=ui.settle)
+
+
+def test_expression_error_with_its_caret_at_80x24(snap_compare, ui) -> None:
+    """A typo in the function: the caret under the bad character, the old run kept."""
+    async def typo(pilot) -> None:
+        await ui.settle(pilot)
+        from textual.widgets import Input
+
+        pilot.app.screen.query_one("#fn", Input).focus()
+        pilot.app.screen.query_one("#fn", Input).value = "x^2 + x*y + $y"
+        await ui.quiet(pilot)
+
+    assert snap_compare(ui.make_app(), terminal_size=(80, 24), run_before=typo)
+
+
+def test_one_d_curve_of_the_double_well_at_80x24(snap_compare, ui) -> None:
+    """A 1-D problem draws f(w) as a curve with the path and the tangent on it."""
+    app = ui.make_app(fn="x^4 - 2*x^2 + 0.5*x", start={"x": -1.8}, hyper={"lr": 0.05})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ui.settle)
+
+
+def test_fit_panel_of_the_hours_data_at_120x40(snap_compare, ui) -> None:
+    """Linear regression: the fitted line through the data beside the landscape."""
+    assert snap_compare(ui.make_app(preset="hours"), terminal_size=(120, 40), run_before=ui.settle)
+
+
+def test_too_small_terminal(snap_compare, ui) -> None:
+    """Below 60×20 the app says what it needs instead of drawing cut-off panes."""
+    assert snap_compare(ui.make_app(), terminal_size=(50, 16), run_before=ui.settle)
 
 
 def test_help_screen_at_80x24(snap_compare, ui) -> None:
@@ -64,6 +98,7 @@ def test_worked_update_line_parabola_at_80x24(snap_compare, ui) -> None:
 
 
 def test_three_parameters_at_80x24(snap_compare, ui) -> None:
+    """A 3-D problem: the landscape is the x-y slice through the current z."""
     app = ui.make_app(fn="x^2 + y^2 + z^2", start={"x": 1.0, "y": 2.0, "z": 3.0}, hyper={"lr": 0.1})
     assert snap_compare(app, terminal_size=(80, 24), run_before=ui.settle)
 

@@ -36,19 +36,17 @@ from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import inspect
-import linecache
 import math
 import textwrap
-from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
 
 from gdtui.engine.optimizers.rules import lerp_form
+from gdtui.generated import register_source
 
-__all__ = ["CompiledRule", "RuleError", "exact_pow", "into_assign", "pick", "register_source", "writes_into"]
+__all__ = ["CompiledRule", "RuleError", "exact_pow", "into_assign", "pick", "writes_into"]
 
 # How a name or an expression depends on the inputs, in increasing order.
 CONST, FIXED, STEP, COORD = 0, 1, 2, 3
@@ -81,30 +79,6 @@ def pick(from_end: Any, end: Any, start: Any) -> Any:
     if type(from_end) is bool:
         return end if from_end else start
     return np.where(from_end, end, start)
-
-
-#: How many generated sources registered with ``bounded=True`` stay in linecache.
-_BOUNDED_MAX = 64
-_bounded: "OrderedDict[str, None]" = OrderedDict()
-
-
-def register_source(source: str, label: str, bounded: bool = False) -> str:
-    """A file name for generated ``source``, registered in linecache (for tracebacks).
-
-    The rules' own variants stay (a few per optimizer); code generated per use
-    (``bounded=True``: RunBatch's loops, one per objective) keeps only the last
-    ``_BOUNDED_MAX`` entries, so a long session does not grow the cache.
-    """
-    digest = hashlib.sha1(source.encode()).hexdigest()[:10]
-    filename = f"<gdtui {label} {digest}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    if bounded:
-        _bounded[filename] = None
-        _bounded.move_to_end(filename)
-        while len(_bounded) > _BOUNDED_MAX:
-            old, _ = _bounded.popitem(last=False)
-            linecache.cache.pop(old, None)
-    return filename
 
 
 def _compile(source: str, name: str, label: str, namespace: dict[str, Any]) -> Callable[..., Any]:

@@ -21,10 +21,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from gdtui.settings import Settings
 from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
+from gdtui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from gdtui.ui.app import GdApp

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from gdtui.engine.explain import best_step
 from gdtui.ui import jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.screens.live import LiveRunner
+from gdtui.ui.widgets.footer import Footer
 from gdtui.ui.widgets.function_pane import FunctionPane
 from gdtui.ui.widgets.landscape import Landscape
 from gdtui.ui.widgets.loss_plot import LossPlot

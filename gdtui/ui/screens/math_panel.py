@@ -22,10 +22,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from gdtui.ui.ascii import plain
 from gdtui.ui.fmt import fmt
+from gdtui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from gdtui.ui.app import GdApp

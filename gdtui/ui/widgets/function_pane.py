@@ -30,7 +30,7 @@ class FunctionPane(Vertical):
     DEFAULT_CSS = """
     FunctionPane { height: auto; }
     FunctionPane #fn-info { height: auto; max-height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
-    FunctionPane #fn-info.-error { max-height: 3; text-wrap: wrap; }
+    FunctionPane #fn-info.-error { max-height: 5; text-wrap: wrap; }  /* caret + the whole message */
     """
 
     @dataclass

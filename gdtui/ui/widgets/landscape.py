@@ -254,17 +254,17 @@ class Landscape(PaintedWidget, can_focus=True):
             area, caption = (self._surface if obj.dims > 1 else self._curve)(aw, ah, current, g)
             canvas.paste(area, 0, 1)
         batch = self._batch
+        from gdtui.ui.lang import t
+
         if fit is not None:
             rows = None if batch is None else batch.rows
             canvas.paste(D.fit_panel(*fit, fw, ah, g, rows), W - fw, 1)
             if fw < W:
                 canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
                 canvas.text(0, 0, caption[:aw])
-                caption = _batch_caption(batch, fw, self) if batch is not None else ""
+                caption = _batch_caption(batch, fw, self) if batch is not None else t(self, "land.fit.short")
                 canvas.text(0, W - fw, plain(caption, self.ascii))
                 return canvas
-            from gdtui.ui.lang import t
-
             caption = _batch_caption(batch, fw, self) if batch is not None else t(self, "land.fit")
         canvas.text(0, 0, plain(caption, self.ascii)[:W])
         return canvas

@@ -279,6 +279,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "main.top": {"en": "engine max ≈ {v}/s", "ko": "엔진 최대 ≈ 초당 {v}"},
     "main.axes": {"en": "landscape: {a} and {b}", "ko": "지형: {a}와 {b}"},
     "main.note": {"en": "update {k}: {note}", "ko": "{k}스텝 갱신: {note}"},
+    "theme.unknown": {"en": "unknown theme {name}", "ko": "모르는 테마 {name}"},
     "main.theme": {"en": "theme: {name}", "ko": "테마: {name}"},
     "fn.placeholder": {"en": "type a loss, e.g. x^2 + 3*x*y + y^2", "ko": "손실 함수를 입력하세요, 예: x^2 + 3*x*y + y^2"},
     "fn.checking": {"en": "checking…", "ko": "확인 중…"},

@@ -99,7 +99,7 @@ class GdApp(App[int]):
         if wanted in self.available_themes:
             self.theme = wanted
         elif self.settings.theme:
-            self.theme_failures.append(f"unknown theme {wanted!r}")
+            self.theme_failures.append(self.msg("theme.unknown", name=repr(wanted)))
 
     def next_theme(self) -> None:
         """Switch to the next theme in the cycle (gdtui's own first)."""
@@ -134,7 +134,8 @@ class GdApp(App[int]):
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
-            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
+            self.notify(self.error_text(message), title=self.msg("key.theme"), severity="warning", timeout=8,
+                        markup=False)  # text from a file
 
     def msg(self, msg_id: str, **values: object) -> str:
         """An interface text in the app's language (from the message catalog)."""

@@ -101,3 +101,39 @@ def test_every_key_description_is_in_the_catalog():
     for cls in (GdApp, MainScreen, CompareScreen, GradCheckPanel, CurvaturePanel, GraphPanel, HelpScreen, Landscape):
         for b in cls.BINDINGS:
             assert f"key.{b.description}" in CATALOG, (cls.__name__, b.description)
+
+
+def test_no_english_phrase_literal_goes_to_the_screen():
+    """Where practical, statically: a string literal with English words that is handed to
+    something that shows it (update, notify, notice, Text, Static, a border title, a
+    placeholder ...) bypasses the catalog.  Theme-file problems are file diagnostics shown
+    through the error translation (their own words stay English)."""
+    import ast
+    import pathlib
+
+    import gdtui.ui
+
+    phrase = re.compile(r"[A-Za-z]{2,}[ ,:]+[A-Za-z]{2,}")
+    sinks = {"notify", "notice", "update", "show_message", "Text", "Static", "Label", "append", "kept"}
+    shown_attrs = {"border_title", "border_subtitle", "placeholder", "prompt", "_notice", "_error", "note"}
+    root = pathlib.Path(gdtui.ui.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "themes.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            target = None
+            if isinstance(node, ast.Call) and node.args:
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+                if name in sinks:
+                    target = node.args[0]
+            elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and t.attr in shown_attrs for t in node.targets):
+                target = node.value
+            if target is None:
+                continue
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and phrase.search(sub.value):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}: {sub.value!r}")
+    assert not found, "\n".join(found)

@@ -458,6 +458,9 @@ def _cmd_graph(args: argparse.Namespace) -> int:
 
 
 def _cmd_tui(args: argparse.Namespace) -> int:
+    from gdtui.lazy_import import defer
+
+    defer("numpy")  # the first frame needs no numpy: it is imported right after it
     from gdtui.problem import validate_quickly
 
     settings = settings_from_args(args)

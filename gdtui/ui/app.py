@@ -73,11 +73,15 @@ class GdApp(App[int]):
         self.theme_failures: list[str] = []
         self._theme_cycle: list[str] = []
         self.ascii_filter = None
+        self.warm_up_helper = False
+        """Start the symbolic helper right after the first frame (the ``gdtui`` command)."""
         if self.settings.ascii:  # a last safety net: every panel writes ASCII itself
             from gdtui.ui.ascii import AsciiFilter
 
             self.ascii_filter = AsciiFilter()
             self._filters.append(self.ascii_filter)
+        # Before the first CSS parse: a theme switched at mount parses every style again.
+        self._load_themes()
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -115,7 +119,6 @@ class GdApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self._load_themes()
         self.set_class(self.settings.ascii, "-ascii")
         self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
         if self.settings.lang != "en":  # footer labels in the user's language
@@ -134,8 +137,14 @@ class GdApp(App[int]):
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
+<<<<<<< HEAD
             self.notify(self.error_text(message), title=self.msg("key.theme"), severity="warning", timeout=8,
                         markup=False)  # text from a file
+=======
+            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
+        if self.warm_up_helper:  # after the first frame: its start would compete with it
+            self.call_after_refresh(_start_helper)
+>>>>>>> main
 
     def msg(self, msg_id: str, **values: object) -> str:
         """An interface text in the app's language (from the message catalog)."""
@@ -328,6 +337,12 @@ class GdApp(App[int]):
         self.push_screen(cls(ascii_only=self.settings.ascii))
 
 
+def _start_helper() -> None:
+    from gdtui.expr.worker import default_worker
+
+    default_worker().start()
+
+
 def _ascii_palette() -> type:
     """Textual's command palette with an ASCII search icon (its own is 🔎)."""
     from textual.command import CommandInput, CommandPalette, SearchIcon
@@ -393,11 +408,8 @@ def _catalog() -> dict[str, dict[str, str]]:
 
 def run_app(settings: Settings, lesson: "Lesson | None" = None) -> int:
     """Run the playground until the user quits; returns the exit code."""
-    from gdtui.expr.worker import default_worker
-
-    # Start the symbolic helper now: it warms up sympy while the first frame is drawn.
-    default_worker().start()
     app = GdApp(settings, lesson=lesson)
+    app.warm_up_helper = True  # sympy warms up in its process while the user reads the screen
     result = app.run()
     if app.return_code:  # a crash (textual printed it): never exit 0
         return int(app.return_code)

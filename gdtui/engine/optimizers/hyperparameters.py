@@ -47,7 +47,7 @@ class Hyperparameter:
         """``value`` as a float (or float array); OptionError if it is not allowed."""
         x = self._number(value)
         good = self.ok(x)
-        if isinstance(x, np.ndarray):
+        if type(x) is not float and isinstance(x, np.ndarray):  # (a float needs no numpy)
             if not np.all(good):
                 self._refuse(float(x[~good][0]))
         elif not good:
@@ -67,6 +67,11 @@ class Hyperparameter:
         raise OptionError(f"{self.name} must be {self.what}, got {fmt_value(x)}")
 
     def _number(self, value: Any) -> Any:
+        if type(value) is float or type(value) is int:  # the usual case, without touching numpy
+            x = float(value)
+            if not math.isfinite(x):
+                raise OptionError(f"{self.name} must be a finite number, got {fmt_value(x)}")
+            return x
         if isinstance(value, np.ndarray):
             if value.dtype.kind not in "fiu":
                 raise OptionError(f"{self.name} must be a number, got an array of {value.dtype}")

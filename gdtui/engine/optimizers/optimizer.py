@@ -92,10 +92,8 @@ class Optimizer:
         for name in self.fields():
             object.__setattr__(self, name, check_hyperparameter(name, getattr(self, name)))
         self._check()
-        compiled = self.compiled
-        if compiled is not None:
-            fixed = compiled.fixed(**{h: getattr(self, h) for h in compiled.hyper})
-            object.__setattr__(self, "_fixed", fixed)
+        # the rule's compiled code and fixed values are made on first use (see fixed):
+        # checking options by building an optimizer compiles nothing
 
     def _check(self) -> None:
         """Rules of this optimizer beyond each hyperparameter's own."""
@@ -118,7 +116,13 @@ class Optimizer:
     @property
     def fixed(self) -> tuple:
         """What the rule computes from the hyperparameters alone (``compiled.fixed_names``)."""
-        return self._fixed  # type: ignore[attr-defined,no-any-return]
+        fixed = self.__dict__.get("_fixed")
+        if fixed is None:
+            compiled = self.compiled
+            assert compiled is not None, f"{self.name} has no rule"
+            fixed = compiled.fixed(**{h: getattr(self, h) for h in compiled.hyper})
+            object.__setattr__(self, "_fixed", fixed)
+        return fixed  # type: ignore[no-any-return]
 
     def float_sqrt(self) -> Callable[[float], float]:
         """The square root for one run's floats: math.sqrt unless a rule can take the
@@ -139,7 +143,7 @@ class Optimizer:
         """
         if type(w) is list:
             fn = self.compiled.single(len(w))  # type: ignore[union-attr]
-            new_w, new_state = fn(w, g, state, t, lr, self._fixed, self.float_sqrt())  # type: ignore[attr-defined]
+            new_w, new_state = fn(w, g, state, t, lr, self.fixed, self.float_sqrt())
             return StepResult(new_w, [a - b for a, b in zip(new_w, w)], new_state, None)
         return self._step_arrays(w, g, state, t, lr)
 
@@ -154,7 +158,7 @@ class Optimizer:
         w = np.asarray(w, dtype=float)
         g = np.asarray(g, dtype=float)
         state = tuple(np.asarray(s, dtype=float) for s in state)
-        fixed = list(self._fixed)  # type: ignore[attr-defined]
+        fixed = list(self.fixed)
         index = {n: i for i, n in enumerate(compiled.fixed_names)}  # type: ignore[union-attr]
         split = []
         for name in compiled.flags:  # type: ignore[union-attr]

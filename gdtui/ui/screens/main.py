@@ -171,10 +171,16 @@ class MainScreen(Screen[None]):
         table.show(view)
         recent.show(session.recent(recent.capacity), session.params,
                     view.worked if view is not None else None)
-        recent.border_title = self.app.notice_text(recent.title())
+        recent.show_title(self.app.notice_text(recent.title()))
         state = self.query_one("#state")
         hidden = table.hidden
+<<<<<<< HEAD
         subtitle = self.app.msg("main.hidden", n=len(hidden), names=", ".join(hidden)) if hidden else ""
+=======
+        subtitle = f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)" if hidden else ""
+        if table.note:  # inf or nan on show: say what it means, beside any hidden columns
+            subtitle = f"{table.note} · {subtitle}" if subtitle else table.note
+>>>>>>> main
         if state.border_subtitle != subtitle:
             state.border_subtitle = self.app.notice_text(subtitle)
         status = self.query_one(StatusBar)

@@ -231,7 +231,7 @@ class Painter:
         self.styles: tuple[Style, ...] = ()
         self.base: Style | None = None
         self._full: list[Style] = []
-        self._safe = np.zeros(0, dtype=bool)
+        self._safe: np.ndarray | None = None  # (no numpy before the first picture: see gdtui.lazy_import)
         self._strips: dict[int, Strip] = {}
 
     @property

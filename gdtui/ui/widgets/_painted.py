@@ -6,6 +6,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gdtui.lazy_import import deferred
 from gdtui.ui.widgets._canvas import Painter
 
 __all__ = ["PaintedWidget"]
@@ -31,6 +32,8 @@ class PaintedWidget(Widget):
 
     def render_line(self, y: int) -> Strip:
         """Row y of the picture (painted afresh when empty or resized)."""
+        if deferred():  # the first frame comes before numpy: Textual draws render() (a word)
+            return super().render_line(y)
         self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
         if self._painter.empty or self._painter.size != tuple(self.size):
             self._paint()

@@ -20,7 +20,6 @@ from textual.app import RenderResult
 from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.reactive import reactive
-from textual_plotext.plot import Plot
 
 from gdtui.ui.screens.live import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
@@ -29,7 +28,7 @@ from gdtui.ui.widgets._canvas import Painter, text_grid
 __all__ = ["LossPlot", "downsample"]
 
 # Box-drawing characters plotext uses for the frame and ticks, in plain ASCII.
-LIVE_FPS = 8  # most replots a second while running live
+LIVE_FPS = 2  # most replots a second while running live (a plotext build is 5-20 ms)
 
 _ASCII = str.maketrans({"─": "-", "━": "-", "│": "|", "┃": "|", **{c: "+" for c in "┌┐└┘├┤┬┴┼"}})
 
@@ -72,7 +71,7 @@ class LossPlot(PaintedWidget):
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(LossPlot.log_scale, log_scale)
         self.set_reactive(LossPlot.ascii, ascii)
-        self._loss = np.empty(0)
+        self._loss: np.ndarray | tuple = ()  # (no numpy before the first frame)
         self._step = 0
         self._batch = False
         self._version = 0
@@ -83,6 +82,7 @@ class LossPlot(PaintedWidget):
         self.builds = 0
         """How many times the plot was built (plotext run), for tests."""
         self._painter = Painter()
+        self._drawn: tuple | None = None  # the inputs of the picture last drawn
         self._gate = FrameGate(self, LIVE_FPS, self._new_picture)
 
     def on_mount(self) -> None:
@@ -113,9 +113,22 @@ class LossPlot(PaintedWidget):
             return "default"
 
     def _new_picture(self) -> None:
-        """Replot the newest history and refresh only the cells that changed."""
+        """Replot the newest history and refresh only the cells that changed; nothing at
+        all when what the plot is drawn from did not change (a redraw for a notice)."""
+        inputs = self._inputs()
+        if self._drawn is not None and _same_inputs(inputs, self._drawn):
+            return
+        self._drawn = inputs
         self._version += 1
         self.refresh_changed()
+
+    def _inputs(self) -> tuple:
+        """What the picture is drawn from (at most two points a column of the history)."""
+        width = self.size.width
+        xs, ys = downsample(self._loss, max(width - 8, 1))
+        k = min(max(self._step, 0), len(self._loss) - 1)
+        current = float(self._loss[k]) if len(self._loss) else None
+        return (len(self._loss), k, current, self._batch, width, xs, ys)
 
     def _paint(self) -> list[Region] | None:
         width, height = self.size
@@ -177,6 +190,8 @@ class LossPlot(PaintedWidget):
 
     def _plot(self, width: int, height: int, xs: np.ndarray, ys: np.ndarray,
               k: int, current: float, log: bool, title: str) -> str:
+        from textual_plotext.plot import Plot  # imported after the first frame
+
         plt = Plot()
         plt.plotsize(width, height)
         plt._set_size(width, height)  # see textual_plotext issue 5: plotsize alone is not enough
@@ -206,6 +221,11 @@ class LossPlot(PaintedWidget):
         yt = np.linspace(lo, hi, min(5, max(2, height // 3)))
         plt.yticks(yt.tolist(), [f"{10 ** v if log else v:.3g}" for v in yt])
         return plt.build()
+
+
+def _same_inputs(a: tuple, b: tuple) -> bool:
+    """True when two plots' inputs are equal (the arrays compared by value, nan equal to nan)."""
+    return a[:5] == b[:5] and all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a[5:], b[5:]))
 
 
 def _short(step: int) -> str:

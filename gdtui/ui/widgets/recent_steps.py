@@ -65,6 +65,9 @@ class RecentSteps(PaintedWidget):
         self._through = 0  # the last parameter whose update is shown
         self._painter = Painter()
         self._gate = FrameGate(self, LIVE_FPS, self._redraw)
+        self._title: str | None = None
+        self._title_markup: str | None = None
+        self._title_only = False
 
     @property
     def capacity(self) -> int:
@@ -86,6 +89,25 @@ class RecentSteps(PaintedWidget):
         if params and self.view >= len(params):
             self.view, self.page = 0, 0
         self._gate.request()
+
+    def show_title(self, title: str) -> None:
+        """Put ``title`` on the rule, repainting only the rule's row (the title changes
+        every step of a live run; the rows under it have their own refreshes)."""
+        if title == self._title and self.border_title == self._title_markup:
+            return  # (compared as set: someone else may have set border_title since)
+        self._title_only = True
+        try:
+            self.border_title = title  # Textual refreshes the whole widget here: see refresh
+        finally:
+            self._title_only = False
+        self._title, self._title_markup = title, self.border_title
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> "RecentSteps":
+        if self._title_only and not regions and repaint and not (layout or recompose) and self.is_mounted:
+            x, y = self.content_offset  # the rule is the row above the content
+            return super().refresh(Region(-x, -y, self.outer_size.width, 1))
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     @property
     def showing_update(self) -> bool:

@@ -259,6 +259,8 @@ CATALOG: dict[str, dict[str, str]] = {
                                "ko": "헤시안이 양의 정부호가 아니라서 대신 경사 하강 스텝을 밟았습니다"},
     "worked.note": {"en": "note: {note}", "ko": "참고: {note}"},
     "state.batch": {"en": "batch", "ko": "배치"},
+    "state.overflow": {"en": "inf = overflow", "ko": "inf = 오버플로"},
+    "state.notfinite": {"en": "not finite: see the status line", "ko": "유한하지 않음: 상태 줄을 보세요"},
     "state.full": {"en": "full", "ko": "전체"},
     "loss.title": {"en": "step {k}  loss {v}", "ko": "{k}스텝  손실 {v}"},
     "loss.title.batch": {"en": "step {k}  batch loss {v}", "ko": "{k}스텝  배치 손실 {v}"},

@@ -137,14 +137,10 @@ class GdApp(App[int]):
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
-<<<<<<< HEAD
             self.notify(self.error_text(message), title=self.msg("key.theme"), severity="warning", timeout=8,
                         markup=False)  # text from a file
-=======
-            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
         if self.warm_up_helper:  # after the first frame: its start would compete with it
             self.call_after_refresh(_start_helper)
->>>>>>> main
 
     def msg(self, msg_id: str, **values: object) -> str:
         """An interface text in the app's language (from the message catalog)."""

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_SIZE", "MainScreen"]
 
+#: The state table's notes (gdtui.ui.widgets.state_table) by message id, for the user's language.
+_TABLE_NOTES = {"inf = overflow": "state.overflow", "not finite: see the status line": "state.notfinite"}
+
 MIN_SIZE = (60, 20)
 SPEED = Binding.Group("speed", compact=True)
 #: Actions whose keys a focused text field takes for itself (hidden from the footer there).
@@ -174,13 +177,11 @@ class MainScreen(Screen[None]):
         recent.show_title(self.app.notice_text(recent.title()))
         state = self.query_one("#state")
         hidden = table.hidden
-<<<<<<< HEAD
         subtitle = self.app.msg("main.hidden", n=len(hidden), names=", ".join(hidden)) if hidden else ""
-=======
-        subtitle = f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)" if hidden else ""
         if table.note:  # inf or nan on show: say what it means, beside any hidden columns
-            subtitle = f"{table.note} · {subtitle}" if subtitle else table.note
->>>>>>> main
+            note = _TABLE_NOTES.get(table.note)
+            note = self.app.msg(note) if note else table.note
+            subtitle = f"{note} · {subtitle}" if subtitle else note
         if state.border_subtitle != subtitle:
             state.border_subtitle = self.app.notice_text(subtitle)
         status = self.query_one(StatusBar)

@@ -6,8 +6,19 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    sections = argv or ["engine", "cli", "compare", "tui", "data", "classroom", "math"]
-    for name in sections:
+    # Options after a section name are that section's (`classroom --soak 3600`).
+    sections: list[tuple[str, list[str]]] = []
+    for arg in argv:
+        if arg.startswith("-") and sections:
+            sections[-1][1].append(arg)
+        elif sections and sections[-1][1] and sections[-1][1][-1].startswith("--") and "=" not in sections[-1][1][-1] \
+                and not arg.isalpha():
+            sections[-1][1].append(arg)  # an option's value
+        else:
+            sections.append((arg, []))
+    if not sections:
+        sections = [(name, []) for name in ("engine", "cli", "compare", "tui", "data", "classroom", "math")]
+    for name, options in sections:
         if name == "engine":
             from benchmarks import engine
 
@@ -31,7 +42,7 @@ def main(argv: list[str]) -> int:
         elif name == "classroom":
             from benchmarks import classroom
 
-            classroom.main()
+            classroom.main(options)
         elif name == "math":
             from benchmarks import math as math_bench
 

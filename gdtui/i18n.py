@@ -40,6 +40,8 @@ def tr(msg_id: str, lang: str = "en", **values: object) -> str:
 # Why a run stopped: the engine's sentences (gdtui.engine.run.row_status), by pattern.
 _AT = r"(at the start point|at step \d+)"
 _REASONS = [
+    ("reason.converged.saddle", rf"^\|grad\| = (?P<g>\S+) is below tol (?P<tol>\S+) (?P<at>{_AT}): a saddle point, not a minimum$"),
+    ("reason.converged.maximum", rf"^\|grad\| = (?P<g>\S+) is below tol (?P<tol>\S+) (?P<at>{_AT}): a maximum, not a minimum$"),
     ("reason.converged", rf"^\|grad\| = (?P<g>\S+) is below tol (?P<tol>\S+) (?P<at>{_AT})$"),
     ("reason.max", r"^stopped after max steps = (?P<n>\d+)$"),
     ("reason.grew", rf"^loss grew past (?P<x>\S+) (?P<at>{_AT}); try a smaller learning rate$"),

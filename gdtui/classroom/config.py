@@ -53,6 +53,16 @@ class ClassroomConfig:
     #: Run one headless app in the zygote before the first student (faster first frames;
     #: the tests turn it off to start their many small classrooms sooner).
     prewarm_app: bool = True
+    #: Live frame rate: set from the machine's load once a second (see `pace`), or fixed.
+    adapt_fps: bool = True
+    live_fps: float = 15.0
+    #: More than this many bytes waiting for a client: its live run is drawn once a second.
+    behind_bytes: int = 32 * 1024
+    #: A student's run stops after this many steps: a run's history is kept whole (every
+    #: step can be stepped back to), so this bounds its memory: 100,000 rows of a 2-D
+    #: Adam run are about 9 MB, an hour of live running at 30 steps a second (the CLI
+    #: and a lone gdtui keep a million).
+    max_steps: int = 100_000
 
 
 def state_dir() -> Path:

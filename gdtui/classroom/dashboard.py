@@ -3,8 +3,9 @@
 One row per student (problem, optimizer, step, loss, status, lesson step and
 predictions right), refreshed twice a second, sortable.  Keys: ``f`` freezes or
 unfreezes everyone, ``p`` pushes a session file to everyone ("everyone load
-this"), ``s`` changes the sort, ``q`` (twice when students are connected) ends
-the class with a goodbye to each.
+this"), ``l`` pushes a lesson step (a shipped lesson and a step number), ``s``
+changes the sort, ``q`` (twice when students are connected) ends the class with a
+goodbye to each.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Callable
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Input, Static
 
 from gdtui.classroom.server import Classroom, Student
@@ -64,6 +66,7 @@ class Dashboard(App[None]):
     BINDINGS = [
         Binding("f", "freeze", "freeze/unfreeze all"),
         Binding("p", "push", "push session file"),
+        Binding("l", "push_lesson", "push lesson step"),
         Binding("s", "sort", "sort"),
         Binding("q,ctrl+c", "end_class", "end class", priority=True),
         Binding("escape", "cancel", "", show=False),
@@ -75,6 +78,8 @@ class Dashboard(App[None]):
         self.fingerprint = room.host_key.get_fingerprint()
         self.ssh_line = ssh_line
         self.session_path = session_path or ""
+        self.lesson_text = f"{room.lesson[0]} {room.lesson[1] + 1}" if room.lesson else ""
+        self.push_kind = "file"  # what the field at the bottom asks for: "file" or "lesson"
         self.sort_index = 0
         self.message = ""
         self._quit_armed = 0.0
@@ -102,7 +107,13 @@ class Dashboard(App[None]):
         return sorted(self.room.students.values(), key=key)
 
     def refresh_room(self) -> None:
-        """Redraw the header, the table and the log tail."""
+        """Redraw the header, the table and the log tail (nothing while the app is closing)."""
+        try:
+            self._refresh_room()
+        except NoMatches:  # the timer fired after the widgets went (the dashboard is closing)
+            pass
+
+    def _refresh_room(self) -> None:
         room = self.room
         n, limit = len(room.students), room.config.max_sessions
         state = "FROZEN (f to resume)" if room.frozen else "running"
@@ -158,9 +169,20 @@ class Dashboard(App[None]):
 
     def action_push(self) -> None:
         """Ask for a session file to load for everyone."""
+        self._ask("file", self.session_path,
+                  "session file to load for everyone (enter: push, escape: cancel)")
+
+    def action_push_lesson(self) -> None:
+        """Ask for a lesson step to open for everyone ("03 2", "parabola 2")."""
+        self._ask("lesson", self.lesson_text,
+                  "lesson and step for everyone, e.g. 03 2 or parabola 2 (enter: push, escape: cancel)")
+
+    def _ask(self, kind: str, value: str, placeholder: str) -> None:
+        self.push_kind = kind
         field = self.query_one("#push", Input)
+        field.placeholder = placeholder
         field.add_class("-open")
-        field.value = self.session_path
+        field.value = value
         field.focus()
 
     def action_cancel(self) -> None:
@@ -172,6 +194,11 @@ class Dashboard(App[None]):
         path = event.value.strip()
         self.action_cancel()
         if not path:
+            return
+        if self.push_kind == "lesson":
+            self.lesson_text = path
+            self.run_worker(lambda: self._prepare_lesson(path), thread=True, exclusive=True, group="push",
+                            exit_on_error=False)
             return
         self.session_path = path
         self.say(f"checking {path} …")
@@ -196,6 +223,24 @@ class Dashboard(App[None]):
             self.call_from_thread(self.say, f"not pushed: {type(exc).__name__}: {shown(exc)}")
             return
         self.call_from_thread(self._push, settings, setup_label(settings, path))
+
+    def _prepare_lesson(self, text: str) -> None:
+        """In a thread: find the lesson and check the step (reads the lesson files)."""
+        from gdtui.classroom.setup import lesson_step
+
+        try:
+            name, step, steps = lesson_step(text)
+        except GdtuiError as exc:
+            self.call_from_thread(self.say, f"not pushed: {shown(exc.lines()[0])}")
+            return
+        except Exception as exc:  # noqa: BLE001 - one line for the teacher, never a crash
+            self.call_from_thread(self.say, f"not pushed: {type(exc).__name__}: {shown(exc)}")
+            return
+        self.call_from_thread(self._push_lesson, name, step, steps)
+
+    def _push_lesson(self, name: str, step: int, steps: int) -> None:
+        told = self.room.push_lesson(name, step)
+        self.say(f"pushed lesson {name} step {step + 1}/{steps} to {told} students")
 
     def _push(self, settings: Any, label: str) -> None:
         told = self.room.push(settings, label)

@@ -38,6 +38,7 @@ import asyncssh
 
 from gdtui.classroom.config import Auth, ClassroomConfig
 from gdtui.classroom.control import LineReader, encode, settings_to_dict
+from gdtui.classroom.pace import BEHIND_FPS, Governor
 from gdtui.classroom.zygote import MAX_MESSAGE, spawn_env
 from gdtui.settings import Settings
 
@@ -218,8 +219,11 @@ class _Zygote:
         request = dict(request, id=self._next)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._waiting[self._next] = future
-        socket.send_fds(self.sock, [json.dumps(request).encode()], fds)
-        return await asyncio.wait_for(future, timeout)
+        try:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], fds)
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._waiting.pop(request["id"], None)  # a late reply finds nothing
 
     def stop(self) -> None:
         """Stop the zygote (students already started carry on until told)."""
@@ -256,6 +260,8 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self._paused = False
         self._closing = False
         self._ended = False
+        self.behind = False  # the client has not read what was sent: live frames at BEHIND_FPS
+        self.fps_told: float | None = None
 
     # ------------------------------------------------------------ requests
     def connection_made(self, chan: Any) -> None:
@@ -338,8 +344,12 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             "notice": room.welcome,
             "msg": room.welcome_msg,
             "lang": room.config.lang,
-            "lesson": room.config.lesson,
+            "lesson": room.lesson[0] if room.lesson else None,
+            "lesson_step": room.lesson[1] if room.lesson else 0,
+            "fps": room.live_fps,
+            "max_steps": room.config.max_steps,
         }
+        self.fps_told = room.live_fps
         student = Student(room.next_number(), self.gate.username, self.gate.address, self.gate.fingerprint)
         student.channel = self
         self.student = student
@@ -404,6 +414,34 @@ class StudentChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.chan.write(data)
         except (OSError, asyncssh.Error, BrokenPipeError):
             self._app_ended()
+            return
+        if not self.behind and self.waiting() > self.room.config.behind_bytes:
+            self.pace()
+
+    def waiting(self) -> int:
+        """Bytes sent to this client that it has not taken yet (0 when unknown)."""
+        try:
+            return int(self.chan.get_write_buffer_size())
+        except Exception:  # noqa: BLE001 - a closing channel
+            return 0
+
+    def pace(self) -> None:
+        """Tell the app its live frame rate: the room's, or BEHIND_FPS while the client is behind.
+
+        Behind means more than ``behind_bytes`` wait for the client; it is caught up
+        again below a quarter of that (a gap, so the rate does not flap)."""
+        if self.student is None or self.control is None:
+            return
+        waiting = self.waiting()
+        limit = self.room.config.behind_bytes
+        if waiting > limit:
+            self.behind = True
+        elif waiting < limit // 4:
+            self.behind = False
+        fps = min(BEHIND_FPS, self.room.live_fps) if self.behind else self.room.live_fps
+        if fps != self.fps_told:
+            self.fps_told = fps
+            self.send({"op": "pace", "fps": round(fps, 2)})
 
     def pause_writing(self) -> None:
         """The client stopped reading: stop reading the app, and give the client a deadline."""
@@ -616,6 +654,8 @@ class Classroom:
         self.settings: Settings = config.settings
         self.welcome: str | None = None
         self.welcome_msg: tuple[str, dict[str, str]] | None = None  # the same, as a catalog message
+        #: The lesson and step (0-based) newcomers open, from --lesson or the teacher's last push.
+        self.lesson: tuple[str, int] | None = (config.lesson, 0) if config.lesson else None
         self.students: dict[int, Student] = {}
         self.channels: set[StudentChannel] = set()
         self.connections: set[_Gate] = set()
@@ -630,6 +670,9 @@ class Classroom:
         self._server: Any = None
         self._idle_task: asyncio.Task[None] | None = None
         self._alive: set[int] = set()  # student pids the zygote has not reported ended
+        self.governor = Governor() if config.adapt_fps else None
+        self.live_fps = self.governor.fps if self.governor is not None else config.live_fps
+        self._pace_task: asyncio.Task[None] | None = None
         self.zygote = _Zygote(self._child_exited, config.prewarm_app)
         self.port = config.port
 
@@ -649,6 +692,7 @@ class Classroom:
         if sockets:
             self.port = sockets[0].getsockname()[1]
         self._idle_task = asyncio.ensure_future(self._watch_idle())
+        self._pace_task = asyncio.ensure_future(self._watch_pace())
 
     async def stop(self, grace: float = 3.0) -> None:
         """A clean goodbye: every app exits (screens restored), one line each, then stop."""
@@ -673,8 +717,9 @@ class Classroom:
                 gate.conn.close()
             except Exception:  # noqa: BLE001
                 pass
-        if self._idle_task is not None:
-            self._idle_task.cancel()
+        for task in (self._idle_task, self._pace_task):
+            if task is not None:
+                task.cancel()
         for task in list(self._tasks):
             task.cancel()
         if self._server is not None:
@@ -742,11 +787,23 @@ class Classroom:
     def push(self, settings: Settings, label: str) -> int:
         """Every student (and every new one) loads ``settings``; returns how many were told."""
         self.settings = settings
+        self.lesson = None  # newcomers get the pushed setup, not the lesson
         self.welcome = f"The teacher loaded {label} for everyone."
         self.welcome_msg = ("classroom.loaded", {"label": label})
         message = {"op": "load", "settings": settings_to_dict(settings), "notice": self.welcome,
                    "msg": "classroom.loaded", "values": {"label": label}}
         return self._broadcast(message)
+
+    def push_lesson(self, name: str, step: int) -> int:
+        """Every student (and every new one) opens shipped lesson ``name`` at ``step`` (0-based);
+        returns how many were told.  The name and step are checked by the caller
+        (:func:`gdtui.classroom.setup.lesson_step`)."""
+        label = f"lesson {name}, step {step + 1}"
+        self.lesson = (name, step)
+        self.welcome = f"The teacher loaded {label} for everyone."
+        self.welcome_msg = ("classroom.loaded", {"label": label})
+        return self._broadcast({"op": "lesson", "name": name, "step": step, "notice": self.welcome,
+                                "msg": "classroom.loaded", "values": {"label": label}})
 
     def freeze(self, on: bool, notice: str = "") -> int:
         """Pause (or resume) every student; returns how many were told."""
@@ -765,6 +822,26 @@ class Classroom:
                 channel.send(message)
                 told += 1
         return told
+
+    async def _watch_pace(self) -> None:
+        """Once a second: the machine's load sets everyone's live frame rate; a client that
+        is behind gets fewer frames until it has caught up."""
+        while True:
+            await asyncio.sleep(1.0)
+            if self.governor is not None:
+                fps = self.governor.update()
+                if fps is not None:
+                    self.live_fps = fps
+            for channel in list(self.channels):
+                channel.pace()
+
+    def set_live_fps(self, fps: float) -> None:
+        """Fix every student's live frame rate (the governor, if any, moves it again later)."""
+        self.live_fps = float(fps)
+        if self.governor is not None:
+            self.governor.fps = float(fps)
+        for channel in list(self.channels):
+            channel.pace()
 
     async def _watch_idle(self) -> None:
         limit = self.config.idle_timeout

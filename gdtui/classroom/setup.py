@@ -17,7 +17,7 @@ from gdtui.errors import OptionError
 from gdtui.sanitize import shown
 from gdtui.settings import Settings
 
-__all__ = ["MAX_SESSION_FILE", "check_setup", "load_setup", "setup_label"]
+__all__ = ["MAX_SESSION_FILE", "check_setup", "lesson_step", "load_setup", "setup_label"]
 
 MAX_SESSION_FILE = 256 * 1024
 _HYPER = ("lr", "momentum", "beta1", "beta2", "eps", "alpha")
@@ -92,3 +92,27 @@ def setup_label(settings: Settings, path: str | Path | None = None) -> str:
     if path is not None:
         return Path(path).name[:40]
     return (settings.preset or settings.fn)[:40]
+
+
+def lesson_step(text: str) -> tuple[str, int, int]:
+    """``"NAME [STEP]"`` (a shipped lesson by name or number, step from 1) as
+    (lesson name, step index from 0, steps in the lesson); one-line OptionError when bad."""
+    from gdtui.lessons import LessonError, find_lesson
+
+    parts = text.split()
+    if not parts or len(parts) > 2:
+        raise OptionError(f"lesson step: give a lesson and a step, like '03 2' or 'parabola 2' "
+                          f"(got {shown(text, 40)!r})")
+    try:
+        lesson = find_lesson(parts[0][:60])
+    except LessonError as exc:
+        raise OptionError(f"lesson step: {str(exc).splitlines()[0]}") from None
+    step = 1
+    if len(parts) == 2:
+        if not parts[1].isdigit():
+            raise OptionError(f"lesson step: the step must be a number from 1 to {len(lesson)}, "
+                              f"got {shown(parts[1], 20)!r}")
+        step = int(parts[1][:6])
+    if not 1 <= step <= len(lesson):
+        raise OptionError(f"lesson step: {lesson.name} has steps 1 to {len(lesson)}, got {step}")
+    return lesson.name, step - 1, len(lesson)

@@ -28,22 +28,9 @@ __all__ = ["FrozenScreen", "StudentApp", "run_student", "warm_up"]
 
 #: Seconds between two status reports (only sent when something changed).
 REPORT_EVERY = 0.5
-#: Live redraws a second: the app's own rate when the machine has room, never below
-#: the floor when it is busy (a class of 30 on two cores).
-FPS_FLOOR = 4.0
-ADAPT_EVERY = 2.0
-
-
-def adapted_fps(full: float, load: float, cores: int, floor: float = FPS_FLOOR) -> float:
-    """The live redraw rate for a machine whose run queue is ``load`` on ``cores`` cores.
-
-    Full rate while the load fits the cores; beyond that the rate falls in
-    proportion, so that together the students ask for about what the machine has.
-    """
-    busy = load / max(1, cores)
-    if busy <= 1.0:
-        return full
-    return max(floor, full / busy)
+#: Most steps a student's run takes (the server's ``max_steps`` may lower it): see
+#: ClassroomConfig.max_steps, a bound on a run's history.
+MAX_STEPS = 100_000
 
 
 class FrozenScreen(ModalScreen[None]):
@@ -74,7 +61,7 @@ class StudentApp(GdApp):
     """gdtui for one student of a classroom, steered by the server over ``control``."""
 
     def __init__(self, settings: Settings, control: socket.socket, notice: str | None = None,
-                 lesson: Any = None) -> None:
+                 lesson: Any = None, live_fps: float | None = None, max_steps: int = MAX_STEPS) -> None:
         if lesson is not None:  # lesson mode (gdtui classroom --lesson NAME)
             super().__init__(settings, lesson=lesson)  # type: ignore[call-arg]
         else:
@@ -85,12 +72,16 @@ class StudentApp(GdApp):
         self._last_report: dict[str, Any] | None = None
         self._frozen: FrozenScreen | None = None
         self._welcome = notice
+        self.live_fps = live_fps  # the server's live frame rate (see classroom.pace)
+        self.lesson_start = 0  # lesson mode: the step to open first
+        self.max_steps = max(1, int(max_steps))
 
     # ------------------------------------------------------------ link
     def on_mount(self) -> None:
         asyncio.get_running_loop().add_reader(self.control.fileno(), self._control_readable)
         self.set_interval(REPORT_EVERY, self.report)
-        self.set_interval(ADAPT_EVERY, self.adapt_frame_rate)
+        if self.live_fps is not None:
+            self.call_after_refresh(self.pace, self.live_fps)  # the main screen is installed by then
         if self._welcome:
             self.call_after_refresh(self.notify, self.notice_text(self._welcome), timeout=6)
 
@@ -143,6 +134,14 @@ class StudentApp(GdApp):
             except (TypeError, ValueError):
                 return
             self.load(settings, notice)
+        elif op == "pace":
+            try:
+                self.pace(float(message.get("fps")))
+            except (TypeError, ValueError):
+                return
+            return  # nothing the dashboard shows has changed
+        elif op == "lesson":
+            self.load_lesson(message.get("name"), message.get("step"), notice)
         elif op == "bye":
             self.exit(0)
         self.report()
@@ -186,24 +185,50 @@ class StudentApp(GdApp):
         """Load the setup the teacher pushed (display options stay the student's)."""
         from gdtui.ui import jobs
 
-        settings = settings.copy(theme=self.settings.theme, ascii=self.settings.ascii)
+        settings = settings.copy(theme=self.settings.theme, ascii=self.settings.ascii,
+                                 max_steps=min(settings.max_steps, self.max_steps))
         screen = self.main_screen
         screen.stop_live()
         label = settings.preset or settings.fn
         jobs.compile_problem(screen, settings, label)
         self.notify(self.notice_text(notice or "The teacher loaded a new problem."), timeout=6)
 
-    def adapt_frame_rate(self) -> None:
-        """Draw live runs less often while the server is busy (every student does the same)."""
-        from gdtui.ui.screens.live import DRAW_FPS
-
-        try:
-            load = os.getloadavg()[0]
-        except OSError:
+    def pace(self, fps: float) -> None:
+        """The server's live frame rate (lower while the machine is busy or our link is behind)."""
+        if not (fps == fps and fps > 0):  # NaN or nonsense from the link: ignore
             return
-        runner = getattr(self.main_screen, "runner", None)
-        if runner is not None and hasattr(runner, "draw_fps"):
-            runner.draw_fps = adapted_fps(DRAW_FPS, load, os.cpu_count() or 1)
+        self.live_fps = fps
+        try:
+            self.set_live_frame_rate(fps)
+        except Exception:  # noqa: BLE001 - main screen not installed yet: applied on mount
+            pass
+
+    def load_lesson(self, name: Any, step: Any, notice: str = "") -> None:
+        """The teacher pushed a lesson step: open that lesson (a shipped one) at ``step``."""
+        from gdtui.lessons import LessonError, find_lesson
+
+        if not isinstance(name, str) or not isinstance(step, int) or isinstance(step, bool):
+            return
+        try:
+            lesson = find_lesson(name[:60])
+        except LessonError:
+            return
+        if not 0 <= step < len(lesson):
+            return
+        if self._frozen is not None:  # a push ends a pause: the student is to work on it
+            self.freeze(False, notice)
+        self.main_screen.stop_live()
+        self.open_lesson(lesson, step)
+        self.notify(self.notice_text(notice or "The teacher opened a lesson step."), timeout=6)
+
+    def _mount_lesson(self) -> None:
+        super()._mount_lesson()
+        step = getattr(self, "lesson_start", 0)
+        if step:  # a newcomer after the teacher pushed a later step of the lesson
+            from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+            panel = self.main_screen.query(LessonPanel).first()
+            panel.call_after_refresh(panel.go, step, again=True)
 
     # ------------------------------------------------------------ status out
     def status(self) -> dict[str, Any]:
@@ -306,12 +331,20 @@ def run_student(control_fd: int, request: dict[str, Any]) -> int:
     if hasattr(settings, "lang"):  # the interface speaks English and Korean
         settings.lang = student_lang(request.get("lang"), dict(os.environ))
     lesson = None
+    step = 0
     if request.get("lesson"):
         from gdtui.lessons import find_lesson  # type: ignore[import-not-found]
 
         lesson = find_lesson(str(request["lesson"]))
-        settings = lesson.settings_at(0, settings)
-    app = StudentApp(settings, control, request.get("notice"), lesson=lesson)
+        step = request.get("lesson_step") or 0
+        step = step if isinstance(step, int) and 0 <= step < len(lesson) else 0
+        settings = lesson.settings_at(step, settings)
+    max_steps = int(request.get("max_steps") or MAX_STEPS)
+    settings.max_steps = min(settings.max_steps, max_steps)
+    fps = request.get("fps")
+    app = StudentApp(settings, control, request.get("notice"), lesson=lesson,
+                     live_fps=float(fps) if isinstance(fps, (int, float)) else None, max_steps=max_steps)
+    app.lesson_start = step
     msg = request.get("msg")
     if isinstance(msg, (list, tuple)) and len(msg) == 2 and request.get("notice"):
         app._welcome = app.say(msg[0], msg[1], str(request["notice"]))

@@ -43,7 +43,7 @@ from gdtui.engine.objective import Objective
 from gdtui.engine.optimizers import Optimizer
 from gdtui.engine.optimizers.codegen import exact_pow, pick as _pick
 from gdtui.generated import register_source
-from gdtui.engine.run import row_status
+from gdtui.engine.run import hessian_of, row_status
 from gdtui.errors import OptionError
 
 __all__ = ["RunBatch", "RunSpec"]
@@ -367,7 +367,7 @@ class RunBatch:
             status, reason = row_status(
                 params, k, Wk[:, i].tolist(), float(Lk[i]), Gk[:, i].tolist(),
                 None if Wp is None else Wp[:, i].tolist(), None,
-                self.tol, self.diverge_at, self.max_steps,
+                self.tol, self.diverge_at, self.max_steps, hessian=hessian_of(self.objective),
             )
             if status != "running":
                 self.status[i], self.reason[i] = status, reason

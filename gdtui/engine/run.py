@@ -17,14 +17,14 @@ calls the optimizer's generated single-run code directly.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from gdtui.engine.history import History, StepRecord
 from gdtui.engine.objective import DomainError, Objective, _domain_reason
 from gdtui.engine.optimizers import Optimizer
 from gdtui.errors import OptionError
 
-__all__ = ["STATUSES", "Run", "StepRecord", "row_status"]
+__all__ = ["STATUSES", "Run", "StepRecord", "check_run_options", "row_status"]
 
 #: Every status a run can have.
 STATUSES = ("running", "converged", "diverged", "domain-error", "max-steps")
@@ -32,6 +32,31 @@ STATUSES = ("running", "converged", "diverged", "domain-error", "max-steps")
 def _num(x: float) -> str:
     """Short number for messages: 1e12 not 1e+12, 0.1 not 0.10000000000000001."""
     return f"{x:.6g}".replace("e+", "e")
+
+
+def check_run_options(objective: Objective, start: Sequence[float], tol: float,
+                      max_steps: int) -> list[float]:
+    """The checks a :class:`Run` makes of its options (OptionError, one line, when one is
+    bad), so a problem can be checked without building a run; returns the start as floats."""
+    if objective.uses_data and objective.data is None:
+        raise OptionError("this loss uses data columns: choose a data set")
+    if max_steps < 0:
+        raise OptionError(f"max steps must be >= 0, got {max_steps}")
+    if not tol >= 0:
+        raise OptionError(f"tol must be >= 0, got {tol}")
+    params = objective.params
+    try:
+        w = [float(x) for x in start]
+    except (TypeError, ValueError):
+        raise OptionError(f"start point must be numbers, got {start!r}") from None
+    if len(w) != len(params):
+        raise OptionError(
+            f"start point has {len(w)} value(s) but f has {len(params)} parameter(s) ({', '.join(params)})"
+        )
+    for p, x in zip(params, w):
+        if not math.isfinite(x):
+            raise OptionError(f"start value of {p} must be a finite number, got {x}")
+    return w
 
 
 class Run:
@@ -49,12 +74,7 @@ class Run:
         diverge_at: float = 1e12,
         noise: Any = None,
     ) -> None:
-        if objective.uses_data and objective.data is None:
-            raise OptionError("this loss uses data columns: choose a data set")
-        if max_steps < 0:
-            raise OptionError(f"max steps must be >= 0, got {max_steps}")
-        if not tol >= 0:
-            raise OptionError(f"tol must be >= 0, got {tol}")
+        start = check_run_options(objective, start, tol, max_steps)
         self.objective = objective
         self.optimizer = optimizer
         self.schedule = schedule
@@ -67,24 +87,10 @@ class Run:
         self._fast = objective.scalar_fn is not None and not objective.uses_data and noise is None
         self._needs_hessian = bool(getattr(optimizer, "needs_hessian", False))
         self._errors: dict[int, str] = {}  # row -> domain error message (for recomputing status)
-        self.start = self._check_start(start)
+        self.start = start
         self._begin()
 
     # ------------------------------------------------------------ set up
-    def _check_start(self, start: Sequence[float]) -> list[float]:
-        params = self.objective.params
-        try:
-            w = [float(x) for x in start]
-        except (TypeError, ValueError):
-            raise OptionError(f"start point must be numbers, got {start!r}") from None
-        if len(w) != len(params):
-            raise OptionError(
-                f"start point has {len(w)} value(s) but f has {len(params)} parameter(s) ({', '.join(params)})"
-            )
-        for p, x in zip(params, w):
-            if not math.isfinite(x):
-                raise OptionError(f"start value of {p} must be a finite number, got {x}")
-        return w
 
     def _begin(self) -> None:
         """(Re)create the history with row 0 at the start point."""
@@ -128,7 +134,8 @@ class Run:
     ) -> tuple[str, str]:
         """Status and reason of a run whose last row is k (pure: also used after back/goto)."""
         return row_status(
-            self.objective.params, k, w, f, g, w_prev, err, self.tol, self.diverge_at, self.max_steps
+            self.objective.params, k, w, f, g, w_prev, err, self.tol, self.diverge_at, self.max_steps,
+            hessian=hessian_of(self.objective),
         )
 
     # ------------------------------------------------------------ reading
@@ -357,7 +364,7 @@ class Run:
 
     def set_start(self, start: Sequence[float]) -> None:
         """Start again from a new point (the history restarts)."""
-        self.start = self._check_start(start)
+        self.start = check_run_options(self.objective, start, self.tol, self.max_steps)
         self._begin()
 
     def __repr__(self) -> str:
@@ -382,6 +389,27 @@ def _where(params: Sequence[str], w: Sequence[float]) -> str:
     return ", ".join(f"{p} = {_num(x)}" for p, x in zip(params, w))
 
 
+#: What a stationary point that is not a minimum is, added to the "converged" reason.
+NOT_A_MINIMUM = {"saddle": ": a saddle point, not a minimum", "maximum": ": a maximum, not a minimum"}
+
+
+def hessian_of(objective: Objective) -> Callable[[Sequence[float]], Any] | None:
+    """The objective's Hessian at w (full data), or None when it has none (hand-built objectives)."""
+    return objective.hessian if getattr(objective, "hessian_fn", None) is not None else None
+
+
+def _not_a_minimum(hessian: Callable[[Sequence[float]], Any] | None, w: Sequence[float]) -> str:
+    if hessian is None:
+        return ""
+    from gdtui.engine.analysis import classify  # analysis imports this module's users
+
+    try:
+        kind = classify(hessian(list(w)))
+    except (DomainError, ArithmeticError, ValueError):
+        return ""
+    return NOT_A_MINIMUM.get(kind, "")
+
+
 def row_status(
     params: Sequence[str],
     k: int,
@@ -393,12 +421,15 @@ def row_status(
     tol: float,
     diverge_at: float,
     max_steps: int,
+    hessian: Callable[[Sequence[float]], Any] | None = None,
 ) -> tuple[str, str]:
     """Status and reason for a run whose last row k has w, loss f, gradient g.
 
     ``w_prev`` is row k-1's w (None at k = 0 or when the stall test is not wanted);
     ``err`` the domain error message raised while evaluating row k, if any.  Shared
     by :class:`Run` and :class:`~gdtui.engine.batch.RunBatch` so both say the same.
+    With ``hessian`` (the objective's), a run that stops where the gradient is zero
+    but which is a saddle or a maximum says so: "converged" alone would read as a minimum.
     """
     at = "at the start point" if k == 0 else f"at step {k}"
     da = diverge_at
@@ -423,7 +454,7 @@ def row_status(
             )
     gn = math.hypot(*g)
     if gn < tol:
-        return "converged", f"|grad| = {_num(gn)} is below tol {_num(tol)} {at}"
+        return "converged", f"|grad| = {_num(gn)} is below tol {_num(tol)} {at}" + _not_a_minimum(hessian, w)
     if w_prev is not None and list(w) == list(w_prev):
         return "converged", (
             f"the update no longer changes w {at} (|grad| = {_num(gn)}): the steps are below float precision"

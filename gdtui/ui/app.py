@@ -19,14 +19,12 @@ if TYPE_CHECKING:
 from gdtui.ui.controller import Session
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
+from gdtui.ui.screens.live import DRAW_FPS
 from gdtui.ui.screens.main import MainScreen
 
 __all__ = ["GdApp", "run_app", "save_screenshot_file"]
 
 STYLES = Path(__file__).parent / "styles"
-
-#: Textual themes offered after gdtui's own (ansi-dark uses the terminal's 16 colours).
-EXTRA_THEMES = ("ansi-dark", "textual-dark", "textual-light")
 
 
 #: App actions bound to printable keys (a focused field takes those keys).
@@ -71,17 +69,32 @@ class GdApp(App[int]):
         self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
         self.session = Session(self.settings)
         self.theme_failures: list[str] = []
-        self._theme_cycle: list[str] = []
+        self.theme_cycle: list[str] = []
+        """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
         self.ascii_filter = None
         self.warm_up_helper = False
         """Start the symbolic helper right after the first frame (the ``gdtui`` command)."""
-        if self.settings.ascii:  # a last safety net: every panel writes ASCII itself
+        if self.ascii:  # a last safety net: every panel writes ASCII itself
             from gdtui.ui.ascii import AsciiFilter
 
             self.ascii_filter = AsciiFilter()
-            self._filters.append(self.ascii_filter)
         # Before the first CSS parse: a theme switched at mount parses every style again.
         self._load_themes()
+
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        """Textual's filters, then (under ``--ascii``) the ASCII safety net last."""
+        filters = list(super().get_line_filters())
+        if self.ascii_filter is not None:
+            filters.append(self.ascii_filter)
+        return filters
+
+    @property
+    def ascii(self) -> bool:
+        """``--ascii``, the one switch: the app sets its ``-ascii`` CSS class (borders) and
+        the safety-net line filter from it, and hands it to each screen as ``ascii=``,
+        which hands it to its widgets; they write ASCII themselves (``ascii.plain``,
+        ``fmt.label``, the plots' glyph sets, ``ascii.asciify`` for Textual's own widgets)."""
+        return bool(self.settings.ascii)
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -91,14 +104,14 @@ class GdApp(App[int]):
         return default_theme_variables()
 
     def _load_themes(self) -> None:
-        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, load_themes,
-                                     theme_names, user_theme_dirs)
+        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, known_theme_names,
+                                     load_themes, user_theme_dirs)
 
         themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
         for theme in themes.values():
             self.register_theme(theme)
         self.theme_failures = [message for _, message in failures]
-        self._theme_cycle = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
+        self.theme_cycle = known_theme_names(themes)
         wanted = self.settings.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
@@ -107,7 +120,7 @@ class GdApp(App[int]):
 
     def next_theme(self) -> None:
         """Switch to the next theme in the cycle (gdtui's own first)."""
-        cycle = self._theme_cycle or list(self.available_themes)
+        cycle = self.theme_cycle or list(self.available_themes)
         i = cycle.index(self.theme) + 1 if self.theme in cycle else 0
         self.theme = cycle[i % len(cycle)]
         self.main_screen.notice(self.msg("main.theme", name=self.theme))
@@ -119,8 +132,8 @@ class GdApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.set_class(self.settings.ascii, "-ascii")
-        self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
+        self.set_class(self.ascii, "-ascii")  # ASCII borders (app.tcss, panes.tcss)
+        self.install_screen(MainScreen(ascii=self.ascii), "main")
         if self.settings.lang != "en":  # footer labels in the user's language
             from gdtui.ui.lang import localize_bindings
 
@@ -158,17 +171,17 @@ class GdApp(App[int]):
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
         from gdtui.ui.ascii import plain
 
-        return plain(text, self.settings.ascii)
+        return plain(text, self.ascii)
 
     # ------------------------------------------------------------ palette and screenshots
     def action_command_palette(self) -> None:
         """The command palette; under ``--ascii`` its search icon is ASCII too."""
         from textual.command import CommandPalette
 
-        if not self.settings.ascii and self.settings.lang == "en":
+        if not self.ascii and self.settings.lang == "en":
             super().action_command_palette()
         elif self.use_command_palette and not CommandPalette.is_open(self):
-            cls = _ascii_palette() if self.settings.ascii else CommandPalette
+            cls = _ascii_palette() if self.ascii else CommandPalette
             self.push_screen(cls(id="--command-palette", placeholder=self.msg("cmd.search")))
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
@@ -221,6 +234,13 @@ class GdApp(App[int]):
         for select in self.main_screen.query(Select).filter("#preset"):
             select.prompt = self.msg("select.own")
 
+    # ------------------------------------------------------------ hosted (gdtui classroom)
+    def set_live_frame_rate(self, fps: float) -> None:
+        """Redraw a live run at most ``fps`` times a second (a busy classroom server lowers
+        it for everyone).  Stepping, keys and a paused screen are not slowed."""
+        runner = self.main_screen.runner
+        runner.draw_fps = max(0.2, min(float(fps), DRAW_FPS))
+
     # ------------------------------------------------------------ lesson mode
     def _mount_lesson(self) -> None:
         from gdtui.ui.widgets.lesson_panel import LessonPanel
@@ -229,6 +249,25 @@ class GdApp(App[int]):
         screen.add_class("-lesson")
         screen.query_one("#right").mount(LessonPanel(self.lesson, self.settings.lang))
 
+    def open_lesson(self, lesson: "Lesson", step: int = 0) -> None:
+        """Lesson mode with ``lesson`` at ``step`` (0-based), in place of any lesson open now
+        (a classroom teacher hands everyone the same lesson step)."""
+        self.call_next(self._open_lesson, lesson, step)
+
+    async def _open_lesson(self, lesson: "Lesson", step: int) -> None:
+        from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+        screen = self.main_screen
+        for panel in list(screen.query(LessonPanel)):
+            await panel.remove()  # removed before the new one mounts: they share an id
+        self.lesson = lesson
+        screen.add_class("-lesson")
+        panel = LessonPanel(lesson, self.settings.lang)
+        await screen.query_one("#right").mount(panel)
+        if step:
+            panel.go(step, again=True)  # again: its setup is applied even if step 0's was the same
+        self.refresh_bindings()  # the lesson keys exist now
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lesson keys exist only in lesson mode.  While a text field has focus, letters
         type into it: the letter keys (q, ?, v, g, c, d …) are not offered then."""
@@ -236,6 +275,10 @@ class GdApp(App[int]):
 
         if action in _LETTER_ACTIONS and isinstance(self.focused, Input):
             return False
+        return self.available(action)
+
+    def available(self, action: str) -> bool:
+        """Whether ``action`` means anything now, whatever has focus (the palette asks)."""
         if action == "lesson":
             return self.lesson is not None
         return True
@@ -296,7 +339,7 @@ class GdApp(App[int]):
 
             text = default_text(base)
         self.main_screen.stop_live()
-        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii_only=self.settings.ascii))
+        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii=self.ascii))
 
     def leave_compare(self, settings: Settings | None) -> None:
         """Back to the single view, going on with ``settings`` (the first run's)."""
@@ -312,7 +355,7 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
+            self.push_screen(HelpScreen(ascii=self.ascii, lang=self.settings.lang))
 
     def action_view(self, name: str) -> None:
         """Open a panel by view name over the playground ('single': back to the playground)."""
@@ -330,7 +373,7 @@ class GdApp(App[int]):
             self.pop_screen()
         elif current is not self.main_screen:
             return  # help or another modal screen is open: it keeps the keys
-        self.push_screen(cls(ascii_only=self.settings.ascii))
+        self.push_screen(cls(ascii=self.ascii))
 
 
 def _start_helper() -> None:

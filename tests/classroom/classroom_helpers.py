@@ -93,3 +93,15 @@ async def connect(room: Classroom, user: str = "student", size: tuple[int, int] 
     conn = await asyncssh.connect("127.0.0.1", port or room.port, username=user, **options)
     process = await conn.create_process(term_type="xterm-256color", term_size=size, encoding=None)
     return Terminal(conn, process, size)
+
+
+async def ready(room: Classroom, count: int, timeout: float = WAIT) -> None:
+    """Wait until ``count`` students' apps have reported their step: their screens are
+    up and listening (a key typed the moment the first frame shows could be lost)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while sum(s.status.get("step") is not None for s in room.students.values()) < count:
+        if loop.time() > end:
+            raise AssertionError(f"fewer than {count} students reported a step: "
+                                 f"{[s.status for s in room.students.values()]}")
+        await asyncio.sleep(0.05)

@@ -6,7 +6,7 @@ import asyncio
 
 from gdtui.classroom.dashboard import Dashboard
 
-from classroom_helpers import WAIT, connect
+from classroom_helpers import WAIT, connect, ready
 
 
 async def _until(check, timeout: float = WAIT) -> None:
@@ -28,6 +28,7 @@ async def test_dashboard_freezes_and_pushes_to_every_student(room, tmp_path):
     bob = await connect(room, "bob")
     await alice.wait_for("step 0")
     await bob.wait_for("step 0")
+    await ready(room, 2)
     alice.press("  ")
     await alice.wait_for("step 2")
     setup = tmp_path / "rosen.toml"

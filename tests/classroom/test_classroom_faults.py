@@ -7,9 +7,10 @@ import socket
 
 import asyncssh
 
+from gdtui.classroom.pace import BEHIND_FPS
 from gdtui.classroom.server import STALL_MESSAGE
 
-from classroom_helpers import WAIT, connect
+from classroom_helpers import WAIT, connect, ready
 
 
 class _Deaf(asyncssh.SSHClientSession):
@@ -40,6 +41,30 @@ async def test_a_client_that_stops_reading_is_cut_off_and_others_carry_on(make_r
     await alice.wait_for("step 1")
     await alice.close()
     assert STALL_MESSAGE
+
+
+async def test_a_client_that_falls_behind_gets_fewer_frames_until_it_catches_up(make_room):
+    room = await make_room(adapt_fps=False, live_fps=10.0, behind_bytes=2048, stall_timeout=60.0)
+    conn = await asyncssh.connect("127.0.0.1", room.port, username="deaf", known_hosts=None,
+                                  client_keys=None, agent_path=None, window=4096)
+    chan, session = await conn.create_session(_Deaf, term_type="xterm", term_size=(80, 24), encoding=None)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + WAIT
+    while not room.channels and loop.time() < end:
+        await asyncio.sleep(0.05)
+    (channel,) = room.channels
+    chan.write(b"p")  # live: frames pile up in the server for a client that reads nothing
+    while not channel.behind and loop.time() < end:
+        await asyncio.sleep(0.05)
+    assert channel.behind and channel.fps_told == BEHIND_FPS
+    chan.resume_reading()  # the link is back: the client reads everything waiting
+    while channel.behind and loop.time() < end:
+        await asyncio.sleep(0.05)
+    assert not channel.behind
+    while channel.fps_told != 10.0 and loop.time() < end:
+        await asyncio.sleep(0.05)
+    assert channel.fps_told == 10.0  # the room's rate again
+    conn.close()
 
 
 async def test_a_client_vanishing_mid_run_leaves_the_others(room):
@@ -111,6 +136,7 @@ async def test_a_very_slow_link_still_works_and_slows_nobody_else(room):
     try:
         bob = await connect(room, "bob")
         await bob.wait_for("step 0")
+        await ready(room, 1)
         slow = await connect(room, "slow", port=port)
         slow.press("p")  # live: more to draw than the link carries
         bob.press(" ")

@@ -26,6 +26,14 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _dead(pid: int) -> bool:
+    """True once ``pid`` has ended (a zombie waiting for its parent counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
 async def _until(check, timeout: float = WAIT):
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
@@ -53,6 +61,9 @@ async def test_presets_need_no_helper_and_a_killed_helper_harms_nobody(room):
     helpers = await _until(lambda: _children(a) + _children(b))
     for pid in helpers:
         os.kill(pid, 9)  # the helper dies (out of memory, a bug, anything)
+    # Dead before the next request (on a busy machine a killed process takes a moment to go;
+    # a request in that moment gets a one-line error, which is the student's to retry).
+    await _until(lambda: all(_dead(pid) for pid in helpers))
 
     # Everyone carries on, and the next new function starts a fresh helper where needed.
     room.push(Settings(fn="x^4 + y^2 - x*y", start={"x": 1, "y": 1}), "another function")

@@ -10,7 +10,7 @@ import pytest
 
 from gdtui.classroom.server import EXEC_MESSAGE, FULL_MESSAGE, IDLE_MESSAGE
 
-from classroom_helpers import WAIT, connect
+from classroom_helpers import WAIT, connect, ready
 
 
 async def _status(room, number: int, key: str, value: object, timeout: float = WAIT) -> dict:
@@ -39,6 +39,7 @@ async def test_a_student_sees_the_app_and_steps_it(make_room):
     room = await make_room(prewarm_app=True)  # as `gdtui classroom` runs: forked after a headless app
     alice = await connect(room, "alice")
     await alice.wait_for("step 0")
+    await ready(room, 1)
     alice.press(" ")
     screen = await alice.wait_for("step 1")
     assert "loss" in screen
@@ -53,13 +54,14 @@ async def test_two_students_are_isolated(room):
     bob = await connect(room, "bob")
     await alice.wait_for("step 0")
     await bob.wait_for("step 0")
+    await ready(room, 2)
     alice.press("   ")
     await alice.wait_for("step 3")
     await _status(room, 1, "step", 3)
     bob.press("b")  # something harmless, so bob's app has surely seen a key by now
-    await asyncio.sleep(0.5)
+    await _status(room, 2, "step", 0)  # bob's app reports (it may take a while on a busy machine)
     assert "step 0" in bob.text()
-    assert room.students[2].status["step"] == 0
+    assert room.students[1].status["step"] == 3  # alice's steps did not reach bob
     a, b = room.students[1].pid, room.students[2].pid
     assert a != b and a is not None and b is not None
     # A crash of alice's process leaves bob's running.
@@ -148,6 +150,7 @@ async def test_clean_shutdown_says_goodbye_and_restores_screens(room):
 async def test_one_log_line_per_connection(room):
     alice = await connect(room, "alice")
     await alice.wait_for("step 0")
+    await ready(room, 1)
     alice.press(" ")
     await alice.wait_for("step 1")
     await alice.close()

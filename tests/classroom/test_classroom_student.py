@@ -3,14 +3,59 @@
 from __future__ import annotations
 
 from gdtui.classroom.control import LineReader, encode, settings_from_dict, settings_to_dict
-from gdtui.classroom.student import adapted_fps
+from gdtui.classroom.pace import FPS_MAX, FPS_MIN, Governor, cpu_busy_reader
 from gdtui.settings import Settings
 
 
-def test_frame_rate_is_full_while_the_machine_has_room_and_falls_when_busy():
-    assert adapted_fps(15, load=1.5, cores=2) == 15
-    assert adapted_fps(15, load=6.0, cores=2) == 5  # three times busier: a third of the frames
-    assert adapted_fps(15, load=60.0, cores=2) == 4  # never below the floor
+def _governor(readings):
+    it = iter(readings)
+    return Governor(busy=lambda: next(it))
+
+
+def test_frame_rate_falls_while_the_machine_is_saturated_and_climbs_back_when_it_has_room():
+    g = _governor([1.0] * 20 + [0.4] * 20)
+    told = [g.update() for _ in range(20)]
+    assert g.fps == FPS_MIN  # saturated: down to the floor, never below
+    assert told[0] is not None and told[0] < FPS_MAX
+    assert all(b < a for a, b in zip([FPS_MAX] + [t for t in told if t], [t for t in told if t]))
+    for _ in range(20):
+        g.update()
+    assert g.fps == FPS_MAX  # room again: back up to the app's own rate, never above
+
+
+def test_frame_rate_settles_where_the_machine_is_near_the_target():
+    g = _governor([0.9, 0.82, 0.78, 0.8])
+    assert g.update() is not None and g.fps < FPS_MAX  # 90% busy: a little less
+    before = g.fps
+    assert [g.update() for _ in range(3)] == [None, None, None]  # near the target: no change, no message
+    assert g.fps == before
+
+
+def test_the_machine_reader_gives_a_fraction():
+    busy = cpu_busy_reader()
+    sum(i * i for i in range(200_000))
+    value = busy()
+    assert value is None or 0.0 <= value <= 1.0
+
+
+async def test_the_students_app_takes_the_servers_frame_rate():
+    import socket
+
+    from gdtui.classroom.student import StudentApp
+
+    ours, theirs = socket.socketpair()
+    app = StudentApp(Settings(preset="rosenbrock"), theirs, live_fps=3.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.main_screen.runner.draw_fps == 3.0  # given at start
+        app.handle_control({"op": "pace", "fps": 2})
+        assert app.main_screen.runner.draw_fps == 2.0
+        for bad in ("fast", None, -1, float("nan")):
+            app.handle_control({"op": "pace", "fps": bad})
+        assert app.main_screen.runner.draw_fps == 2.0  # nonsense is ignored
+        app.handle_control({"op": "pace", "fps": 500})
+        assert app.main_screen.runner.draw_fps == FPS_MAX  # never above the app's own rate
+    ours.close()
 
 
 def test_control_lines_round_trip_and_bad_lines_are_dropped():

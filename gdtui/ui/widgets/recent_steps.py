@@ -12,7 +12,7 @@ do not fit the width are left out (‖∇f‖ first, then the last parameters) a
 header says how many (``+1``); numbers are formatted to their column, never cut.
 
 While the run is live the rows are redrawn at most ``LIVE_FPS`` times a second (with
-a trailing redraw, see :class:`~gdtui.ui.screens.live.FrameGate`), and drawn with the
+a trailing redraw, see :class:`~gdtui.ui.widgets.frame_gate.FrameGate`), and drawn with the
 line API through a :class:`~gdtui.ui.widgets._canvas.Painter`, so only the cells that
 changed go to the terminal.
 """
@@ -28,7 +28,7 @@ from gdtui.ui.ascii import plain
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
 from gdtui.ui.worked import worked_pages
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
@@ -49,9 +49,9 @@ class RecentSteps(PaintedWidget):
     class Resized(Message):
         """The number of rows that fit changed: the owner should send new rows."""
 
-    def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self._text = Text()
         self._capacity = 0
         self._rows: RecentRows | None = None
@@ -64,7 +64,7 @@ class RecentSteps(PaintedWidget):
         self._pages = 1
         self._through = 0  # the last parameter whose update is shown
         self._painter = Painter()
-        self._gate = FrameGate(self, LIVE_FPS, self._redraw)
+        self._gate = FrameGate(self, LIVE_FPS, self._redraw, self.is_live)
         self._title: str | None = None
         self._title_markup: str | None = None
         self._title_only = False
@@ -124,14 +124,14 @@ class RecentSteps(PaintedWidget):
         last = max(self.view, self._through)
         nxt = t(self, "recent.recent") if last + 1 >= len(self._params) else self._params[last + 1]
         if worked is None:
-            return plain(t(self, "recent.last", nxt=nxt), self.ascii_only)
+            return plain(t(self, "recent.last", nxt=nxt), self.ascii)
         of = t(self, "recent.of", p=self._params[self.view]) if len(self._params) > 1 and last == self.view else ""
         span = f"{worked.k - 1}→{worked.k}"
         if self.page + 1 < self._pages:
             return plain(t(self, "recent.update", span=span, of=of, page=f" {self.page + 1}/{self._pages}",
-                           nxt=t(self, "recent.more")), self.ascii_only)
+                           nxt=t(self, "recent.more")), self.ascii)
         page = f" {self.page + 1}/{self._pages}" if self._pages > 1 else ""
-        return plain(t(self, "recent.update", span=span, of=of, page=page, nxt=nxt), self.ascii_only)
+        return plain(t(self, "recent.update", span=span, of=of, page=page, nxt=nxt), self.ascii)
 
     def cycle(self) -> None:
         """Next view: the next page of this update, the next parameter's update, then
@@ -171,13 +171,13 @@ class RecentSteps(PaintedWidget):
             self._pages = 1
             from gdtui.ui.lang import t, wrap_cells
 
-            lines = wrap_cells(plain(t(self, "recent.none"), self.ascii_only), width)
+            lines = wrap_cells(plain(t(self, "recent.none"), self.ascii), width)
             if len(lines) > max(rows, 1):  # one row: the short form, whole
-                lines = wrap_cells(plain(t(self, "recent.none.short"), self.ascii_only), width)
+                lines = wrap_cells(plain(t(self, "recent.none.short"), self.ascii), width)
             return lines[: max(rows, 1)]
         from gdtui.ui.lang import node_lang
 
-        pages = worked_pages(worked, self.view, width, rows, self.ascii_only, lang=node_lang(self))
+        pages = worked_pages(worked, self.view, width, rows, self.ascii, lang=node_lang(self))
         self._pages = len(pages)
         self.page = min(self.page, len(pages) - 1)
         lines = list(pages[self.page])
@@ -187,7 +187,7 @@ class RecentSteps(PaintedWidget):
             blocks = [[f"{self._params[self.view]}:", *lines]]
             for i in range(self.view + 1, len(self._params)):
                 used = sum(map(len, blocks))
-                more = worked_pages(worked, i, width, rows - used - 1, self.ascii_only)
+                more = worked_pages(worked, i, width, rows - used - 1, self.ascii)
                 if len(more) != 1 or used + 1 + len(more[0]) > rows:
                     break
                 blocks.append([f"{self._params[i]}:", *more[0]])
@@ -211,7 +211,7 @@ class RecentSteps(PaintedWidget):
         first = len(rows.ks) - n
         kw = max(len(str(rows.ks[-1])), 2)
         room = self.size.width - kw
-        f_label = label("batch", self.ascii_only) if rows.batch else "f(w)"
+        f_label = label("batch", self.ascii) if rows.batch else "f(w)"
         cell = CELL
         shown_w = 0
         for cell in (CELL, 8):
@@ -223,7 +223,7 @@ class RecentSteps(PaintedWidget):
                 break
         hidden = len(params) - shown_w
         with_norm = not hidden and room >= (shown_w + 2) * (cell + 1)
-        head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii_only)] if with_norm else [])
+        head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii)] if with_norm else [])
         text = Text(no_wrap=True, end="")
         marker = f" +{hidden}" if hidden else ""
         text.append(f"{'k':>{kw}}" + "".join(f" {h:>{cell}}" for h in head) + marker + "\n", style="bold")

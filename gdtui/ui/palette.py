@@ -98,7 +98,8 @@ def _binding_commands(app: "GdApp", top: object) -> Iterator[tuple[str, Callable
                 continue
             msg_id = f"cmd.{(binding.id or '').removeprefix('gd.')}"
             own_title = msg_id in CATALOG and "{" not in CATALOG[msg_id]["en"]
-            title = app.msg(msg_id) if own_title else binding.tooltip
+            tip = f"tip.{binding.tooltip}"  # a tooltip in the user's language, when the catalog has it
+            title = app.msg(msg_id) if own_title else app.msg(tip) if tip in CATALOG else binding.tooltip
             yield title, run, app.msg("cmd.key", key=key)
 
 

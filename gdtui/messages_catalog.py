@@ -162,7 +162,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmd.theme.help": {"en": "colours", "ko": "색"},
     "cmd.run": {"en": "run / pause", "ko": "실행 / 일시정지"},
     "cmd.step": {"en": "step", "ko": "한 스텝"},
-    "cmd.ten": {"en": "ten steps", "ko": "열 스텝"},
+    "cmd.step10": {"en": "ten steps", "ko": "열 스텝"},
     "cmd.back": {"en": "back", "ko": "뒤로"},
     "cmd.reset": {"en": "reset", "ko": "처음으로"},
     "cmd.log": {"en": "log-scale loss", "ko": "손실 로그 눈금"},

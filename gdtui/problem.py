@@ -7,8 +7,8 @@ the TUI calls :func:`build_problem` from a thread worker, never on the event loo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from gdtui.errors import OptionError
 from gdtui.settings import Settings
@@ -54,40 +54,70 @@ def apply_preset(settings: Settings) -> Settings:
 
 @dataclass
 class Problem:
-    """A compiled, data-bound problem with its optimizer settings, ready to make runs."""
+    """A compiled, data-bound problem with its optimizer settings, ready to make runs.
+
+    Treat it as a value: change settings with :meth:`with_start` or
+    ``dataclasses.replace`` (a new Problem), never in place, because the UI may be
+    showing this one while a worker builds the next.
+    """
 
     settings: Settings
     objective: "Objective"
     dataset: "Dataset | None"
+    columns: tuple[str, ...] = ()
+    """The data set's column names, a typed function may use them (also when this
+    function uses none of them and so holds no data set)."""
 
     @property
     def start(self) -> list[float]:
         """The start point in parameter order (unnamed parameters start at 0)."""
         return [float(self.settings.start.get(p, 0.0)) for p in self.objective.params]
 
-    def new_run(self, start: list[float] | None = None) -> "Run":
-        """A fresh run of this problem (optionally from another start point)."""
+    def with_start(self, start: Mapping[str, float]) -> "Problem":
+        """The same problem starting from ``start`` (parameter name -> value)."""
+        return replace(self, settings=self.settings.copy(start={p: float(v) for p, v in start.items()}))
+
+    def check(self) -> None:
+        """Raise the engine's one-line error when a setting is bad (optimizer,
+        hyperparameters, schedule, batches, noise, start, steps), without making a run."""
+        from gdtui.engine.run import check_run_options
+
+        self._parts()
+        s = self.settings
+        check_run_options(self.objective, self.start, s.tol, s.max_steps)
+
+    def _parts(self) -> dict[str, Any]:
         from gdtui.engine.data import BatchSampler
         from gdtui.engine.noise import make_noise
         from gdtui.engine.optimizers import make_optimizer
-        from gdtui.engine.run import Run
         from gdtui.engine.schedules import make_schedule
 
         s = self.settings
-        optimizer = make_optimizer(s.optimizer, **s.hyper)
-        schedule = make_schedule(s.schedule)
         sampler = None
         if self.dataset is not None and s.batch_size is not None:
             sampler = BatchSampler(self.dataset.n_rows, s.batch_size, s.seed)
+        return dict(
+            optimizer=make_optimizer(s.optimizer, **s.hyper),
+            schedule=make_schedule(s.schedule),
+            sampler=sampler,
+            noise=make_noise(s.noise or None, self.objective.dims, s.seed),
+        )
+
+    def new_run(self, start: list[float] | None = None) -> "Run":
+        """A fresh run of this problem (optionally from another start point)."""
+        from gdtui.engine.run import Run
+
+        s = self.settings
+        parts = self._parts()
         return Run(
             self.objective,
-            optimizer,
+            parts["optimizer"],
             self.start if start is None else start,
-            schedule=schedule,
-            sampler=sampler,
+            schedule=parts["schedule"],
+            sampler=parts["sampler"],
             tol=s.tol,
             max_steps=s.max_steps,
-            noise=make_noise(s.noise or None, self.objective.dims, s.seed),
+            noise=parts["noise"],
         )
 
 
@@ -119,27 +149,27 @@ def build_problem(
     check_point_names(s.start, objective.params)
     if s.batch_size is not None and s.batch_size < 1:
         raise OptionError(f"--batch-size must be at least 1, got {s.batch_size}")
-    problem = Problem(s, objective, dataset)
-    problem.new_run()  # validates optimizer, hyperparameters and schedule now
+    problem = Problem(s, objective, dataset, columns)
+    problem.check()  # optimizer, hyperparameters, schedule: refused now, with one line
     return problem
 
 
-def suggest_lr(problem: Problem) -> bool:
+def suggest_lr(problem: Problem) -> Problem:
     """For the playground: when the user gave no learning rate and no preset chose one,
-    take 1/λmax at the start rounded down to 1, 2 or 5 × 10^n (see
-    :func:`gdtui.engine.analysis.suggested_lr`) and say so in ``settings.lr_note``.
-    Returns True when it did.  (``gdtui run`` keeps torch's defaults.)"""
+    the problem with 1/λmax at the start rounded down to 1, 2 or 5 × 10^n (see
+    :func:`gdtui.engine.analysis.suggested_lr`), saying so in ``settings.lr_note``;
+    else ``problem`` itself.  (``gdtui run`` keeps torch's defaults.)"""
     from gdtui.engine.analysis import suggested_lr
 
     s = problem.settings
     if s.lr_given or s.preset or s.optimizer not in CURVATURE_LR:
-        return False
+        return problem
     lr = suggested_lr(problem.objective, problem.start)
     if lr is None:
-        return False
-    s.hyper["lr"] = lr
-    s.lr_note = "suggested from curvature"
-    return True
+        return problem
+    settings = s.copy(lr_note="suggested from curvature")
+    settings.hyper["lr"] = lr
+    return replace(problem, settings=settings)
 
 
 def validate_quickly(settings: Settings) -> Settings:
@@ -160,7 +190,9 @@ def validate_quickly(settings: Settings) -> Settings:
     make_optimizer(s.optimizer, **s.hyper)
     make_schedule(s.schedule)
     if s.theme is not None:
-        _check_theme(s.theme)
+        from gdtui.theme_catalog import check_theme_name
+
+        check_theme_name(s.theme)
     return s
 
 
@@ -173,13 +205,3 @@ def check_point_names(point: dict[str, float], params: Sequence[str], option: st
             f"(parameters: {', '.join(params)})"
         )
 
-
-def _check_theme(name: str) -> None:
-    from gdtui.ui.app import EXTRA_THEMES
-    from gdtui.ui.themes import builtin_theme_dir, load_themes, theme_names, user_theme_dirs
-
-    themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
-    names = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
-    if name not in names:
-        broken = [msg for path, msg in failures if path.stem == name]
-        raise OptionError(broken[0] if broken else f"unknown theme {name!r} (themes: {', '.join(names)})")

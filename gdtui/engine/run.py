@@ -24,7 +24,7 @@ from gdtui.engine.objective import DomainError, Objective, _domain_reason
 from gdtui.engine.optimizers import Optimizer
 from gdtui.errors import OptionError
 
-__all__ = ["STATUSES", "Run", "StepRecord", "row_status"]
+__all__ = ["STATUSES", "Run", "StepRecord", "check_run_options", "row_status"]
 
 #: Every status a run can have.
 STATUSES = ("running", "converged", "diverged", "domain-error", "max-steps")
@@ -32,6 +32,31 @@ STATUSES = ("running", "converged", "diverged", "domain-error", "max-steps")
 def _num(x: float) -> str:
     """Short number for messages: 1e12 not 1e+12, 0.1 not 0.10000000000000001."""
     return f"{x:.6g}".replace("e+", "e")
+
+
+def check_run_options(objective: Objective, start: Sequence[float], tol: float,
+                      max_steps: int) -> list[float]:
+    """The checks a :class:`Run` makes of its options (OptionError, one line, when one is
+    bad), so a problem can be checked without building a run; returns the start as floats."""
+    if objective.uses_data and objective.data is None:
+        raise OptionError("this loss uses data columns: choose a data set")
+    if max_steps < 0:
+        raise OptionError(f"max steps must be >= 0, got {max_steps}")
+    if not tol >= 0:
+        raise OptionError(f"tol must be >= 0, got {tol}")
+    params = objective.params
+    try:
+        w = [float(x) for x in start]
+    except (TypeError, ValueError):
+        raise OptionError(f"start point must be numbers, got {start!r}") from None
+    if len(w) != len(params):
+        raise OptionError(
+            f"start point has {len(w)} value(s) but f has {len(params)} parameter(s) ({', '.join(params)})"
+        )
+    for p, x in zip(params, w):
+        if not math.isfinite(x):
+            raise OptionError(f"start value of {p} must be a finite number, got {x}")
+    return w
 
 
 class Run:
@@ -49,12 +74,7 @@ class Run:
         diverge_at: float = 1e12,
         noise: Any = None,
     ) -> None:
-        if objective.uses_data and objective.data is None:
-            raise OptionError("this loss uses data columns: choose a data set")
-        if max_steps < 0:
-            raise OptionError(f"max steps must be >= 0, got {max_steps}")
-        if not tol >= 0:
-            raise OptionError(f"tol must be >= 0, got {tol}")
+        start = check_run_options(objective, start, tol, max_steps)
         self.objective = objective
         self.optimizer = optimizer
         self.schedule = schedule
@@ -67,24 +87,10 @@ class Run:
         self._fast = objective.scalar_fn is not None and not objective.uses_data and noise is None
         self._needs_hessian = bool(getattr(optimizer, "needs_hessian", False))
         self._errors: dict[int, str] = {}  # row -> domain error message (for recomputing status)
-        self.start = self._check_start(start)
+        self.start = start
         self._begin()
 
     # ------------------------------------------------------------ set up
-    def _check_start(self, start: Sequence[float]) -> list[float]:
-        params = self.objective.params
-        try:
-            w = [float(x) for x in start]
-        except (TypeError, ValueError):
-            raise OptionError(f"start point must be numbers, got {start!r}") from None
-        if len(w) != len(params):
-            raise OptionError(
-                f"start point has {len(w)} value(s) but f has {len(params)} parameter(s) ({', '.join(params)})"
-            )
-        for p, x in zip(params, w):
-            if not math.isfinite(x):
-                raise OptionError(f"start value of {p} must be a finite number, got {x}")
-        return w
 
     def _begin(self) -> None:
         """(Re)create the history with row 0 at the start point."""
@@ -358,7 +364,7 @@ class Run:
 
     def set_start(self, start: Sequence[float]) -> None:
         """Start again from a new point (the history restarts)."""
-        self.start = self._check_start(start)
+        self.start = check_run_options(self.objective, start, self.tol, self.max_steps)
         self._begin()
 
     def __repr__(self) -> str:

@@ -26,9 +26,6 @@ __all__ = ["GdApp", "run_app", "save_screenshot_file"]
 
 STYLES = Path(__file__).parent / "styles"
 
-#: Textual themes offered after gdtui's own (ansi-dark uses the terminal's 16 colours).
-EXTRA_THEMES = ("ansi-dark", "textual-dark", "textual-light")
-
 
 #: App actions bound to printable keys (a focused field takes those keys).
 _LETTER_ACTIONS = {"help", "quit_key", "compare", "view", "save_session", "export", "lesson"}
@@ -72,17 +69,32 @@ class GdApp(App[int]):
         self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
         self.session = Session(self.settings)
         self.theme_failures: list[str] = []
-        self._theme_cycle: list[str] = []
+        self.theme_cycle: list[str] = []
+        """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
         self.ascii_filter = None
         self.warm_up_helper = False
         """Start the symbolic helper right after the first frame (the ``gdtui`` command)."""
-        if self.settings.ascii:  # a last safety net: every panel writes ASCII itself
+        if self.ascii:  # a last safety net: every panel writes ASCII itself
             from gdtui.ui.ascii import AsciiFilter
 
             self.ascii_filter = AsciiFilter()
-            self._filters.append(self.ascii_filter)
         # Before the first CSS parse: a theme switched at mount parses every style again.
         self._load_themes()
+
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        """Textual's filters, then (under ``--ascii``) the ASCII safety net last."""
+        filters = list(super().get_line_filters())
+        if self.ascii_filter is not None:
+            filters.append(self.ascii_filter)
+        return filters
+
+    @property
+    def ascii(self) -> bool:
+        """``--ascii``, the one switch: the app sets its ``-ascii`` CSS class (borders) and
+        the safety-net line filter from it, and hands it to each screen as ``ascii=``,
+        which hands it to its widgets; they write ASCII themselves (``ascii.plain``,
+        ``fmt.label``, the plots' glyph sets, ``ascii.asciify`` for Textual's own widgets)."""
+        return bool(self.settings.ascii)
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -92,14 +104,14 @@ class GdApp(App[int]):
         return default_theme_variables()
 
     def _load_themes(self) -> None:
-        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, load_themes,
-                                     theme_names, user_theme_dirs)
+        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, known_theme_names,
+                                     load_themes, user_theme_dirs)
 
         themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
         for theme in themes.values():
             self.register_theme(theme)
         self.theme_failures = [message for _, message in failures]
-        self._theme_cycle = theme_names(themes) + [t for t in EXTRA_THEMES if t not in themes]
+        self.theme_cycle = known_theme_names(themes)
         wanted = self.settings.theme or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
@@ -108,7 +120,7 @@ class GdApp(App[int]):
 
     def next_theme(self) -> None:
         """Switch to the next theme in the cycle (gdtui's own first)."""
-        cycle = self._theme_cycle or list(self.available_themes)
+        cycle = self.theme_cycle or list(self.available_themes)
         i = cycle.index(self.theme) + 1 if self.theme in cycle else 0
         self.theme = cycle[i % len(cycle)]
         self.main_screen.notice(f"theme: {self.theme}")
@@ -120,8 +132,8 @@ class GdApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.set_class(self.settings.ascii, "-ascii")
-        self.install_screen(MainScreen(ascii_only=self.settings.ascii), "main")
+        self.set_class(self.ascii, "-ascii")  # ASCII borders (app.tcss, panes.tcss)
+        self.install_screen(MainScreen(ascii=self.ascii), "main")
         if self.settings.lang != "en":  # footer labels in the user's language
             from gdtui.ui.lang import localize_bindings
 
@@ -158,14 +170,14 @@ class GdApp(App[int]):
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
         from gdtui.ui.ascii import plain
 
-        return plain(text, self.settings.ascii)
+        return plain(text, self.ascii)
 
     # ------------------------------------------------------------ palette and screenshots
     def action_command_palette(self) -> None:
         """The command palette; under ``--ascii`` its search icon is ASCII too."""
         from textual.command import CommandPalette
 
-        if not self.settings.ascii:
+        if not self.ascii:
             super().action_command_palette()
         elif self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(_ascii_palette()(id="--command-palette"))
@@ -261,6 +273,10 @@ class GdApp(App[int]):
 
         if action in _LETTER_ACTIONS and isinstance(self.focused, Input):
             return False
+        return self.available(action)
+
+    def available(self, action: str) -> bool:
+        """Whether ``action`` means anything now, whatever has focus (the palette asks)."""
         if action == "lesson":
             return self.lesson is not None
         return True
@@ -321,7 +337,7 @@ class GdApp(App[int]):
 
             text = default_text(base)
         self.main_screen.stop_live()
-        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii_only=self.settings.ascii))
+        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii=self.ascii))
 
     def leave_compare(self, settings: Settings | None) -> None:
         """Back to the single view, going on with ``settings`` (the first run's)."""
@@ -337,7 +353,7 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii_only=self.settings.ascii, lang=self.settings.lang))
+            self.push_screen(HelpScreen(ascii=self.ascii, lang=self.settings.lang))
 
     def action_view(self, name: str) -> None:
         """Open a panel by view name over the playground ('single': back to the playground)."""
@@ -355,7 +371,7 @@ class GdApp(App[int]):
             self.pop_screen()
         elif current is not self.main_screen:
             return  # help or another modal screen is open: it keeps the keys
-        self.push_screen(cls(ascii_only=self.settings.ascii))
+        self.push_screen(cls(ascii=self.ascii))
 
 
 def _start_helper() -> None:

@@ -1,6 +1,7 @@
 """``--ascii``: plain-ASCII text for terminals without Unicode.
 
-Each pane writes ASCII itself in ascii mode (labels from :mod:`gdtui.ui.fmt`, the
+One switch under one name: ``GdApp.ascii`` (from ``--ascii``), handed down as
+``ascii=`` to every screen and from there to every widget (attributes down).  Each pane writes ASCII itself in ascii mode (labels from :mod:`gdtui.ui.fmt`, the
 glyph sets of the plots, :func:`plain` for punctuation in messages).  Textual's own
 widgets get ASCII too: :func:`asciify` swaps the Select arrows and the scroll bars.
 :class:`AsciiFilter` is the safety net under all of that: a line filter that turns any
@@ -39,9 +40,9 @@ _CELL = {
 }
 
 
-def plain(text: str, ascii_only: bool = True) -> str:
-    """``text`` with its symbols spelled in ASCII (unchanged when not ``ascii_only``)."""
-    if not ascii_only or text.isascii():
+def plain(text: str, ascii: bool = True) -> str:
+    """``text`` with its symbols spelled in ASCII (unchanged when not ``ascii``)."""
+    if not ascii or text.isascii():
         return text
     return text.translate(_PLAIN_TABLE)
 

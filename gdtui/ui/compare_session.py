@@ -9,12 +9,12 @@ command line, the palette and the view's own field all say it the same way.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from gdtui.engine.compare import axes_text, parse_compare_text
 from gdtui.settings import Settings
-from gdtui.ui.controller import SPEEDS, Pacer
+from gdtui.ui.controller import Paced
 
 if TYPE_CHECKING:
     from gdtui.comparison import Compared
@@ -66,13 +66,11 @@ class LeaderRow:
 
 
 @dataclass
-class CompareSession:
+class CompareSession(Paced):
     """A comparison being watched: step, back, reset, live speed and the leaderboard."""
 
     compared: "Compared"
     text: str = ""
-    speed_index: int = 4
-    pacer: Pacer = field(default_factory=Pacer)
     _lr_max: Any = None
 
     def __post_init__(self) -> None:
@@ -99,23 +97,9 @@ class CompareSession:
     def k(self) -> int:
         return self.comparison.k
 
-    @property
-    def speed(self) -> int:
-        return SPEEDS[self.speed_index]
-
-    def faster(self) -> None:
-        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
-
-    def slower(self) -> None:
-        self.speed_index = max(self.speed_index - 1, 0)
-
     def step(self, n: int = 1) -> int:
-        import time
-
-        t0 = time.perf_counter()
-        taken = self.comparison.step(n)
-        self.pacer.measured(max(taken, 1), time.perf_counter() - t0)
-        return taken
+        """n steps of every run still running; returns how many were taken."""
+        return self._timed(self.comparison.step, n, least=1)
 
     def back(self, n: int = 1) -> None:
         self.comparison.back(n)

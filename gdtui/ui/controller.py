@@ -2,17 +2,19 @@
 
 `Session` owns the compiled :class:`~gdtui.problem.Problem` and the engine
 :class:`~gdtui.engine.run.Run`; the screen sends it intents (step, back, reset,
-apply options, move the start) and reads back a :class:`StateView` to draw.
-`Pacer` decides how many steps a live frame owes.  Neither touches widgets, so
-both are testable without an app and one process can hold many sessions.
+apply options, move the start) and reads back one :class:`StateView` with named
+fields (the path, the losses, the gradient to draw, the optimizer's state, notes),
+which it hands to the widgets.  No widget reads the run itself.  `Pacer` decides how
+many steps a live frame owes.  Neither touches widgets, so both are testable without
+an app and one process can hold many sessions.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -21,10 +23,11 @@ from gdtui.settings import Settings
 
 if TYPE_CHECKING:
     from gdtui.engine.explain import BatchPosition, WorkedUpdate
+    from gdtui.engine.presets import Preset
     from gdtui.engine.run import Run
     from gdtui.problem import Problem
 
-__all__ = ["FRAME", "SPEEDS", "Pacer", "RecentRows", "Session", "StateView"]
+__all__ = ["FRAME", "SPEEDS", "Paced", "Pacer", "Position", "RecentRows", "Session", "StateView"]
 
 #: Live speeds in steps per second (`+` / `-` walk this list).
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 100, 1000, 10000)
@@ -34,28 +37,57 @@ FRAME = 1 / 30
 
 @dataclass
 class StateView:
-    """What the state table and status bar show for row k of the run."""
+    """Everything the playground shows for row k of the run, by name.
+
+    The screen hands these fields to the widgets: the state table reads ``rows``,
+    the landscape ``path``, ``gradient`` and ``best``, the loss plot ``losses``,
+    the status bar ``status``, ``reason`` and ``note``.  Arrays are read-only views
+    of the run's history (valid until the run changes).
+    """
 
     k: int
     params: tuple[str, ...]
-    rows: list[tuple[str, list[float]]]  # (quantity, one value per parameter)
+    rows: list[tuple[str, list[float]]]  # (quantity, one value per parameter), in table order
     loss: float
     grad_norm: float
     full_loss: float | None  # the full-data loss when `loss` is a mini-batch loss
     lr: float
     status: str
     reason: str
-    note: str | None = None
+    note: str | None = None  # e.g. Newton fell back to a gradient step at this update
     optimizer: str = ""  # the rule's name, e.g. "sgd"
     full_grad: list[float] | None = None  # the full-data gradient when `rows` hold a batch one
     full_norm: float | None = None
     worked: "WorkedUpdate | None" = None  # the update that produced row k, as equations
     batch: "BatchPosition | None" = None  # epoch and rows of row k's mini-batch
+    w: list[float] = field(default_factory=list)  # the point w_k
+    grad: list[float] = field(default_factory=list)  # ∇f(w_k) as the optimizer saw it (batch or full)
+    state: dict[str, list[float]] = field(default_factory=dict)  # the optimizer's state by name
+    path: "np.ndarray | None" = None  # w_0..w_k, shape (k+1, D)
+    losses: "np.ndarray | None" = None  # loss_0..loss_k (batch losses when `is_batch`)
+    best: int | None = None  # the step with the lowest loss so far (None: batch, start or k)
+
+    @property
+    def gradient(self) -> list[float]:
+        """The gradient of the picture of f (the full loss): the one the landscape's
+        arrow and tangent show."""
+        return self.full_grad if self.full_grad is not None else self.grad
 
     @property
     def is_batch(self) -> bool:
         """True when loss, gradient and ‖∇f‖ are mini-batch values (full ones beside them)."""
         return self.full_loss is not None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the run is: step k, the point, its loss, the next update's lr, the status."""
+
+    k: int
+    w: tuple[float, ...]
+    loss: float
+    lr: float
+    status: str
 
 
 @dataclass
@@ -119,22 +151,64 @@ class Pacer:
             self.step_time = 0.7 * self.step_time + 0.3 * (seconds / steps)
 
 
+@dataclass(kw_only=True)
+class Paced:
+    """A live speed (steps a second, walked with `+` / `-`) and the :class:`Pacer` that
+    keeps it: what the playground's session and the compare view's share."""
+
+    speed_index: int = 4
+    pacer: Pacer = field(default_factory=Pacer)
+
+    @property
+    def speed(self) -> int:
+        """Live speed in steps per second."""
+        return SPEEDS[self.speed_index]
+
+    def faster(self) -> None:
+        """Next speed up (stays at the top)."""
+        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+
+    def slower(self) -> None:
+        """Next speed down (stays at the bottom)."""
+        self.speed_index = max(self.speed_index - 1, 0)
+
+    @property
+    def running(self) -> bool:
+        """True while stepping can go on (the live runner stops when it turns False)."""
+        raise NotImplementedError
+
+    def step(self, n: int = 1) -> int:
+        """Take up to n steps; returns how many were taken."""
+        raise NotImplementedError
+
+    def _timed(self, step: Callable[[int], int], n: int, least: int = 0) -> int:
+        """``step(n)``, telling the pacer how long it took per step (counting at least
+        ``least`` steps); returns the steps taken."""
+        t0 = time.perf_counter()
+        taken = step(n)
+        self.pacer.measured(max(taken, least), time.perf_counter() - t0)
+        return taken
+
+
 @dataclass
-class Session:
+class Session(Paced):
     """One user's problem, run, and live speed; all state lives here, nothing global."""
 
     settings: Settings
     problem: "Problem | None" = None
     run: "Run | None" = None
     columns: tuple[str, ...] = ()  # data columns a typed function may use
-    speed_index: int = 4
-    pacer: Pacer = field(default_factory=Pacer)
 
     # ------------------------------------------------------------ problem
-    def set_problem(self, problem: "Problem", columns: Sequence[str] = ()) -> None:
-        """Adopt a freshly compiled problem and start a new run from its start."""
+    def set_problem(self, problem: "Problem") -> None:
+        """Adopt a freshly compiled problem and make its one run, from its start."""
         run = problem.new_run()
-        self.problem, self.run, self.columns = problem, run, tuple(columns)
+        self.problem, self.run, self.columns = problem, run, tuple(problem.columns)
+
+    @property
+    def running(self) -> bool:
+        """True while the run can step on (status "running")."""
+        return self.run is not None and self.run.status == "running"
 
     @property
     def ready(self) -> bool:
@@ -166,8 +240,6 @@ class Session:
         """
         if self.problem is None:
             raise OptionError("no function yet: wait for it to compile")
-        from gdtui.problem import Problem
-
         if batch_size is not None and batch_size < 1:
             raise OptionError(f"batch size must be at least 1, got {batch_size}")
         settings = self.problem.settings.copy(
@@ -178,7 +250,7 @@ class Session:
             settings.lr_note = ""  # the lr is no longer the one gdtui suggested
         settings.lr_typed = lr_typed
         settings.start = {p: float(v) for p, v in start.items() if p in self.params}
-        candidate = Problem(settings, self.problem.objective, self.problem.dataset)
+        candidate = replace(self.problem, settings=settings)
         try:
             run = candidate.new_run()  # make_optimizer / make_schedule validate here
         except GdtuiError:
@@ -191,18 +263,43 @@ class Session:
         """Restart the run from a new start point (parameter order)."""
         if self.problem is None:
             return
-        self.problem.settings.start = {p: float(v) for p, v in zip(self.params, start)}
+        self.problem = self.problem.with_start(dict(zip(self.params, start)))
         self.run = self.problem.new_run()
+
+    def preset_lr(self) -> dict[str, float]:
+        """{optimizer: lr} of the preset the problem came from (empty otherwise)."""
+        preset = self._preset()
+        return {} if preset is None else {preset.optimizer: preset.lr}
+
+    def known_minimum(self) -> list[float] | None:
+        """Where the preset's function is lowest, in parameter order, when the preset says
+        (and the function is still the preset's)."""
+        preset, problem = self._preset(), self.problem
+        if preset is None or problem is None:
+            return None
+        params = problem.objective.params
+        if preset.minimum is None or preset.fn != problem.settings.fn or set(preset.minimum) != set(params):
+            return None
+        return [preset.minimum[q] for q in params]
+
+    def _preset(self) -> "Preset | None":
+        """The preset the problem came from, if it still exists."""
+        name = self.problem.settings.preset if self.problem is not None else None
+        if not name:
+            return None
+        try:
+            from gdtui.engine.presets import get_preset
+
+            return get_preset(name)
+        except Exception:  # noqa: BLE001 - a preset that no longer exists: nothing from it
+            return None
 
     # ------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> int:
         """Take up to n steps; returns how many were taken (0 once stopped)."""
         if self.run is None:
             return 0
-        t0 = time.perf_counter()
-        taken = self.run.step(n)
-        self.pacer.measured(taken, time.perf_counter() - t0)
-        return taken
+        return self._timed(self.run.step, n)
 
     def back(self, n: int = 1) -> None:
         """Undo n steps exactly (the history holds every row)."""
@@ -214,36 +311,45 @@ class Session:
         if self.run is not None:
             self.run.reset()
 
-    @property
-    def speed(self) -> int:
-        """Live speed in steps per second."""
-        return SPEEDS[self.speed_index]
-
-    def faster(self) -> None:
-        """Next speed up (stays at the top)."""
-        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
-
-    def slower(self) -> None:
-        """Next speed down (stays at the bottom)."""
-        self.speed_index = max(self.speed_index - 1, 0)
-
     # ------------------------------------------------------------ reading
+    def position(self) -> "Position | None":
+        """Where the run is now, in brief (for panels that follow it); None before the
+        first problem compiled."""
+        run = self.run
+        if run is None or self.problem is None:
+            return None
+        rec = run.record(run.k)
+        try:
+            lr = float(run.lr_at(rec.k + 1))  # the learning rate of the next update
+        except Exception:  # noqa: BLE001 - a schedule that cannot say: the base rate
+            lr = float(run.optimizer.lr)
+        return Position(rec.k, tuple(float(v) for v in rec.w), float(rec.loss), lr, run.status)
+
     def view(self) -> StateView | None:
         """The current row of the run, as labelled numbers for the state table."""
         run, problem = self.run, self.problem
         if run is None or problem is None:
             return None
-        from gdtui.engine.explain import batch_position, worked_update
+        from gdtui.engine.explain import batch_position, best_step, worked_update
 
         rec = run.record(run.k)
-        rows: list[tuple[str, list[float]]] = [("w", list(rec.w)), ("grad", list(rec.grad))]
+        w, grad = list(rec.w), list(rec.grad)
+        rows: list[tuple[str, list[float]]] = [("w", w), ("grad", grad)]
         full = full_grad = full_norm = None
         if problem.objective.uses_data and getattr(run, "sampler", None) is not None:
             full, full_grad = run.full_loss_grad(rec.k)  # on the whole data set: once per redraw
             full_grad = [float(v) for v in full_grad]
             full_norm = math.hypot(*full_grad)
             rows.append(("grad_full", full_grad))
-        rows += [(name, [float(x) for x in vals]) for name, vals in rec.state.items()]
+        state = {name: [float(x) for x in vals] for name, vals in rec.state.items()}
+        rows += list(state.items())
+        hist, k = run.history, rec.k
+        path, losses = hist.w[: k + 1], hist.loss[: k + 1]
+        # the best point by the loss the history holds (batch losses would mislead); the
+        # start and the current point have their own marks
+        best = None if full is not None else best_step(losses)
+        if best in (0, k):
+            best = None
         return StateView(
             k=rec.k,
             params=problem.objective.params,
@@ -260,6 +366,12 @@ class Session:
             full_norm=full_norm,
             worked=worked_update(run),
             batch=batch_position(run),
+            w=w,
+            grad=grad,
+            state=state,
+            path=_read_only(path),
+            losses=_read_only(losses),
+            best=best,
         )
 
     def recent(self, n: int) -> RecentRows | None:
@@ -277,3 +389,10 @@ class Session:
             grad_norm=hist.grad_norms(a, k + 1),
             batch=self.problem is not None and run.sampler is not None,
         )
+
+
+def _read_only(a: "np.ndarray") -> "np.ndarray":
+    """A view of ``a`` that cannot be written through (widgets only read the history)."""
+    view = a.view()
+    view.flags.writeable = False
+    return view

@@ -49,9 +49,9 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def label(key: str, ascii_only: bool = False) -> str:
+def label(key: str, ascii: bool = False) -> str:
     """The display label of a quantity or hyperparameter (the key itself if unknown)."""
     pair = LABELS.get(key)
     if pair is None:
         return key
-    return pair[1] if ascii_only else pair[0]
+    return pair[1] if ascii else pair[0]

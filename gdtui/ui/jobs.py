@@ -68,20 +68,13 @@ def compile_problem(node: "DOMNode", settings: Settings, text: str,
         worker = get_current_worker()
         report = _data_progress(node, worker)
         try:
+            # the worker makes new values only: the UI's settings and problem stay as they are
             problem = build_problem(settings, progress=report)
             if keep_start:
-                problem.settings.start = {p: v for p, v in keep_start.items()
-                                          if p in problem.objective.params}
-            suggest_lr(problem)  # no lr given: one from the curvature at the start
-            columns: tuple[str, ...] = ()
-            if problem.dataset is not None:
-                columns = tuple(problem.dataset.column_names)
-            elif problem.settings.data:
-                from gdtui.engine.data import dataset_columns
-
-                s = problem.settings
-                columns = tuple(dataset_columns(s.data, rows=s.rows, seed=s.seed))  # header only
-            result: ProblemReady | ProblemFailed = ProblemReady(text, problem, columns)
+                params = problem.objective.params
+                problem = problem.with_start({p: v for p, v in keep_start.items() if p in params})
+            problem = suggest_lr(problem)  # no lr given: one from the curvature at the start
+            result: ProblemReady | ProblemFailed = ProblemReady(text, problem)
         except Exception as exc:  # noqa: BLE001 - shown as one line, never raised
             result = ProblemFailed(text, _error(exc))
         report.done()

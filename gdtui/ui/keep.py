@@ -24,7 +24,7 @@ def _current_settings(app: "GdApp"):  # type: ignore[no-untyped-def]
     if problem is None:
         return None
     s = problem.settings.copy()
-    s.theme = app.theme if app.theme in getattr(app, "_theme_cycle", ()) else app.settings.theme
+    s.theme = app.theme if app.theme in app.theme_cycle else app.settings.theme
     s.lang, s.view = app.settings.lang, app.settings.view
     return s
 

@@ -1,13 +1,12 @@
 """The interface in the user's language: key descriptions in the footer.
 
-Textual keeps a node's bindings per instance (``node._bindings``), so a Korean app
-gets Korean footer labels without touching the classes other apps in the same
-process use.
+Each node keeps its own copy of its bindings, so a Korean app gets Korean footer
+labels without touching the classes other apps in the same process use (see
+:func:`gdtui.ui.textual_compat.describe_bindings`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from gdtui.i18n import tr
@@ -25,10 +24,6 @@ def localize_bindings(node: Any, lang: str) -> None:
     """Footer descriptions (and binding groups) of ``node`` in ``lang``."""
     if lang == "en":
         return
-    keys = node._bindings.key_to_bindings
-    for key, bindings in list(keys.items()):
-        out = []
-        for b in bindings:
-            group = replace(b.group, description=_word(b.group.description, lang)) if b.group else None
-            out.append(replace(b, description=_word(b.description, lang), group=group))
-        keys[key] = out
+    from gdtui.ui.textual_compat import describe_bindings
+
+    describe_bindings(node, lambda text: _word(text, lang))

@@ -31,12 +31,10 @@ class PreviewReady(Message):
 
 @dataclass
 class ProblemReady(Message):
-    """A problem compiled for `text`; `columns` are the data columns it may use."""
+    """A problem compiled for `text` (a new value: the worker keeps no reference to it)."""
 
     text: str
     problem: "Problem"
-    columns: tuple[str, ...]
-    start: dict[str, float] | None = None  # start point to keep, when changing function
 
 
 @dataclass

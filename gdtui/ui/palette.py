@@ -1,10 +1,17 @@
-"""Command palette (ctrl+p): presets, optimizers, themes and the run actions."""
+"""Command palette (ctrl+p): presets, optimizers, themes, comparisons, and every key.
+
+The keys' entries are derived from the key bindings themselves (the app's and the
+playground's ``BINDINGS``): each binding with a tooltip that means anything now
+is a command, titled from the message catalogue (``cmd.<binding id>``) or else by its
+tooltip, with its key as help.  A new binding is in the palette without listing it here.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -32,20 +39,11 @@ class GdCommands(Provider):
             yield msg("cmd.preset", name=name), partial(screen.choose_preset, name), desc
         for name in optimizer_specs():
             yield msg("cmd.optimizer", name=name), partial(screen.choose_optimizer, name), msg("cmd.optimizer.help")
-        for name in app._theme_cycle or list(app.available_themes):
+        for name in app.theme_cycle or list(app.available_themes):
             yield msg("cmd.theme", name=name), partial(setattr, app, "theme", name), msg("cmd.theme.help")
         yield from _compare_commands(app)
-        for title, action, desc in (
-            ("cmd.run", "toggle_live", "p"), ("cmd.step", "step(1)", "space"),
-            ("cmd.ten", "step(10)", "n"), ("cmd.back", "back", "b"), ("cmd.reset", "reset", "r"),
-            ("cmd.log", "log", "l"),
-        ):
-            yield msg(title), partial(screen.run_action, action), msg("cmd.key", key=desc)
+        yield from _binding_commands(app, self.screen)
         yield from _keep_commands(app, self.screen)
-        from gdtui.ui.screens.math_panel import PANELS
-
-        for view, (key, title) in PANELS.items():
-            yield msg("cmd.panel", title=title), partial(app.action_view, view), msg("cmd.panel.help", key=key, view=view)
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
@@ -59,13 +57,61 @@ class GdCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
+def _binding_commands(app: "GdApp", top: object) -> Iterator[tuple[str, Callable[[], object], str]]:
+    """(title, callback, help) for every key binding of the app and the playground that
+    has a tooltip and means anything now (their ``available``), whatever has focus.
+    Over another screen (``top``, e.g. the compare view) a key that screen binds itself
+    is its own, as when pressed, so the playground's and the app's are left out."""
+    from gdtui.messages_catalog import CATALOG
+    from gdtui.ui.screens.math_panel import PANELS
+
+    screen = app.main_screen
+    taken = set() if top is screen else {
+        key for b in getattr(top, "BINDINGS", ()) if isinstance(b, Binding) for key in b.key.split(",")}
+    seen: set[str] = set()
+    for node in (screen, app):
+        for binding in type(node).BINDINGS:
+            if not isinstance(binding, Binding) or not binding.tooltip or binding.action in seen:
+                continue
+            if taken & set(binding.key.split(",")):
+                continue
+            if binding.action == "compare":
+                continue  # offered with each kind of comparison, by _compare_commands
+            seen.add(binding.action)
+            name, params = _action(binding.action)
+            if not node.available(name):
+                continue
+            key = app.get_key_display(binding)
+            run = partial(getattr(node, f"action_{name}"), *params)
+            if name == "view" and params and params[0] in PANELS:
+                view = str(params[0])
+                yield (app.msg("cmd.panel", title=PANELS[view][1]), run,
+                       app.msg("cmd.panel.help", key=key, view=view))
+                continue
+            msg_id = f"cmd.{(binding.id or '').removeprefix('gd.')}"
+            own_title = msg_id in CATALOG and "{" not in CATALOG[msg_id]["en"]
+            title = app.msg(msg_id) if own_title else binding.tooltip
+            yield title, run, app.msg("cmd.key", key=key)
+
+
+def _action(text: str) -> tuple[str, tuple[object, ...]]:
+    """An action string's name and parameters ("step(10)" -> ("step", (10,)))."""
+    from textual.actions import parse
+
+    _, name, params = parse(text)
+    return name, params
+
+
 def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object], str]]:
     """The compare view's entries (the view itself is gdtui.ui.screens.compare)."""
     from gdtui.settings import Settings
 
     saddle = Settings(fn="x^2 - y^2", start={"x": 1.0, "y": 0.0}, hyper={"lr": 0.1}, seed=1,
                       theme=app.settings.theme, ascii=app.settings.ascii)
-    yield "compare: learning rates", partial(app.action_compare, None), "key: v (a sweep around the current lr)"
+    key = next(app.get_key_display(b) for b in type(app).BINDINGS
+               if isinstance(b, Binding) and b.action == "compare")
+    yield ("compare: learning rates", partial(app.action_compare, None),
+           f"key: {key} (a sweep around the current lr)")
     yield ("compare: optimizers (race)", partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
            "every optimizer from the same start")
     yield ("compare: batch sizes", partial(app.action_compare, "batch-size=full,10,1"),
@@ -75,7 +121,8 @@ def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object],
 
 
 def _keep_commands(app: "GdApp", screen: object) -> Iterator[tuple[str, Callable[[], object], str]]:
-    """Show as command, save, export: of the comparison when opened over the compare view."""
+    """Show as command (no key), and over the compare view its export; save and export of
+    the playground come from their bindings."""
     from gdtui.ui.screens.compare import CompareScreen
 
     msg = app.msg
@@ -84,5 +131,3 @@ def _keep_commands(app: "GdApp", screen: object) -> Iterator[tuple[str, Callable
         yield msg("cmd.export.compare"), screen.action_export, msg("cmd.key", key="e")
         return
     yield msg("cmd.command"), app.action_show_command, msg("cmd.command.help")
-    yield msg("cmd.save"), app.action_save_session, msg("cmd.key", key="s")
-    yield msg("cmd.export"), app.action_export, msg("cmd.key", key="e")

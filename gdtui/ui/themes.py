@@ -1,202 +1,43 @@
-"""Themes: TOML files → textual :class:`~textual.theme.Theme` objects.
+"""Themes for the app: theme files (see :mod:`gdtui.theme_catalog`) → Textual themes.
 
-A theme file (``themes/NAME.toml``)::
-
-    name = "chalkboard"          # lowercase letters, digits and "-"
-    dark = true
-    primary = "#8ecae6"          # required; the other ten base colours are optional:
-    # secondary accent foreground background surface panel success warning error boost
-
-    [variables]                  # gdtui's own colours (all optional, see GD_VARIABLES)
-    gd-plot-line = "#8ecae6"
-
-Where themes come from, later overriding earlier by name:
-
-1. the built-in themes, :func:`builtin_theme_dir`;
-2. user themes, :func:`user_theme_dirs` (``$GDTUI_THEME_DIR`` — several directories
-   separated by ``os.pathsep`` — else ``$XDG_CONFIG_HOME/gdtui/themes`` or
-   ``~/.config/gdtui/themes``).
-
-The top-level ``themes/`` folder of the repository is the canonical source of the
-built-in themes; ``gdtui/themes/`` is a copy shipped as package data so an installed
-(non-editable) gdtui finds them.  ``tests/ui/test_themes.py`` fails when the two
-differ: edit ``themes/`` and copy (``cp themes/*.toml gdtui/themes/``).
-
-:func:`load_themes` never raises: each broken file becomes one line
-"theme skipped: FILE, line N: why" (file names escaped with
-:func:`gdtui.sanitize.shown`; the app shows these lines with markup off), and the
-app carries on with the themes that did load.  On a shared server theme files are
-outside input: each is read once as a regular file of at most 1 MB
-(:func:`gdtui.files.read_bounded_text`, so a link to ``/dev/zero`` is refused at
-once), and a user theme folder is used only if it belongs to the user and nobody
-else can write to it (the same check as the compiled-function cache).
+:mod:`gdtui.theme_catalog` finds and checks the files without the UI; here each
+valid file becomes a :class:`~textual.theme.Theme`, with Textual's own checks on
+top: every colour must parse with :meth:`textual.color.Color.parse` and the theme
+must generate its colour system.  A file that fails is skipped with one line, like
+any other broken theme file; the app carries on with the themes that did load.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import stat
-import tomllib
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from gdtui.files import TEXT_LIMIT, FileLimitError, read_bounded_text
 from gdtui.sanitize import shown
-
-__all__ = [
-    "BASE_COLOURS",
-    "DEFAULT_THEME",
-    "GD_VARIABLES",
-    "builtin_theme_dir",
-    "default_theme_variables",
-    "load_themes",
-    "theme_names",
-    "user_theme_dirs",
-]
-
-#: The theme the app opens with.
-DEFAULT_THEME = "chalkboard"
-
-#: Built-in themes in the order the `t` key cycles them (others follow, sorted).
-BUILTIN_ORDER = ("chalkboard", "whiteboard", "high-contrast", "mono")
-
-BASE_COLOURS = (
-    "primary", "secondary", "accent", "foreground", "background",
-    "surface", "panel", "success", "warning", "error", "boost",
+# The catalogue's names are re-exported: code that loads Textual themes finds all it
+# needs here (the app, the snapshot tests).
+from gdtui.theme_catalog import (  # noqa: F401
+    BUILTIN_ORDER, DEFAULT_THEME, EXTRA_THEMES, GD_VARIABLES, ThemeFileError, builtin_theme_dir,
+    default_theme_variables, known_theme_names, load_theme_files, parse_theme_spec, read_theme,
+    theme_names, user_theme_dirs,
 )
 
-#: gdtui's theme variables and what they colour (values: defaults for themes without them).
-GD_VARIABLES: dict[str, str] = {
-    "gd-plot-line": "#5fafd7",  # the loss curve
-    "gd-plot-path": "#d7af5f",  # the trajectory on the landscape
-    "gd-plot-grid": "#8a8a8a",  # landscape shading, axes, tangent line
-    "gd-plot-fit": "#87af87",  # data points and the fitted line
-    "gd-point": "#d75f87",  # the current point and the −∇f arrow
-}
-
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-#: Theme files read from one folder at most (a folder of 100,000 files is not a theme folder).
-MAX_THEME_FILES = 200
-_TOP_KEYS = {"name", "dark", "variables", *BASE_COLOURS}
+__all__ = ["load_themes", "theme_from_toml"]
 
 
-def builtin_theme_dir() -> Path:
-    """The folder of built-in theme files shipped inside the package."""
-    return Path(__file__).resolve().parent.parent / "themes"
-
-
-def user_theme_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Existing folders of user themes (``$GDTUI_THEME_DIR`` or the config folder)."""
-    env = os.environ if environ is None else environ
-    if env.get("GDTUI_THEME_DIR"):
-        dirs = [Path(p).expanduser() for p in env["GDTUI_THEME_DIR"].split(os.pathsep) if p]
-    else:
-        base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
-        dirs = [base / "gdtui" / "themes"]
-    return [d for d in dirs if d.is_dir()]
-
-
-def default_theme_variables() -> dict[str, str]:
-    """Defaults of the ``gd-*`` variables, for ``App.get_theme_variable_defaults``."""
-    return dict(GD_VARIABLES)
-
-
-class _KeyProblem(ValueError):
-    """A bad value for ``key`` (its line is looked up for the message)."""
-
-    def __init__(self, key: str, why: str) -> None:
-        super().__init__(why)
-        self.key = key
-
-
-def _colour(value: object, key: str) -> str:
-    if not isinstance(value, str):
-        raise _KeyProblem(key, f"{key} must be a colour string like \"#1e90ff\", not {shown(repr(value), 40)}")
+def _is_colour(value: str) -> bool:
     try:
         Color.parse(value)
     except ColorParseError:
-        raise _KeyProblem(key, f"{key} = {shown(repr(value), 40)} is not a colour (use e.g. \"#1e90ff\")") from None
-    return value
+        return False
+    return True
 
 
-class ThemeFileError(ValueError):
-    """A theme file that cannot be used: ``why`` and the 1-based ``line`` (None if unknown)."""
-
-    def __init__(self, why: str, line: int | None = None) -> None:
-        super().__init__(why)
-        self.why, self.line = why, line
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The line where ``key = ...`` is set (for messages), or None."""
-    pattern = re.compile(rf"^\s*{re.escape(key.rsplit('.', 1)[-1])}\s*=")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return None
-
-
-def theme_from_toml(text: str) -> Theme:
-    """One theme from the text of a theme file; ValueError (one line) when invalid.
-
-    The error is a :class:`ThemeFileError` carrying the line where it can be
-    told.  Anything else going wrong (a RecursionError from 2,000 nested lists,
-    textual refusing a colour) is a ThemeFileError too: a theme file never crashes
-    the app.
-    """
-    try:
-        return _theme_from_toml(text)
-    except ThemeFileError:
-        raise
-    except _KeyProblem as exc:
-        raise ThemeFileError(str(exc), _line_of(text, exc.key)) from None
-    except ValueError as exc:
-        raise ThemeFileError(str(exc)) from None
-    except RecursionError:
-        raise ThemeFileError("nested too deeply") from None
-    except MemoryError:
-        raise ThemeFileError("too big to read") from None
-    except Exception as exc:  # noqa: BLE001 - any failure of a theme file skips it, never a crash
-        raise ThemeFileError(f"cannot be used ({type(exc).__name__})") from None
-
-
-def _theme_from_toml(text: str) -> Theme:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11's message ends "(at line 2, column 19)"; later ones also set lineno.
-        at = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
-        line = getattr(exc, "lineno", None) or (int(at.group(1)) if at else None)
-        why = getattr(exc, "msg", None) or str(exc)[: at.start()].rstrip() if at else str(exc)
-        if at and not getattr(exc, "msg", None):
-            why += f" (column {at.group(2)})"
-        raise ThemeFileError(f"bad TOML: {shown(why, 120)}", line) from None
-    unknown = sorted(set(raw) - _TOP_KEYS)
-    if unknown:
-        raise _KeyProblem(unknown[0], f"unknown key {shown(unknown[0], 40)!r} (expected name, dark, the base colours, [variables])")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name:
-        raise _KeyProblem("name", "missing name = \"...\"")
-    if not _NAME.match(name):
-        raise _KeyProblem("name", f"bad name {shown(name, 40)!r}: use lowercase letters, digits and '-'")
-    dark = raw.get("dark", True)
-    if not isinstance(dark, bool):
-        raise _KeyProblem("dark", "dark must be true or false")
-    if "primary" not in raw:
-        raise ValueError("missing primary colour")
-    colours = {key: _colour(raw[key], key) for key in BASE_COLOURS if key in raw}
-    variables = raw.get("variables", {})
-    if not isinstance(variables, dict):
-        raise _KeyProblem("variables", "variables must be a [variables] table")
-    for key, value in variables.items():
-        if not re.match(r"^[a-z][a-z0-9-]*$", key):
-            raise _KeyProblem(key, f"bad variable name {shown(key, 40)!r}")
-        _colour(value, f"variables.{key}")
-    theme = Theme(name=name, dark=dark, variables=dict(variables), **colours)
+def _build(text: str) -> Theme:
+    spec = parse_theme_spec(text, _is_colour)
+    theme = Theme(name=spec.name, dark=spec.dark, variables=dict(spec.variables), **spec.colours)
     try:
         theme.to_color_system().generate()
     except Exception as exc:  # textual's own checks; keep the app alive whatever they raise
@@ -204,92 +45,16 @@ def _theme_from_toml(text: str) -> Theme:
     return theme
 
 
-def _skipped(path: Path, why: str, line: int | None = None) -> str:
-    where = f", line {line}" if line else ""
-    return f"theme skipped: {shown(path)}{where}: {why}"
-
-
-def _folder_problem(folder: Path) -> str | None:
-    """Why a user theme folder is not to be trusted (None when it is fine).
-
-    The same rule as the compiled-function cache: owned by this user and not
-    writable by group or others (else another student could plant a theme).
-    """
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        return f"cannot open the folder ({exc.strerror or exc})"
-    try:
-        st = os.fstat(fd)
-    finally:
-        os.close(fd)
-    if st.st_uid != os.getuid():
-        return "the folder belongs to another user"
-    if st.st_mode & 0o022:
-        return f"others can write to the folder (mode {stat.S_IMODE(st.st_mode):o}; chmod go-w)"
-    return None
+def theme_from_toml(text: str) -> Theme:
+    """One theme from the text of a theme file; a one-line :class:`ThemeFileError`
+    (with the line where it can be told) when invalid.  Never anything else."""
+    return read_theme(text, _build)
 
 
 def load_themes(
     dirs: Iterable[Path], *, trusted: Iterable[Path] = ()
 ) -> tuple[dict[str, Theme], list[tuple[Path, str]]]:
-    """Themes from every ``*.toml`` file in ``dirs`` (later dirs override earlier names).
-
-    Returns the themes by name and the failures as (file, one line "theme skipped:
-    FILE, line N: why").  Never raises; a missing folder is simply skipped.  Folders
-    other than the built-in one (and ``trusted``) must pass the owner/mode check.
-    """
-    themes: dict[str, Theme] = {}
-    failures: list[tuple[Path, str]] = []
-    safe = {builtin_theme_dir().resolve(), *(Path(t).resolve() for t in trusted)}
-    for folder in dirs:
-        folder = Path(folder)
-        try:
-            if not folder.is_dir():
-                continue
-            if folder.resolve() not in safe:
-                problem = _folder_problem(folder)
-                if problem is not None:
-                    failures.append((folder, _skipped(folder, problem)))
-                    continue
-            files = sorted(p for p in folder.glob("*.toml"))[: MAX_THEME_FILES + 1]
-        except OSError as exc:
-            failures.append((folder, _skipped(folder, f"cannot list themes ({shown(exc.strerror or exc)})")))
-            continue
-        if len(files) > MAX_THEME_FILES:
-            failures.append((folder, _skipped(folder, f"more than {MAX_THEME_FILES} theme files; the rest are not read")))
-            files = files[:MAX_THEME_FILES]
-        seen: dict[str, Path] = {}
-        for path in files:
-            try:
-                theme = theme_from_toml(read_bounded_text(path, TEXT_LIMIT, "theme file"))
-            except FileLimitError as exc:
-                why = str(exc).split(": ", 1)[-1]  # the message names the file already
-                failures.append((path, _skipped(path, why)))
-                continue
-            except ThemeFileError as exc:
-                failures.append((path, _skipped(path, exc.why, exc.line)))
-                continue
-            except ValueError as exc:
-                failures.append((path, _skipped(path, str(exc))))
-                continue
-            if theme.name in seen:
-                why = f"name {theme.name!r} is already used by {shown(seen[theme.name].name)}"
-                failures.append((path, _skipped(path, why, _line_of_name(path))))
-                continue
-            seen[theme.name] = path
-            themes[theme.name] = theme
-    return themes, failures
-
-
-def _line_of_name(path: Path) -> int | None:
-    try:
-        return _line_of(read_bounded_text(path, TEXT_LIMIT, "theme file"), "name")
-    except (FileLimitError, ValueError):
-        return None
-
-
-def theme_names(themes: Iterable[str]) -> list[str]:
-    """Theme names in cycling order: the built-ins first, then the rest sorted."""
-    names = set(themes)
-    return [n for n in BUILTIN_ORDER if n in names] + sorted(names - set(BUILTIN_ORDER))
+    """Textual themes from every ``*.toml`` file in ``dirs`` (later dirs override earlier
+    names), and the failures as (file, one line "theme skipped: FILE, line N: why");
+    see :func:`gdtui.theme_catalog.load_theme_files`.  Never raises."""
+    return load_theme_files(dirs, theme_from_toml, trusted=trusted)

@@ -21,27 +21,27 @@ __all__ = ["equation_lines", "subscript", "worked_lines", "worked_pages"]
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 
-def subscript(k: int, ascii_only: bool = False) -> str:
+def subscript(k: int, ascii: bool = False) -> str:
     """Step k as a subscript: 20 -> ₂₀ (ASCII: _20)."""
-    return f"_{k}" if ascii_only else str(k).translate(_SUB)
+    return f"_{k}" if ascii else str(k).translate(_SUB)
 
 
-def _ascii(text: str, ascii_only: bool) -> str:
+def _ascii(text: str, ascii: bool) -> str:
     """ASCII spelling for arithmetic: a product is "*" here (plain() makes "·" a dash)."""
-    return plain(text.replace("·", "*"), ascii_only) if ascii_only else text
+    return plain(text.replace("·", "*"), ascii) if ascii else text
 
 
-def _steps(text: str, k: int, p: str, ascii_only: bool) -> str:
-    out = text.replace("{p}", p).replace("[k-1]", subscript(k - 1, ascii_only))
-    out = out.replace("[k]", subscript(k, ascii_only))
-    return _ascii(out, ascii_only)
+def _steps(text: str, k: int, p: str, ascii: bool) -> str:
+    out = text.replace("{p}", p).replace("[k-1]", subscript(k - 1, ascii))
+    out = out.replace("[k]", subscript(k, ascii))
+    return _ascii(out, ascii)
 
 
-def _numbers(eq: Equation, width: int, ascii_only: bool) -> str:
+def _numbers(eq: Equation, width: int, ascii: bool) -> str:
     first = eq.numbers.startswith("{}")  # a leading negative needs no brackets
     text = eq.numbers.format(*[fmt(v, width) if i == 0 and first else _paren(fmt(v, width))
                                for i, v in enumerate(eq.values)])
-    return _ascii(text, ascii_only)
+    return _ascii(text, ascii)
 
 
 def _paren(text: str) -> str:
@@ -50,15 +50,15 @@ def _paren(text: str) -> str:
 
 
 def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool = True,
-                   ascii_only: bool = False) -> list[str]:
+                   ascii: bool = False) -> list[str]:
     """One equation in as few lines as fit ``width`` (at most three): all six digits on
     one line if they fit, else fewer digits, else broken at its ``=`` signs."""
-    target = _steps(eq.target, k, p, ascii_only)
-    form = _steps(eq.form, k, p, ascii_only)
+    target = _steps(eq.target, k, p, ascii)
+    form = _steps(eq.form, k, p, ascii)
     pad = " " * (len(target) + 1)
 
     def options(digits: int) -> list[list[str]]:
-        nums, result = _numbers(eq, digits, ascii_only), fmt(eq.result, digits)
+        nums, result = _numbers(eq, digits, ascii), fmt(eq.result, digits)
         if symbolic:
             return [[f"{target} = {form} = {nums} = {result}"],
                     [f"{target} = {form}", f"{pad}= {nums} = {result}"],
@@ -70,13 +70,13 @@ def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool =
             if all(len(line) <= width for line in lines):
                 return lines
     # too narrow for any: the numbers wrapped at their spaces (whole numbers stay together)
-    nums, result = _numbers(eq, 8, ascii_only), fmt(eq.result, 8)
+    nums, result = _numbers(eq, 8, ascii), fmt(eq.result, 8)
     first, *rest = _wrap(f"{target} = {nums} = {result}", width - 2) or [""]
     return [first, *[f"  {line}" for line in rest]]
 
 
 def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
-                 ascii_only: bool = False) -> list[list[str]]:
+                 ascii: bool = False) -> list[list[str]]:
     """The update of parameter ``param`` as pages of at most ``rows`` lines of ``width``:
     one page with the symbolic forms when they fit, else one with the numbers alone,
     else several (whole equations per page); notes (mini-batch, Newton) at the end."""
@@ -84,14 +84,14 @@ def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
     eqs: Sequence[Equation] = worked.equations[param]
     extra = []
     if worked.batch:
-        extra.append(f"g{subscript(k - 1, ascii_only)} is the mini-batch gradient")
+        extra.append(f"g{subscript(k - 1, ascii)} is the mini-batch gradient")
     if worked.note:
         extra.append(f"note: {worked.note}")
-    tail = [line for text in extra for line in _wrap(plain(text, ascii_only), width)]
+    tail = [line for text in extra for line in _wrap(plain(text, ascii), width)]
     rows = max(rows, 1)
     groups: list[list[str]] = []
     for symbolic in (True, False):
-        groups = [equation_lines(eq, k, p, width, symbolic=symbolic, ascii_only=ascii_only) for eq in eqs]
+        groups = [equation_lines(eq, k, p, width, symbolic=symbolic, ascii=ascii) for eq in eqs]
         if sum(map(len, groups)) + len(tail) <= rows:
             return [[line for g in groups for line in g] + tail]
     pages: list[list[str]] = [[]]
@@ -103,9 +103,9 @@ def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
 
 
 def worked_lines(worked: WorkedUpdate, param: int, width: int, rows: int,
-                 ascii_only: bool = False) -> list[str]:
+                 ascii: bool = False) -> list[str]:
     """The first page of :func:`worked_pages`."""
-    return worked_pages(worked, param, width, rows, ascii_only)[0]
+    return worked_pages(worked, param, width, rows, ascii)[0]
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -315,3 +315,22 @@ def test_run_with_gradient_noise_is_recorded_and_seeded(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", *args, "--noise=-1"])
     assert exc.value.code == 2 and "--noise must be >= 0" in capsys.readouterr().err
+
+
+def test_a_theme_name_is_checked_without_loading_the_ui():
+    """`--theme` is refused before any screen: the theme catalogue needs no textual."""
+    code = (
+        "import sys\n"
+        "from gdtui.errors import OptionError\n"
+        "from gdtui.theme_catalog import check_theme_name\n"
+        "check_theme_name('mono')\n"
+        "try:\n"
+        "    check_theme_name('nope')\n"
+        "except OptionError as exc:\n"
+        "    print('REFUSED', exc)\n"
+        "print('MODULES', ' '.join(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "REFUSED unknown theme 'nope'" in out and "mono" in out.split("REFUSED", 1)[1]
+    modules = next(line for line in out.splitlines() if line.startswith("MODULES")).split()[1:]
+    assert modules == []

@@ -53,3 +53,47 @@ def test_short_numbers_keep_six_significant_digits() -> None:
     assert fmt(1 / 3) == "0.333333"
     assert fmt(-1.23456789e-5, 12) == "-1.23457e-05"
     assert fmt(-1.23456789e-5, 10) == "-1.235e-05"  # fewer digits, never a cut number
+
+
+def _session(**settings: object):
+    from gdtui.problem import build_problem
+    from gdtui.settings import Settings
+    from gdtui.ui.controller import Session
+
+    s = Settings(**settings)  # type: ignore[arg-type]
+    session = Session(s)
+    session.set_problem(build_problem(s))
+    return session
+
+
+def test_the_view_names_what_the_widgets_draw() -> None:
+    session = _session(preset="bowl")
+    session.step(3)
+    view = session.view()
+    run = session.run
+    assert view is not None and run is not None
+    assert view.k == 3 and view.path.shape == (4, 2) and len(view.losses) == 4
+    assert view.w == list(run.history.w[3]) and view.grad == list(run.history.grad[3])
+    assert view.gradient == view.grad  # a plain function: the gradient drawn is the one stepped on
+    assert view.best in (None, 1, 2)  # never the start or the current step (they have their own marks)
+    with pytest.raises(ValueError):
+        view.path[0, 0] = 1.0  # widgets read the history, never write it
+
+
+def test_a_mini_batch_view_draws_the_full_gradient() -> None:
+    session = _session(preset="noisy-line")
+    session.step(2)
+    view = session.view()
+    assert view is not None and view.is_batch
+    assert view.gradient == view.full_grad and view.gradient != view.grad
+    assert view.best is None  # batch losses would mislead
+
+
+def test_moving_the_start_makes_a_new_problem_and_leaves_the_old_one_alone() -> None:
+    session = _session(preset="bowl")
+    before = session.problem
+    assert before is not None
+    old_start = dict(before.settings.start)
+    session.set_start([0.5, -0.25])
+    assert session.problem is not before and before.settings.start == old_start
+    assert session.start_point() == [0.5, -0.25] and session.run.start == [0.5, -0.25]

@@ -210,3 +210,21 @@ async def test_picking_a_data_preset_loads_it_with_batch_settings(ui) -> None:
         assert app.screen.query_one("#batch").display
         await pilot.press("space")
         assert app.session.run.k == 1
+
+
+async def test_the_palette_offers_every_key_binding_with_a_tooltip(ui) -> None:
+    """The palette is derived from the bindings: each one with a tooltip that means
+    something now is a command that names its key."""
+    from textual.binding import Binding
+
+    from gdtui.ui.palette import GdCommands
+
+    app = bowl()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.ready(pilot)
+        helps = [h for _, _, h in GdCommands(app.screen)._commands()]
+        for node in (app.main_screen, app):
+            for b in type(node).BINDINGS:
+                if isinstance(b, Binding) and b.tooltip and node.available(b.action.split("(")[0]):
+                    key = app.get_key_display(b)
+                    assert any(h.startswith(f"key: {key}") for h in helps), b.action

@@ -393,7 +393,8 @@ from rich.style import Style  # noqa: E402
 from textual.geometry import Region  # noqa: E402
 from textual.strip import Strip  # noqa: E402
 
-from gdtui.ui.screens.live import DRAW_FPS, FrameGate, LiveRunner  # noqa: E402
+from gdtui.ui.screens.live import DRAW_FPS, LiveRunner  # noqa: E402
+from gdtui.ui.widgets.frame_gate import FrameGate  # noqa: E402
 from gdtui.ui.widgets import landscape as landscape_module  # noqa: E402
 from gdtui.ui.widgets import loss_plot as loss_module  # noqa: E402
 from gdtui.ui.widgets._canvas import Painter, merge_segments  # noqa: E402
@@ -475,6 +476,16 @@ async def test_a_frame_where_only_the_path_moved_refreshes_only_changed_lines() 
         assert [s.text for s in after] == land.render().plain.split("\n")  # strips == the picture
 
 
+def _counting(fn, calls: list[int]):  # type: ignore[no-untyped-def]
+    """``fn``, appending to ``calls`` each time it is called (a test hook, not a field)."""
+
+    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return fn(*args, **kwargs)
+
+    return wrapped
+
+
 async def test_live_landscape_and_loss_plot_redraw_at_most_their_fps_then_catch_up() -> None:
     land, plot = Landscape(), LossPlot()
 
@@ -491,16 +502,19 @@ async def test_live_landscape_and_loss_plot_redraw_at_most_their_fps_then_catch_
         loss = np.array([obj.value(list(p)) for p in path])
         await pilot.pause()
         clock = FakeClock()
-        land._gate._clock = plot._gate._clock = clock
-        app.screen.live = True  # what MainScreen.live says while running live
-        builds, draws = plot.builds, land._gate.draws
+        land._gate.clock = plot._gate.clock = clock
+        builds: list[int] = []  # each plotext run of the loss plot
+        draws: list[int] = []  # each redraw of the landscape
+        plot._build = _counting(plot._build, builds)
+        land._gate.draw = _counting(land._gate.draw, draws)
+        land.live = plot.live = True  # what the main screen pushes down while running live
         for k in range(31):  # one second of frames at 30 fps
             land.show_path(path, k, obj.value_grad(path[k])[1])
             plot.show_history(loss[: k + 1], k)
             clock.now += 1 / 30
-        assert plot.builds - builds <= loss_module.LIVE_FPS + 1
-        assert land._gate.draws - draws <= landscape_module.LIVE_FPS + 1
-        app.screen.live = False  # paused: the next frame is drawn at once, exactly
+        assert len(builds) <= loss_module.LIVE_FPS + 1
+        assert 0 < len(draws) <= landscape_module.LIVE_FPS + 1
+        land.live = plot.live = False  # paused: the next frame is drawn at once, exactly
         plot.show_history(loss[:36], 35)
         land.show_path(path, 35, obj.value_grad(path[35])[1])
         assert plot.render().plain.split("\n")[0].strip().startswith("step 35")
@@ -513,9 +527,10 @@ async def test_frame_gate_draws_the_last_frame_after_the_interval() -> None:
     plot = LossPlot()
     app = PlotApp(plot)
     async with app.run_test(size=(60, 16)) as pilot:
+        plot._gate.clock = FakeClock()  # no time passes between the two frames, however busy the machine
         plot.show_history(np.array([3.0, 2.0]), 1)
         await pilot.pause()
-        app.screen.live = True
+        plot.live = True
         plot.show_history(np.array([3.0, 2.0, 1.0]), 2)  # too soon: drawn by the trailing timer
         assert "step 1" in plot.render().plain
         await pilot.pause(2 / loss_module.LIVE_FPS)
@@ -524,18 +539,17 @@ async def test_frame_gate_draws_the_last_frame_after_the_interval() -> None:
 
 
 def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None:
-    class Run:
-        status = "running"
-
     class Pacer:
         def start(self) -> None: ...
         def owed(self, speed: float) -> int: return 1
         def interval(self, speed: float) -> float: return 1 / 30
 
     class Session:
-        speed, pacer, run = 30, Pacer(), Run()
+        speed, pacer, running = 30, Pacer(), True
+        ticks = 0  # batches stepped
 
         def step(self, n: int) -> int:
+            self.ticks += 1
             return n
 
     class Node:
@@ -550,8 +564,8 @@ def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None
     for _ in range(30):  # one second of ticks at 30 a second
         clock.now += 1 / 30
         runner._tick()
-    assert runner.ticks == 30 and DRAW_FPS - 1 <= len(frames) <= DRAW_FPS + 1
-    session.run.status = "converged"
+    assert session.ticks == 30 and DRAW_FPS - 1 <= len(frames) <= DRAW_FPS + 1
+    session.running = False  # converged
     before = len(frames)
     runner._tick()  # stops by itself: that frame is always drawn
     assert not runner.running and len(frames) == before + 1
@@ -559,7 +573,7 @@ def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None
 
 def test_frame_gate_draws_at_once_when_not_live() -> None:
     drawn: list[int] = []
-    gate = FrameGate(Widget(), 5, lambda: drawn.append(1), clock=FakeClock())  # no screen: not live
+    gate = FrameGate(Widget(), 5, lambda: drawn.append(1), live=lambda: False, clock=FakeClock())
     for _ in range(10):
         assert gate.request()
     assert len(drawn) == 10

@@ -10,7 +10,6 @@ like the single view's live running (a timer, within a time budget per frame).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from gdtui.settings import Settings
+from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
 from gdtui.ui.widgets.footer import Footer
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CompareScreen"]
 
-DRAW_FPS = 15
 
 
 @dataclass
@@ -65,6 +64,9 @@ class CompareScreen(Screen[None]):
 
     app: "GdApp"
     AUTO_FOCUS = None  # the run keys work at once; `e` edits what is compared
+
+    live: var[bool] = var(False)
+    """True while every run steps live (a timer runs); bound into the plots."""
 
     DEFAULT_CSS = """
     CompareScreen { layout: vertical; }
@@ -98,53 +100,51 @@ class CompareScreen(Screen[None]):
         Binding("escape,v", "leave", "single view", id="gd.compare.leave"),
     ]
 
-    def __init__(self, base: Settings, text: str, ascii_only: bool = False) -> None:
+    def __init__(self, base: Settings, text: str, ascii: bool = False) -> None:
         super().__init__()
         self.base = base
         self.text = text
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self.session: "CompareSession | None" = None
-        self._timer: Timer | None = None
-        self._drawn = -float("inf")
+        # live running as in the playground: the same runner, stepping every run at once
+        self.runner = LiveRunner(self, lambda: self.session, self.draw,
+                                 on_running=lambda running: setattr(self, "live", running))
         self._notice = "building the comparison…"
         self._error = ""  # shown until the next comparison is built
         self._kept = ""  # where an export went: the whole line until the next key
         self.quiz = False  # a lesson asks about these runs: 2/λmax and its stars wait for the reveal
         self._basin_key: tuple | None = None
-        if ascii_only:
-            from dataclasses import replace
-
+        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
             from gdtui.ui.ascii import plain
+            from gdtui.ui.textual_compat import describe_bindings
 
-            keys = self._bindings.key_to_bindings
-            for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
+            describe_bindings(self, plain)
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        a = self.ascii_only
+        a = self.ascii
         with Horizontal(id="cmp-what"):
             yield Static("compare (tab edits):", id="cmp-label")
             yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
                         placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
         with Horizontal(id="cmp-top"):
             with Vertical(id="cmp-land-pane"):
-                yield CompareLandscape(ascii=a, id="cmp-landscape")
-                yield BasinStrip(ascii=a, id="cmp-basins")
+                yield CompareLandscape(ascii=a, id="cmp-landscape").data_bind(CompareScreen.live)
+                yield BasinStrip(ascii=a, id="cmp-basins").data_bind(CompareScreen.live)
             with Vertical(id="cmp-loss-pane"):
-                yield CompareLoss(ascii=a, id="cmp-loss")
+                yield CompareLoss(ascii=a, id="cmp-loss").data_bind(CompareScreen.live)
         with VerticalScroll(id="cmp-board-pane"):
-            yield Leaderboard(ascii=a, id="cmp-board")
+            yield Leaderboard(ascii=a, id="cmp-board").data_bind(CompareScreen.live)
         yield Static("", id="cmp-status", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#cmp-input", Input).can_focus = False  # until `e`: keys are run keys
-        self.set_class(self.ascii_only, "-ascii")
+        self.set_class(self.ascii, "-ascii")
         self.query_one("#cmp-land-pane").border_title = "landscape: every run"
         self.query_one("#cmp-loss-pane").border_title = "loss"
         self.query_one("#cmp-board-pane").border_title = "leaderboard"
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)
@@ -295,35 +295,12 @@ class CompareScreen(Screen[None]):
             strip.show_basins(message.basins, ["sgd", "momentum"])
 
     # ------------------------------------------------------------ live
-    @property
-    def live(self) -> bool:
-        return self._timer is not None
-
     def stop_live(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        """Pause every run (no timer left running)."""
+        self.runner.stop()
 
     def _start_live(self) -> None:
-        s = self.session
-        assert s is not None
-        self.stop_live()
-        s.pacer.start()
-        self._drawn = time.monotonic()
-        self._timer = self.set_interval(s.pacer.interval(s.speed), self._tick)
-
-    def _tick(self) -> None:
-        s = self.session
-        if s is None:
-            self.stop_live()
-            return
-        taken = s.step(s.pacer.owed(s.speed))
-        if taken == 0 or not s.running:
-            self.stop_live()
-        now = time.monotonic()
-        if not self.live or now - self._drawn >= 0.9 / DRAW_FPS:
-            self._drawn = now
-            self.draw()
+        self.runner.start()
 
     # ------------------------------------------------------------ actions
     def action_step(self, n: int) -> None:
@@ -370,15 +347,13 @@ class CompareScreen(Screen[None]):
     def action_faster(self) -> None:
         if self.session is not None:
             self.session.faster()
-            if self.live:
-                self._start_live()
+            self.runner.respeed()
             self._status()
 
     def action_slower(self) -> None:
         if self.session is not None:
             self.session.slower()
-            if self.live:
-                self._start_live()
+            self.runner.respeed()
             self._status()
 
     def action_log(self) -> None:

@@ -63,7 +63,7 @@ class CurvaturePanel(MathPanel):
         obj, w = inp.problem.objective, list(inp.w)
         lr = inp.lr if inp.lr > 0 and math.isfinite(inp.lr) else 1e-3  # a schedule decayed to 0
         width, height = self._plot_size()
-        ramp = len(glyphs(self.ascii_only).ramp)
+        ramp = len(glyphs(self.ascii).ramp)
 
         def compute() -> dict[str, Any]:
             from gdtui.engine import analysis as A
@@ -78,13 +78,11 @@ class CurvaturePanel(MathPanel):
         caption = self.query_one("#cv-caption", Static)
         plot = self.query_one("#cv-plot", CanvasView)
         if result is None or self.input is None:
-            text.update("")
-            caption.update("")
-            plot.set_draw(lambda w, h: None)
+            self.blank()
             return
         c = result["curvature"]
         text.update(self._text(c))
-        g = glyphs(self.ascii_only)
+        g = glyphs(self.ascii)
         pic = result["picture"]
         if pic is None:
             caption.update(self.t("(pictures for functions of 1 or 2 parameters)"))

@@ -42,8 +42,8 @@ class GradCheckPanel(MathPanel):
                 tooltip="h ten times smaller"),
     ]
 
-    def __init__(self, ascii_only: bool = False) -> None:
-        super().__init__(ascii_only)
+    def __init__(self, ascii: bool = False) -> None:
+        super().__init__(ascii)
         self.h_exp = -5
 
     @property
@@ -81,9 +81,7 @@ class GradCheckPanel(MathPanel):
         legend = self.query_one("#gc-legend", Static)
         plot = self.query_one("#gc-plot", CanvasView)
         if result is None or self.input is None:
-            text_widget.update("")
-            legend.update("")
-            plot.set_draw(lambda w, h: None)
+            self.blank()
             return
         chk = result["check"]
         params = self.input.problem.objective.params
@@ -107,7 +105,7 @@ class GradCheckPanel(MathPanel):
             f"best h: central {_h(best['central'])}, forward {_h(best['forward'])}"
             "  ·  right: truncation, left: round-off")))
         sweep = result["sweep"]
-        g = glyphs(self.ascii_only)
+        g = glyphs(self.ascii)
         hs = [r.h for r in sweep]
         fe = [r.forward_error for r in sweep]
         ce = [r.central_error for r in sweep]

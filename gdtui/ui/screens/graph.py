@@ -74,8 +74,8 @@ class GraphPanel(MathPanel):
                 show=False, tooltip="the previous data row"),
     ]
 
-    def __init__(self, ascii_only: bool = False) -> None:
-        super().__init__(ascii_only)
+    def __init__(self, ascii: bool = False) -> None:
+        super().__init__(ascii)
         self.stage = 0  # how many nodes of the backward pass are done (0: forward pass only)
         self.row = 0
         self._graph_key: tuple | None = None
@@ -88,7 +88,7 @@ class GraphPanel(MathPanel):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_class(self.ascii_only, "-ascii")
+        self.set_class(self.ascii, "-ascii")
         self.query_one("#gr-scroll").focus()
 
     def settings_key(self) -> tuple:
@@ -149,8 +149,7 @@ class GraphPanel(MathPanel):
         tree = self.query_one("#math-text", Static)
         box = self.query_one("#gr-step", Static)
         if result is None:
-            tree.update("")
-            box.update("")
+            self.blank()
             return
         if result["key"] != self._graph_key:
             self._graph_key, self._graph = result["key"], result["result"].graph

@@ -96,8 +96,8 @@ def _meaning(text: str, lang: str) -> str:
     return tr(msg_id, lang) if msg_id and lang != "en" else text
 
 
-def _column(title: str, rows: list[tuple[str, ...]], ascii_only: bool, lang: str = "en") -> str:
-    pairs = [(r[2], r[3]) if ascii_only and len(r) == 4 else (r[0], r[1]) for r in rows]
+def _column(title: str, rows: list[tuple[str, ...]], ascii: bool, lang: str = "en") -> str:
+    pairs = [(r[2], r[3]) if ascii and len(r) == 4 else (r[0], r[1]) for r in rows]
     pairs = [(k, _meaning(m, lang)) for k, m in pairs]
     width = max(cell_len(k) for k, _ in pairs)  # cells, not characters: m̂ is one cell
     lines = [f"[b]{title}[/b]"] + [f"  {k}{' ' * (width - cell_len(k))}  {m}" for k, m in pairs]
@@ -111,21 +111,21 @@ LESSON_KEYS: list[tuple[str, ...]] = [
 ]
 
 
-def help_columns(ascii_only: bool = False, lang: str = "en", lesson: bool = False) -> tuple[str, str, str]:
+def help_columns(ascii: bool = False, lang: str = "en", lesson: bool = False) -> tuple[str, str, str]:
     """The keys column, the state-table column and the notes (Textual markup); in lesson
     mode the keys column ends with the lesson's keys."""
     keys = KEYS[:-1] + LESSON_KEYS + KEYS[-1:] if lesson else KEYS
     if lang != "en":
         from gdtui.i18n import tr
 
-        legend = tr("help.legend.ascii" if ascii_only else "help.legend", lang)
+        legend = tr("help.legend.ascii" if ascii else "help.legend", lang)
         notes = f"{tr('help.live', lang)}\n{legend}\n{tr('help.close', lang)}"
-        return (_column(tr("help.keys", lang), keys, ascii_only, lang),
-                _column(tr("help.state", lang), STATE, ascii_only, lang),
-                notes.replace("≤", "<=") if ascii_only else notes)
-    return (_column("Keys", keys, ascii_only),
-            _column("State table (row k: after k steps)", STATE, ascii_only),
-            NOTES[ascii_only])
+        return (_column(tr("help.keys", lang), keys, ascii, lang),
+                _column(tr("help.state", lang), STATE, ascii, lang),
+                notes.replace("≤", "<=") if ascii else notes)
+    return (_column("Keys", keys, ascii),
+            _column("State table (row k: after k steps)", STATE, ascii),
+            NOTES[ascii])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -135,14 +135,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "close", id="gd.help.close"),
     ]
 
-    def __init__(self, ascii_only: bool = False, lang: str = "en") -> None:
+    def __init__(self, ascii: bool = False, lang: str = "en") -> None:
         super().__init__()
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self.lang = lang
 
     def compose(self) -> ComposeResult:
         lesson = getattr(self.app, "lesson", None) is not None
-        keys, state, notes = help_columns(self.ascii_only, self.lang, lesson=lesson)
+        keys, state, notes = help_columns(self.ascii, self.lang, lesson=lesson)
         with VerticalScroll(id="help"):
             with Horizontal(id="help-columns"):
                 yield Static(keys, id="help-keys")
@@ -154,7 +154,7 @@ class HelpScreen(ModalScreen[None]):
         from gdtui.i18n import tr
 
         self.query_one("#help").border_title = tr("help.title", self.lang)
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)

@@ -1,8 +1,11 @@
 """MainScreen: composes the panes and is the only place that knows all of them.
 
-Panes post what the user did; this screen turns it into calls on the app's
-:class:`~gdtui.ui.controller.Session` and pushes the result back down with
-`_draw`.  Compiling runs in thread workers that post messages back; live running
+Data flows one way.  Panes post what the user did (messages up); this screen turns
+it into calls on the app's :class:`~gdtui.ui.controller.Session` and pushes the
+session's :class:`~gdtui.ui.controller.StateView` back down with `_draw`
+(attributes down): no pane reads the run or another pane.  Whether the run is live
+is this screen's ``live`` reactive, bound into the panes that redraw less often
+while live.  Compiling runs in thread workers that post messages back; live running
 is a :class:`~gdtui.ui.screens.live.LiveRunner` (a timer, stopped when paused).
 """
 
@@ -14,10 +17,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
 
-from gdtui.engine.explain import best_step
 from gdtui.ui import jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.screens.live import LiveRunner
@@ -31,7 +34,10 @@ from gdtui.ui.widgets.state_table import StateTable
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
 if TYPE_CHECKING:
+    from typing import Callable
+
     from gdtui.ui.app import GdApp
+    from gdtui.ui.controller import Session
 
 __all__ = ["MIN_SIZE", "MainScreen"]
 
@@ -42,41 +48,13 @@ _RUN_KEYS = {"step", "toggle_live", "back", "reset", "faster", "slower", "log", 
              "cycle_update", "next_axes"}
 
 
-def _preset_lr(problem) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """{optimizer: lr} of the problem's preset, when it came from one."""
-    name = problem.settings.preset
-    if not name:
-        return {}
-    try:
-        from gdtui.engine.presets import get_preset
-
-        p = get_preset(name)
-    except Exception:  # noqa: BLE001 - a preset that no longer exists: no preset lr
-        return {}
-    return {p.optimizer: p.lr}
-
-
-def _known_minimum(problem) -> list[float] | None:  # type: ignore[no-untyped-def]
-    """Where the preset's function is lowest, in parameter order, when the preset says."""
-    name = problem.settings.preset
-    if not name:
-        return None
-    try:
-        from gdtui.engine.presets import get_preset
-
-        p = get_preset(name)
-    except Exception:  # noqa: BLE001 - no such preset any more: nothing to mark
-        return None
-    params = problem.objective.params
-    if p.minimum is None or p.fn != problem.settings.fn or set(p.minimum) != set(params):
-        return None
-    return [p.minimum[q] for q in params]
-
-
 class MainScreen(Screen[None]):
     """The playground: function, optimizer, state, landscape and loss."""
 
     app: "GdApp"
+
+    live: var[bool] = var(False)
+    """True while the run steps live (the LiveRunner's timer runs); bound into the panes."""
 
     BINDINGS = [
         Binding("space", "step(1)", "step", id="gd.step", tooltip="take one step"),
@@ -100,39 +78,37 @@ class MainScreen(Screen[None]):
         Binding("escape", "leave_field", "leave field · enter applies", id="gd.field.leave"),
     ]
 
-    def __init__(self, ascii_only: bool = False) -> None:
+    def __init__(self, ascii: bool = False) -> None:
         super().__init__()
-        self.ascii_only = ascii_only
-        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from dataclasses import replace
-
+        self.ascii = ascii
+        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
             from gdtui.ui.ascii import plain
+            from gdtui.ui.textual_compat import describe_bindings
 
-            keys = self._bindings.key_to_bindings
-            for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=plain(b.description)) for b in bindings]
-        self.runner = LiveRunner(self, lambda: self.app.session, self._draw)
+            describe_bindings(self, plain)
+        self.runner = LiveRunner(self, lambda: self.app.session, self._draw,
+                                 on_running=lambda running: setattr(self, "live", running))
         self._preview_text: str | None = None
         self._notice = ""
         self._paused = False  # a live run was paused (and nothing else happened since)
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        ascii_only = self.app.settings.ascii
+        ascii = self.ascii
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield FunctionPane(jobs.preset_options(), ascii_only=ascii_only, id="function")
-                yield OptimizerPane(jobs.optimizer_specs(), ascii_only=ascii_only, id="optimizer")
+                yield FunctionPane(jobs.preset_options(), ascii=ascii, id="function")
+                yield OptimizerPane(jobs.optimizer_specs(), ascii=ascii, id="optimizer")
                 with Vertical(id="state"):
-                    yield StateTable(ascii_only=ascii_only, id="table")
-                    yield RecentSteps(ascii_only=ascii_only, id="recent")
+                    yield StateTable(ascii=ascii, id="table")
+                    yield RecentSteps(ascii=ascii, id="recent").data_bind(MainScreen.live)
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
-                    yield Landscape(ascii=ascii_only, id="landscape")
+                    yield Landscape(ascii=ascii, id="landscape").data_bind(MainScreen.live)
                 with Vertical(id="loss-pane"):
-                    yield LossPlot(ascii=ascii_only, id="loss")
-        yield StatusBar(ascii_only=ascii_only, id="status")
-        yield TooSmall(id="too-small")
+                    yield LossPlot(ascii=ascii, id="loss").data_bind(MainScreen.live)
+        yield StatusBar(ascii=ascii, id="status")
+        yield TooSmall(ascii=ascii, id="too-small")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -140,7 +116,7 @@ class MainScreen(Screen[None]):
                   "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent"}
         for selector, title in titles.items():
             self.query_one(selector).border_title = self.app.msg(f"pane.{title}")
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)
@@ -198,24 +174,16 @@ class MainScreen(Screen[None]):
         notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
                     notice=notice, paused=self._paused and not self.live)
-        run = session.run
-        assert run is not None
-        hist = run.history
-        self.query_one(LossPlot).show_history(hist.loss[: run.k + 1], run.k, view.is_batch)
+        self.query_one(LossPlot).show_history(view.losses, view.k, view.is_batch)
         # the arrow and the tangent belong to the picture of f, which is the full loss
-        grad = view.full_grad if view.full_grad is not None else view.rows[1][1]
-        # the best point by the loss the history holds (batch losses would mislead)
-        best = None if view.is_batch else best_step(hist.loss[: run.k + 1])
-        if best in (0, run.k):
-            best = None  # the start and the current point have their own marks
-        landscape.show_path(hist.w[: run.k + 1], run.k, list(grad), best, view.batch)
+        landscape.show_path(view.path, view.k, view.gradient, view.best, view.batch)
 
     def _new_problem_drawn(self) -> None:
         """After the problem or start changed: tell the landscape, then draw."""
         session = self.app.session
         if session.problem is not None:
             self.query_one(Landscape).set_problem(session.problem.objective, session.start_point(),
-                                                  session.problem.dataset, _known_minimum(session.problem))
+                                                  session.problem.dataset, session.known_minimum())
         self._draw()
 
     def notice(self, text: str) -> None:
@@ -227,13 +195,13 @@ class MainScreen(Screen[None]):
     def on_problem_ready(self, message: ProblemReady) -> None:
         session = self.app.session
         problem = message.problem
-        session.set_problem(problem, message.columns)
+        session.set_problem(problem)
         self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
         self.query_one(FunctionPane).show_formulas(problem.objective.params,
                                                    problem.objective.derivative_formulas)
         self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
-                                                    problem.objective.uses_data, _preset_lr(problem))
-        self.query_one("#fn", Input).remove_class("-rejected")
+                                                    problem.objective.uses_data, session.preset_lr())
+        self.query_one(FunctionPane).mark_rejected(False)
         self.stop_live()
         self._paused = False
         self._notice = ""
@@ -242,7 +210,7 @@ class MainScreen(Screen[None]):
     def on_problem_failed(self, message: ProblemFailed) -> None:
         self._show_error(message.error)
         # the field keeps the rejected text: it looks invalid until fixed (or escape)
-        self.query_one("#fn", Input).add_class("-rejected")
+        self.query_one(FunctionPane).mark_rejected(True)
         running = self.app.session.problem
         self.notice(self.app.msg("status.kept") if running else self.app.msg("status.nofn"))
 
@@ -250,7 +218,7 @@ class MainScreen(Screen[None]):
         """An expression error under the input: its one line, and a caret when it has a column."""
         text = getattr(error, "text", None)
         column = getattr(error, "column", None)
-        if text != self.query_one("#fn", Input).value:
+        if text != self.query_one(FunctionPane).text:
             column = None  # the caret would point into other text
         line = str(error)
         if column is not None and getattr(error, "message", None):
@@ -266,14 +234,14 @@ class MainScreen(Screen[None]):
             self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
-            self.query_one("#fn", Input).remove_class("-rejected")
+            self.query_one(FunctionPane).mark_rejected(False)
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
         problem = self.app.session.problem
         if problem is not None and message.text.strip() == problem.settings.fn.strip():
             self._preview_text = None  # the function already running: nothing to check
-            self.query_one("#fn", Input).remove_class("-rejected")
+            self.query_one(FunctionPane).mark_rejected(False)
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
             return
@@ -320,9 +288,7 @@ class MainScreen(Screen[None]):
 
     def choose_optimizer(self, name: str) -> None:
         """Switch optimizer from the command palette (same as picking it in the pane)."""
-        from textual.widgets import Select
-
-        self.query_one("#opt", Select).value = name
+        self.query_one(OptimizerPane).choose(name)
 
     def on_recent_steps_resized(self, message: RecentSteps.Resized) -> None:
         message.stop()
@@ -339,33 +305,24 @@ class MainScreen(Screen[None]):
         self._draw()  # the landscape keeps its view; the path now starts elsewhere
 
     # ------------------------------------------------------------ actions
-    @property
-    def live(self) -> bool:
-        """True while running live."""
-        return self.runner.running
-
     def action_step(self, n: int) -> None:
         """Take n steps now (pauses a live run first)."""
-        self.stop_live()
-        self._paused = False
-        self._notice = ""
-        self.app.session.step(n)
-        self._draw()
+        self._move(lambda session: session.step(n))
 
     def action_back(self) -> None:
         """One step back, exactly."""
-        self.stop_live()
-        self._paused = False
-        self._notice = ""
-        self.app.session.back(1)
-        self._draw()
+        self._move(lambda session: session.back(1))
 
     def action_reset(self) -> None:
         """Back to step 0."""
+        self._move(lambda session: session.reset())
+
+    def _move(self, intent: "Callable[[Session], object]") -> None:
+        """A step key: pause a live run, clear the notice, send ``intent`` to the session, draw."""
         self.stop_live()
         self._paused = False
         self._notice = ""
-        self.app.session.reset()
+        intent(self.app.session)
         self._draw()
 
     def action_toggle_live(self) -> None:
@@ -422,7 +379,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a` only with 3+ parameters; while a field has focus the run keys are hidden
         from the footer (the field takes the letters)."""
-        if action == "next_axes" and len(self.app.session.params) < 3:
+        if not self.available(action):
             return False
         in_field = isinstance(self.focused, Input)
         if action in _RUN_KEYS and in_field:
@@ -430,6 +387,11 @@ class MainScreen(Screen[None]):
         if action == "leave_field" and (self.focused is None or isinstance(self.focused, Landscape)):
             return False  # already where the run keys work: nothing to leave
         return True
+
+    def available(self, action: str) -> bool:
+        """Whether ``action`` means anything now, whatever has focus (the palette asks):
+        other axes only with 3+ parameters."""
+        return not (action == "next_axes" and len(self.app.session.params) < 3)
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -451,7 +413,7 @@ class MainScreen(Screen[None]):
         problem = self.app.session.problem
         if isinstance(focused, Input) and focused.id == "fn" and problem is not None:
             self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
-            focused.remove_class("-rejected")
+            self.query_one(FunctionPane).mark_rejected(False)
             obj = problem.objective
             self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
         elif isinstance(focused, Input):

@@ -45,9 +45,9 @@ _ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "Σ": "sum", "·"
                 "└─": "`-"}
 
 
-def ascii_text(text: str, ascii_only: bool) -> str:
-    """``text`` in ASCII when ``ascii_only`` (the panels' symbols, then the app's)."""
-    if not ascii_only or text.isascii():
+def ascii_text(text: str, ascii: bool) -> str:
+    """``text`` in ASCII when ``ascii`` (the panels' symbols, then the app's)."""
+    if not ascii or text.isascii():
         return text
     for k, v in _ASCII_EXTRA.items():
         text = text.replace(k, v)
@@ -119,17 +119,13 @@ class MathPanel(Screen[None]):
         result: Any
         error: str | None = None
 
-    def __init__(self, ascii_only: bool = False) -> None:
+    def __init__(self, ascii: bool = False) -> None:
         super().__init__()
-        self.ascii_only = ascii_only
-        if ascii_only:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from dataclasses import replace
+        self.ascii = ascii
+        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
+            from gdtui.ui.textual_compat import describe_bindings
 
-            keys = self._bindings.key_to_bindings
-            for key, bindings in list(keys.items()):
-                keys[key] = [replace(b, description=ascii_text(b.description, True),
-                                     key_display=ascii_text(b.key_display, True) if b.key_display else None)
-                              for b in bindings]
+            describe_bindings(self, lambda text: ascii_text(text, True), key_display=True)
         self._seen: tuple | None = None
         self._token = 0
         self.shown_token = -1  # the token of the result on screen
@@ -148,7 +144,7 @@ class MathPanel(Screen[None]):
         yield Static(id="math-text")
 
     def on_mount(self) -> None:
-        if self.ascii_only:
+        if self.ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)
@@ -166,7 +162,7 @@ class MathPanel(Screen[None]):
     # ------------------------------------------------------------ text helpers
     def t(self, text: str) -> str:
         """``text`` as shown (ASCII under --ascii)."""
-        return ascii_text(text, self.ascii_only)
+        return ascii_text(text, self.ascii)
 
     @staticmethod
     def n(value: float | None, width: int = 10) -> str:
@@ -180,7 +176,7 @@ class MathPanel(Screen[None]):
     def _head(self) -> None:
         title = PANELS.get(self.VIEW, ("", self.VIEW))[1]
         inp = self.input
-        dot = "|" if self.ascii_only else "·"
+        dot = "|" if self.ascii else "·"
         text = Text(f"{title}", style="bold")
         if inp is None:
             text.append(f"  {dot} {self.t('waiting for the function to compile…')}")
@@ -194,15 +190,10 @@ class MathPanel(Screen[None]):
     def snapshot(self) -> PanelInput | None:
         """The run's current row, or None before the first problem compiled."""
         session = self.app.session
-        run, problem = session.run, session.problem
-        if run is None or problem is None:
+        pos = session.position()
+        if pos is None or session.problem is None:
             return None
-        rec = run.record(run.k)
-        try:
-            lr = float(run.lr_at(rec.k + 1))  # the learning rate of the next update
-        except Exception:  # noqa: BLE001 - a schedule that cannot say: the base rate
-            lr = float(run.optimizer.lr)
-        return PanelInput(problem, rec.k, tuple(float(v) for v in rec.w), float(rec.loss), lr, run.status)
+        return PanelInput(session.problem, pos.k, pos.w, pos.loss, pos.lr, pos.status)
 
     @property
     def settled(self) -> bool:
@@ -257,8 +248,17 @@ class MathPanel(Screen[None]):
         raise NotImplementedError
 
     def show(self, result: Any) -> None:
-        """Draw ``result`` (None: nothing to show yet)."""
+        """Draw ``result`` (None: nothing to show yet, see :meth:`blank`)."""
         raise NotImplementedError
+
+    def blank(self) -> None:
+        """Nothing to show yet: every text and picture of the panel's body empty."""
+        from gdtui.ui.widgets.math_plots import CanvasView
+
+        for static in self.query_one("#math-body").query(Static):
+            static.update("")
+        for view in self.query(CanvasView):
+            view.set_draw(lambda w, h: None)
 
     # ------------------------------------------------------------ run keys
     def action_run_step(self, n: int) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from rich.cells import cell_len
@@ -24,7 +24,8 @@ from rich.text import Span, Text
 from textual.geometry import Region
 from textual.strip import Strip
 
-__all__ = ["ASCII", "Canvas", "Glyphs", "Ink", "Painter", "UNICODE", "glyphs", "merge_segments", "text_grid"]
+__all__ = ["ASCII", "Canvas", "Glyphs", "Ink", "Painter", "UNICODE", "glyphs", "ink_styles", "merge_segments",
+           "text_grid"]
 
 
 class Ink(IntEnum):
@@ -37,6 +38,22 @@ class Ink(IntEnum):
     FIT = 4  # data points and the fitted line
     TANGENT = 5  # the tangent line (1-D)
 
+
+
+def ink_styles(theme_variables: Mapping[str, str],
+               inks: Mapping[Ink, tuple[str, bool]]) -> dict[int, Style]:
+    """The rich Style of each ink: ``inks`` maps an ink to (theme variable, bold); a
+    variable the theme lacks or cannot parse leaves the colour to the terminal."""
+    from textual.color import Color, ColorParseError
+
+    out: dict[int, Style] = {}
+    for ink, (var, bold) in inks.items():
+        try:
+            colour = Color.parse(theme_variables[var]).rich_color
+        except (KeyError, ColorParseError):
+            colour = None
+        out[int(ink)] = Style(color=colour, bold=bold)
+    return out
 
 @dataclass(frozen=True)
 class Glyphs:

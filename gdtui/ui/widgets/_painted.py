@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
 from gdtui.lazy_import import deferred
+from gdtui.ui.textual_compat import forget_dirty_regions
 from gdtui.ui.widgets._canvas import Painter
 
 __all__ = ["PaintedWidget"]
@@ -18,6 +20,14 @@ class PaintedWidget(Widget):
     redrawn every frame of a live run, over slow links)."""
 
     _painter: Painter
+
+    live: var[bool] = var(False)
+    """True while the run is live (the screen pushes it down): redraws go through a
+    :class:`~gdtui.ui.widgets.frame_gate.FrameGate`, a few a second."""
+
+    def is_live(self) -> bool:
+        """The ``live`` reactive, as a FrameGate asks for it."""
+        return self.live
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> "PaintedWidget":
@@ -34,7 +44,7 @@ class PaintedWidget(Widget):
         """Row y of the picture (painted afresh when empty or resized)."""
         if deferred():  # the first frame comes before numpy: Textual draws render() (a word)
             return super().render_line(y)
-        self._dirty_regions.clear()  # as Widget.render_line does; we never use its render cache
+        forget_dirty_regions(self)  # as Widget.render_line does; we never use its render cache
         if self._painter.empty or self._painter.size != tuple(self.size):
             self._paint()
         return self._painter.strip(y)

@@ -23,7 +23,7 @@ from textual.geometry import Region
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets import _draw as D
 from gdtui.ui.widgets._canvas import Ink, Painter, glyphs, text_grid
 from gdtui.ui.widgets._painted import PaintedWidget
@@ -60,7 +60,7 @@ class _Painted(PaintedWidget):
         super().__init__(id=id)
         self.ascii = ascii
         self._painter = Painter()
-        self._gate = FrameGate(self, self.FPS, self.refresh_changed)
+        self._gate = FrameGate(self, self.FPS, self.refresh_changed, self.is_live)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())

@@ -51,11 +51,11 @@ class FunctionPane(Vertical):
 
         name: str
 
-    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, ascii_only: bool = False,
+    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, ascii: bool = False,
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self._presets = list(presets)
-        self._ascii = ascii_only
+        self._ascii = ascii
         self._debounce: Timer | None = None
         # The preset the program last showed: its change event is not a user choice.
         self._shown_preset: str | None = None
@@ -96,6 +96,15 @@ class FunctionPane(Vertical):
         self.query_one("#fn", Input).value = text
         for picker in self.query("#preset").results(Select):  # not there in the first frame
             picker.value = Select.NULL if preset is None else preset
+
+    @property
+    def text(self) -> str:
+        """What the function field holds now (typed, not necessarily applied)."""
+        return self.query_one("#fn", Input).value
+
+    def mark_rejected(self, rejected: bool) -> None:
+        """Make the function field look invalid (its text was refused) or valid again."""
+        self.query_one("#fn", Input).set_class(rejected, "-rejected")
 
     def show_formulas(self, params: Sequence[str], formulas: Sequence[str]) -> None:
         """Show ∂f/∂p = … for each parameter (the function is valid)."""

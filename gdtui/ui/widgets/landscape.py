@@ -25,7 +25,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.binding import Binding
-from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -34,9 +33,9 @@ from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
 from gdtui.ui.ascii import plain
 from gdtui.ui.widgets import _draw as D
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
-from gdtui.ui.widgets._canvas import Canvas, Ink, Painter, glyphs, text_grid
+from gdtui.ui.widgets._canvas import Canvas, Ink, Painter, glyphs, ink_styles, text_grid
 
 __all__ = ["Landscape"]
 
@@ -91,7 +90,7 @@ class Landscape(PaintedWidget, can_focus=True):
         self._bg: Canvas | None = None
         self._layout: tuple[int, int, int] = (0, 0, 0)  # area origin col, width, height
         self._painter = Painter()
-        self._gate = FrameGate(self, LIVE_FPS, self._repaint)
+        self._gate = FrameGate(self, LIVE_FPS, self._repaint, self.is_live)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -207,14 +206,7 @@ class Landscape(PaintedWidget, can_focus=True):
 
     # ------------------------------------------------------------ rendering
     def _styles(self) -> dict[int, Style]:
-        out: dict[int, Style] = {}
-        for ink, (var, bold) in _INK_VARS.items():
-            try:
-                colour = Color.parse(self.app.theme_variables[var]).rich_color
-            except (KeyError, ColorParseError):
-                colour = None
-            out[int(ink)] = Style(color=colour, bold=bold)
-        return out
+        return ink_styles(self.app.theme_variables, _INK_VARS)
 
     def _repaint(self) -> None:
         """The run moved: refresh only the cells whose picture changed."""

@@ -197,13 +197,13 @@ class LessonPanel(Vertical):
 
     def _send_problem(self, problem: Any, then_at: int | None = None) -> None:
         """Hand a compiled problem to the playground (a fresh copy: the evaluator keeps its own)."""
-        from gdtui.problem import Problem
+        from dataclasses import replace
+
         from gdtui.ui.messages import ProblemReady
 
-        fresh = Problem(problem.settings.copy(), problem.objective, problem.dataset)
-        columns = tuple(problem.dataset.column_names) if problem.dataset is not None else ()
+        fresh = replace(problem, settings=problem.settings.copy())
         screen = self.app.main_screen
-        screen.post_message(ProblemReady(problem.settings.fn, fresh, columns))
+        screen.post_message(ProblemReady(problem.settings.fn, fresh))
         if then_at is not None:
             screen.call_later(self._goto, then_at)
 

@@ -20,7 +20,8 @@ from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.reactive import reactive
 
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
+from gdtui.ui.textual_compat import set_plot_size
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
@@ -78,11 +79,9 @@ class LossPlot(PaintedWidget):
         self._cache: Text = Text()
         self.note = ""
         """Why the plot is not what was asked for (e.g. log scale with a negative loss)."""
-        self.builds = 0
-        """How many times the plot was built (plotext run), for tests."""
         self._painter = Painter()
         self._drawn: tuple | None = None  # the inputs of the picture last drawn
-        self._gate = FrameGate(self, LIVE_FPS, self._new_picture)
+        self._gate = FrameGate(self, LIVE_FPS, self._new_picture, self.is_live)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -142,7 +141,6 @@ class LossPlot(PaintedWidget):
         key = (self._version, width, height, self.log_scale, self.ascii, self.app.theme,
                getattr(self.app, "no_color", False))
         if key != self._cache_key:
-            self.builds += 1
             self._cache = self._build(width, height)
             self._cache_key = key
         return self._cache
@@ -178,8 +176,7 @@ class LossPlot(PaintedWidget):
         from textual_plotext.plot import Plot  # imported after the first frame
 
         plt = Plot()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # see textual_plotext issue 5: plotsize alone is not enough
+        set_plot_size(plt, width, height)
         plt.theme("clear")
         plt.canvas_color("default")  # transparent: the widget's own background shows
         plt.axes_color("default")

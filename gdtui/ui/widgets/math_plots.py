@@ -16,10 +16,9 @@ from typing import Callable, Sequence
 import numpy as np
 from rich.style import Style
 from textual.app import RenderResult
-from textual.color import Color, ColorParseError
 from textual.widget import Widget
 
-from gdtui.ui.widgets._canvas import Canvas, Glyphs, Ink, head_glyph, line_glyph
+from gdtui.ui.widgets._canvas import Canvas, Glyphs, Ink, head_glyph, ink_styles, line_glyph
 
 __all__ = ["CanvasView", "arrows_canvas", "curves_canvas", "loglog_canvas"]
 
@@ -45,14 +44,7 @@ class CanvasView(Widget):
         self.refresh()
 
     def _styles(self) -> dict[int, Style]:
-        out: dict[int, Style] = {}
-        for ink, (var, bold) in _INK_VARS.items():
-            try:
-                colour = Color.parse(self.app.theme_variables[var]).rich_color
-            except (KeyError, ColorParseError):
-                colour = None
-            out[int(ink)] = Style(color=colour, bold=bold)
-        return out
+        return ink_styles(self.app.theme_variables, _INK_VARS)
 
     def render(self) -> RenderResult:
         canvas = self.draw(self.size.width, self.size.height)

@@ -3,12 +3,17 @@ schedule, start point, and batch size / seed when the loss uses data.
 
 Enter in any field (or picking an optimizer) posts `Applied` with parsed values;
 the screen validates them with the engine and calls `show_error` when one is bad.
+
+The fields are mounted just after the first frame (styling a dozen inputs is a large
+share of start-up time, and nobody types in the first 100 ms): until then the pane
+keeps what it was told to show (the settings, the start, the message) as plain
+attributes, and shows them when its :class:`OptimizerFields` says it is mounted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -43,75 +48,70 @@ class OptimizerPane(Vertical):
         seed: int
         lr_typed: bool = True  # the learning rate is one the user gave
 
-    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii_only: bool = False,
+    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii: bool = False,
                  id: str | None = None) -> None:
         """`specs`: optimizer name -> its hyperparameters and defaults, `lr` included."""
         super().__init__(id=id)
         self._specs = {k: dict(v) for k, v in specs.items()}
-        self._ascii = ascii_only
+        self._ascii = ascii
         self._names: list[str] = []  # every hyperparameter of any optimizer, but lr
         for spec in self._specs.values():
             self._names += [n for n in spec if n != "lr" and n not in self._names]
         order = ("momentum", "beta1", "beta2", "alpha", "eps")  # one order for every optimizer
         self._names.sort(key=lambda n: order.index(n) if n in order else len(order))
-        self._params: tuple[str, ...] = ()
+        self._params: tuple[str, ...] = ()  # the parameters the start fields are built for
+        self._start_params: tuple[str, ...] = ()  # ... and the ones to show
         self._start_values: list[float] = []
         self._shown_optimizer: str | None = None
         self._lr_typed = True  # the user gave the lr (kept when the optimizer changes)
         self._preset_lr: dict[str, float] = {}  # the preset's lr for its own optimizer
-        self._ready = False
-        self._pending: list[tuple[Callable[..., None], tuple]] = []
+        self._ready = False  # the fields are mounted
+        # what to show once they are (the latest of each, not a queue of calls)
+        self._settings: tuple[Settings, bool] | None = None  # the settings, uses data
+        self._message: tuple[str | None, bool] = (None, False)  # the line under the fields, info
 
     def on_mount(self) -> None:
-        # The dozen fields are mounted just after the first frame: styling them is a
-        # large share of start-up time, and nobody types in the first 100 ms.
-        self.screen.call_after_refresh(lambda: self.mount(OptimizerFields(self)))
+        self.screen.call_after_refresh(
+            lambda: self.mount(OptimizerFields(self._specs, self._names, self._ascii)))
 
-    def _fields_ready(self) -> None:
-        """Called once the fields are mounted: show what arrived before them."""
+    def on_optimizer_fields_mounted(self, message: "OptimizerFields.Mounted") -> None:
+        """The fields exist now: show what the pane was told before."""
+        message.stop()
         self._ready = True
         if self._ascii:
             from gdtui.ui.ascii import asciify
 
             asciify(self)
-        pending, self._pending = self._pending, []
-        for method, args in pending:
-            method(*args)
+        if self._settings is not None:
+            self._fill_settings(*self._settings)
+        self._show_start_fields()
+        self._show_message()
 
-    def _compose_fields(self) -> ComposeResult:
-        with Horizontal(classes="row"):
-            yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
-                         value=next(iter(self._specs), Select.NULL))
-            yield Label(label("lr", self._ascii), classes="lbl")
-            yield Input(id="hp-lr", compact=True, classes="num")
-        with Horizontal(classes="row", id="hyper-row"):
-            for name in self._names:
-                yield Label(label(name, self._ascii), classes=f"lbl hp hp-{name}")
-                yield Input(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
-        with Horizontal(classes="row"):
-            yield Label("schedule", classes="lbl")
-            yield Input(id="schedule", compact=True, classes="sched",
-                        placeholder="constant, step:S:G, exp:G, cosine:T")
-        yield Horizontal(Label("start", classes="lbl"), classes="row", id="start-row")
-        with Horizontal(classes="row", id="data-row"):
-            yield Label("batch", classes="lbl")
-            yield Input(id="batch", compact=True, classes="num", placeholder="all")
-            yield Label("seed", classes="lbl")
-            yield Input(id="seed", compact=True, classes="num")
-        yield Static("", id="opt-error", markup=False)
+    def choose(self, optimizer: str) -> None:
+        """Pick ``optimizer`` as if in the list (the command palette does): applies it."""
+        if self._ready:
+            self.query_one("#opt", Select).value = optimizer
 
     # ------------------------------------------------------------ program -> pane
     def show_settings(self, s: Settings, params: Sequence[str], uses_data: bool,
                       preset_lr: dict[str, float] | None = None) -> None:
         """Fill every field from the settings now running.  ``preset_lr``: the preset's
         learning rate for its optimizer (used again when that optimizer is picked)."""
-        if not self._ready:
-            self._pending.append((self.show_settings, (s, params, uses_data, preset_lr)))
-            return
-        opt = s.optimizer or "sgd"
-        self._shown_optimizer = opt
+        self._settings = (s, uses_data)
         self._lr_typed = s.lr_given
         self._preset_lr = dict(preset_lr or {})
+        if s.lr_note:
+            self._message = (f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {s.lr_note}", True)
+        else:
+            self._message = (None, False)
+        if self._ready:
+            self._fill_settings(s, uses_data)
+        self.show_start(params, [float(s.start.get(p, 0.0)) for p in params])
+        self._show_message()
+
+    def _fill_settings(self, s: Settings, uses_data: bool) -> None:
+        opt = s.optimizer or "sgd"
+        self._shown_optimizer = opt
         if opt in self._specs:
             self.query_one("#opt", Select).value = opt
         self._show_hyper(opt, s.hyper)
@@ -119,10 +119,6 @@ class OptimizerPane(Vertical):
         self.query_one("#batch", Input).value = "" if s.batch_size is None else str(s.batch_size)
         self.query_one("#seed", Input).value = str(s.seed)
         self.query_one("#data-row").display = uses_data
-        self.show_start(params, [float(s.start.get(p, 0.0)) for p in params])
-        self.show_error(None)
-        if s.lr_note:
-            self.show_info(f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {s.lr_note}")
         for inp in self.query(Input):
             inp.remove_class("-rejected")
 
@@ -139,12 +135,14 @@ class OptimizerPane(Vertical):
 
     def show_start(self, params: Sequence[str], start: Sequence[float]) -> None:
         """Show the start point; rebuild the fields when the parameters changed."""
-        if not self._ready:
-            self._pending.append((self.show_start, (params, start)))
-            return
         self._start_values = list(start)
-        if tuple(params) != self._params:
-            self._params = tuple(params)
+        self._start_params = tuple(params)
+        if self._ready:
+            self._show_start_fields()
+
+    def _show_start_fields(self) -> None:
+        if self._start_params != self._params:
+            self._params = self._start_params
             self.call_later(self._rebuild_start)
         else:
             self._fill_start()
@@ -168,18 +166,22 @@ class OptimizerPane(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """One line under the fields; None clears it."""
-        if not self._ready:
-            self._pending.append((self.show_error, (message,)))
-            return
-        err = self.query_one("#opt-error", Static)
-        err.remove_class("-info")
-        err.update(plain(message or "", self._ascii))
-        err.display = bool(message)
+        self._message = (message, False)
+        self._show_message()
 
     def show_info(self, message: str) -> None:
         """A note under the fields (not an error), e.g. where η came from."""
-        self.show_error(message)
-        self.query_one("#opt-error", Static).add_class("-info")
+        self._message = (message, True)
+        self._show_message()
+
+    def _show_message(self) -> None:
+        if not self._ready:
+            return
+        message, info = self._message
+        err = self.query_one("#opt-error", Static)
+        err.set_class(info, "-info")
+        err.update(plain(message or "", self._ascii))
+        err.display = bool(message)
 
     # ------------------------------------------------------------ user -> messages
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -234,19 +236,45 @@ class OptimizerPane(Vertical):
 
 
 class OptimizerFields(Vertical):
-    """The pane's fields, composed by the pane and mounted after the first frame."""
+    """The pane's fields, mounted after the first frame; posts :class:`Mounted` when
+    they exist (the pane then shows what it holds)."""
 
     DEFAULT_CSS = "OptimizerFields { height: auto; }"
 
-    def __init__(self, pane: OptimizerPane) -> None:
+    class Mounted(Message):
+        """The fields are mounted and can be filled."""
+
+    def __init__(self, specs: Mapping[str, Mapping[str, float]], names: Sequence[str],
+                 ascii: bool) -> None:
+        """``specs``: optimizer -> hyperparameters; ``names``: every hyperparameter but lr,
+        in the order the fields show them."""
         super().__init__()
-        self._pane = pane
+        self._specs, self._names, self._ascii = specs, list(names), ascii
 
     def compose(self) -> ComposeResult:
-        return self._pane._compose_fields()
+        with Horizontal(classes="row"):
+            yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
+                         value=next(iter(self._specs), Select.NULL))
+            yield Label(label("lr", self._ascii), classes="lbl")
+            yield Input(id="hp-lr", compact=True, classes="num")
+        with Horizontal(classes="row", id="hyper-row"):
+            for name in self._names:
+                yield Label(label(name, self._ascii), classes=f"lbl hp hp-{name}")
+                yield Input(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
+        with Horizontal(classes="row"):
+            yield Label("schedule", classes="lbl")
+            yield Input(id="schedule", compact=True, classes="sched",
+                        placeholder="constant, step:S:G, exp:G, cosine:T")
+        yield Horizontal(Label("start", classes="lbl"), classes="row", id="start-row")
+        with Horizontal(classes="row", id="data-row"):
+            yield Label("batch", classes="lbl")
+            yield Input(id="batch", compact=True, classes="num", placeholder="all")
+            yield Label("seed", classes="lbl")
+            yield Input(id="seed", compact=True, classes="num")
+        yield Static("", id="opt-error", markup=False)
 
     def on_mount(self) -> None:
-        self._pane._fields_ready()
+        self.post_message(self.Mounted())
 
 
 def _valid(inp: Input) -> bool:

@@ -12,7 +12,7 @@ do not fit the width are left out (‖∇f‖ first, then the last parameters) a
 header says how many (``+1``); numbers are formatted to their column, never cut.
 
 While the run is live the rows are redrawn at most ``LIVE_FPS`` times a second (with
-a trailing redraw, see :class:`~gdtui.ui.screens.live.FrameGate`), and drawn with the
+a trailing redraw, see :class:`~gdtui.ui.widgets.frame_gate.FrameGate`), and drawn with the
 line API through a :class:`~gdtui.ui.widgets._canvas.Painter`, so only the cells that
 changed go to the terminal.
 """
@@ -28,7 +28,7 @@ from gdtui.ui.ascii import plain
 from gdtui.ui.controller import RecentRows
 from gdtui.ui.fmt import fmt, label
 from gdtui.ui.worked import worked_pages
-from gdtui.ui.screens.live import FrameGate
+from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
 from gdtui.ui.widgets._canvas import Painter, text_grid
 
@@ -49,9 +49,9 @@ class RecentSteps(PaintedWidget):
     class Resized(Message):
         """The number of rows that fit changed: the owner should send new rows."""
 
-    def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self._text = Text()
         self._capacity = 0
         self._rows: RecentRows | None = None
@@ -64,7 +64,7 @@ class RecentSteps(PaintedWidget):
         self._pages = 1
         self._through = 0  # the last parameter whose update is shown
         self._painter = Painter()
-        self._gate = FrameGate(self, LIVE_FPS, self._redraw)
+        self._gate = FrameGate(self, LIVE_FPS, self._redraw, self.is_live)
         self._title: str | None = None
         self._title_markup: str | None = None
         self._title_only = False
@@ -122,13 +122,13 @@ class RecentSteps(PaintedWidget):
         last = max(self.view, self._through)
         nxt = "recent" if last + 1 >= len(self._params) else self._params[last + 1]
         if worked is None:
-            return plain(f"last update · u: {nxt}", self.ascii_only)
+            return plain(f"last update · u: {nxt}", self.ascii)
         of = f" of {self._params[self.view]}" if len(self._params) > 1 and last == self.view else ""
         if self.page + 1 < self._pages:
             return plain(f"update {worked.k - 1}→{worked.k}{of} {self.page + 1}/{self._pages} · u: more",
-                         self.ascii_only)
+                         self.ascii)
         page = f" {self.page + 1}/{self._pages}" if self._pages > 1 else ""
-        return plain(f"update {worked.k - 1}→{worked.k}{of}{page} · u: {nxt}", self.ascii_only)
+        return plain(f"update {worked.k - 1}→{worked.k}{of}{page} · u: {nxt}", self.ascii)
 
     def cycle(self) -> None:
         """Next view: the next page of this update, the next parameter's update, then
@@ -166,8 +166,8 @@ class RecentSteps(PaintedWidget):
         worked = self._worked
         if worked is None:
             self._pages = 1
-            return [plain("step 0 is the start point: no update yet (space takes one)", self.ascii_only)[:width]]
-        pages = worked_pages(worked, self.view, width, rows, self.ascii_only)
+            return [plain("step 0 is the start point: no update yet (space takes one)", self.ascii)[:width]]
+        pages = worked_pages(worked, self.view, width, rows, self.ascii)
         self._pages = len(pages)
         self.page = min(self.page, len(pages) - 1)
         lines = list(pages[self.page])
@@ -177,7 +177,7 @@ class RecentSteps(PaintedWidget):
             blocks = [[f"{self._params[self.view]}:", *lines]]
             for i in range(self.view + 1, len(self._params)):
                 used = sum(map(len, blocks))
-                more = worked_pages(worked, i, width, rows - used - 1, self.ascii_only)
+                more = worked_pages(worked, i, width, rows - used - 1, self.ascii)
                 if len(more) != 1 or used + 1 + len(more[0]) > rows:
                     break
                 blocks.append([f"{self._params[i]}:", *more[0]])
@@ -213,7 +213,7 @@ class RecentSteps(PaintedWidget):
                 break
         hidden = len(params) - shown_w
         with_norm = not hidden and room >= (shown_w + 2) * (cell + 1)
-        head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii_only)] if with_norm else [])
+        head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii)] if with_norm else [])
         text = Text(no_wrap=True, end="")
         marker = f" +{hidden}" if hidden else ""
         text.append(f"{'k':>{kw}}" + "".join(f" {h:>{cell}}" for h in head) + marker + "\n", style="bold")

@@ -103,9 +103,9 @@ class StateTable(ScrollView, can_focus=True):
 
     _looks: tuple | None = None  # see _styles_now
 
-    def __init__(self, *, ascii_only: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii_only = ascii_only
+        self.ascii = ascii
         self._layout: tuple | None = None
         self._view: StateView | None = None
         self._columns_: list[Column] = []
@@ -229,7 +229,7 @@ class StateTable(ScrollView, can_focus=True):
     def _names(self, keys: list[str], view: StateView) -> dict[str, str]:
         """Row labels; a mini-batch run says which values are the batch's and which the
         full data's, in short labels when the long ones leave no room for two columns."""
-        a = self.ascii_only
+        a = self.ascii
         names = {key: label(key, a) for key in keys}
         if not view.is_batch:
             return names

@@ -1,0 +1,65 @@
+"""The few places gdtui needs something Textual (or textual-plotext) has no public API for.
+
+Each function here touches one private attribute, checked against **textual 8.2.8**
+(pinned in pyproject.toml) and textual-plotext 1.0.  When the pin moves, read the new
+source for these names first; nothing else in gdtui may touch Textual's private API.
+Where Textual has public API (line filters: ``App.get_line_filters``; themes:
+``App.available_themes``), gdtui uses it instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+    from textual.widget import Widget
+
+__all__ = ["describe_bindings", "forget_dirty_regions", "rewrite_bindings", "set_plot_size"]
+
+
+def rewrite_bindings(node: "DOMNode", change: Callable[["Binding"], "Binding"]) -> None:
+    """Replace each of ``node``'s bindings by ``change(binding)``, on this instance only.
+
+    Textual 8.2.8 keeps a copy of the class's bindings per instance in
+    ``DOMNode._bindings`` (a ``BindingsMap`` whose ``key_to_bindings`` the footer reads);
+    there is no public setter for a binding's description.  Used for footer labels in
+    the user's language and in ASCII, without touching the class other apps in the
+    same process use.
+    """
+    keys = node._bindings.key_to_bindings
+    for key, bindings in list(keys.items()):
+        keys[key] = [change(b) for b in bindings]
+
+
+def describe_bindings(node: "DOMNode", describe: Callable[[str], str], *,
+                      key_display: bool = False) -> None:
+    """``node``'s binding descriptions and group titles through ``describe`` (and the
+    keys' displayed names too when ``key_display``), on this instance only."""
+
+    def change(b: "Binding") -> "Binding":
+        group = replace(b.group, description=describe(b.group.description)) if b.group else None
+        shown = describe(b.key_display) if key_display and b.key_display else b.key_display
+        return replace(b, description=describe(b.description), key_display=shown, group=group)
+
+    rewrite_bindings(node, change)
+
+
+def forget_dirty_regions(widget: "Widget") -> None:
+    """Clear the regions Textual marked dirty, for a widget that renders its own lines.
+
+    ``Widget.render_line`` in textual 8.2.8 re-renders its cache when
+    ``Widget._dirty_regions`` is non-empty and then clears it; a widget that overrides
+    ``render_line`` (and never uses that cache) must clear it itself, or Textual
+    keeps asking for the whole widget.
+    """
+    widget._dirty_regions.clear()
+
+
+def set_plot_size(plt: Any, width: int, height: int) -> None:
+    """Size a textual-plotext ``Plot`` exactly: ``plotsize`` alone leaves plotext's
+    figure at its own size (textual-plotext issue 5), so set the private size too."""
+    plt.plotsize(width, height)
+    plt._set_size(width, height)

@@ -109,14 +109,3 @@ async def test_an_overflow_is_marked_not_shown_as_a_number(ui) -> None:
         await pilot.pause()
         assert table.note == "" and "overflow" not in str(state.border_subtitle)
 
-
-def test_the_bottom_edge_says_what_fits_the_hidden_columns_first() -> None:
-    table = StateTable()
-    table.hidden = ("z",)
-    assert table.subtitle(31) == "+1 more: z (x: axes)"
-    table.note = "inf = overflow"
-    assert table.subtitle(40) == "inf = overflow · +1 more: z (x: axes)"
-    assert table.subtitle(31) == "inf = overflow · +1 more: z"  # shortened, never cut
-    assert table.subtitle(12) == "+1 more: z"  # no room for the note: the hidden columns stay
-    table.hidden = ()
-    assert table.subtitle(31) == "inf = overflow"

@@ -223,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_compare_parser(sub, _float, _int)
     _add_session_option(sub.choices["compare"])
-    sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+    presets = sub.add_parser("presets", help="list the named problems", description="List the named problems.")
+    presets.add_argument("--lang", choices=("en", "ko"), default=None,
+                         help="language of the descriptions (default: from LANG / LC_ALL)")
     from gdtui.lessons.command import add_lesson_parser
 
     add_lesson_parser(sub, _Parser)
@@ -352,12 +354,16 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 # ---------------------------------------------------------------------- commands
-def _cmd_presets() -> int:
+def _cmd_presets(lang: str | None = None) -> int:
     from gdtui.engine.presets import PRESETS
+    from gdtui.i18n import default_lang, tr
+    from gdtui.messages_catalog import CATALOG
 
+    lang = lang or default_lang()
     width = max(len(name) for name in PRESETS)
     for name, preset in PRESETS.items():
-        print(f"{name:<{width}}  {preset.description}")
+        desc = tr(f"preset.{name}", lang) if f"preset.{name}" in CATALOG else preset.description
+        print(f"{name:<{width}}  {desc}")
         print(f"{'':<{width}}  f = {preset.fn}")
     return 0
 
@@ -492,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "session", None):
             args = apply_session_file(parser, argv, args)
         if args.command == "presets":
-            return _cmd_presets()
+            return _cmd_presets(getattr(args, "lang", None))
         if args.command == "lesson":
             from gdtui.lessons.command import cmd_lesson
 

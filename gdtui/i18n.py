@@ -103,6 +103,17 @@ _ERRORS = [
     ("err.ends", r"^the expression ends with '(?P<tok>[^']*)'(?P<rest>.*)$"),
     ("err.preset", r"^unknown preset '(?P<name>[^']*)'(?P<rest>.*)$"),
     ("err.optimizer", r"^unknown optimizer '(?P<name>[^']*)'(?P<rest>.*)$"),
+    ("err.cmp.number", r"^--(?P<what>[\w-]+): (?P<got>'.*') is not a number$"),
+    ("err.cmp.finite", r"^--(?P<what>[\w-]+): (?P<got>'.*') is not a finite number$"),
+    ("err.cmp.whole", r"^--(?P<what>[\w-]+): (?P<got>'.*') is not a whole number$"),
+    ("err.cmp.below", r"^--(?P<what>[\w-]+): (?P<got>\S+) is below (?P<n>\S+)$"),
+    ("err.cmp.name", r"^(?P<name>'[^']*') cannot be compared: use one of (?P<names>.*)$"),
+    ("err.cmp.twice", r"^(?P<name>\S+) is listed twice$"),
+    ("err.cmp.many", r"^(?P<total>\d+) runs asked for \((?P<sizes>[^)]*)\), but a comparison has at most (?P<max>\d+)$"),
+    ("err.cmp.nothing", r"^nothing to compare: type lists like (?P<ex>.*)$"),
+    ("err.cmp.steps", r"^steps must be between 1 and (?P<max>\S+), got (?P<got>.*)$"),
+    ("err.cmp.none", r"^--(?P<what>[\w-]+) applies to none of the optimizers compared$"),
+    ("err.cmp.run", r"^run (?P<label>.+?): (?P<rest>.+)$"),
     ("err.answer", r"^not a number: (?P<got>.*); type e\.g\. 0\.5$"),
     ("err.answer.empty", r"^type a number, e\.g\. 0\.5$"),
     ("err.answer.finite", r"^type a finite number$"),
@@ -127,7 +138,9 @@ def error_text(line: str, lang: str = "en") -> str:
         m = re.match(pattern, line)
         if m:
             values = {k: v or "" for k, v in m.groupdict().items()}
-            if "rest" in values:
+            if msg_id == "err.cmp.run":  # one run's own error, itself in Korean
+                values["rest"] = error_text(values["rest"], lang)
+            elif "rest" in values:
                 values["rest"] = _rest(values["rest"], lang)
             return tr(msg_id, lang, **values)
     return f"{tr('error.prefix', lang)}: {_rest(line, lang)}"

@@ -64,9 +64,9 @@ class Dashboard(App[None]):
     #log { height: 4; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("f", "freeze", "freeze/unfreeze all"),
-        Binding("p", "push", "push session file"),
-        Binding("l", "push_lesson", "push lesson step"),
+        Binding("f", "freeze", "freeze all"),
+        Binding("p", "push", "push file"),
+        Binding("l", "push_lesson", "push lesson"),
         Binding("s", "sort", "sort"),
         Binding("q,ctrl+c", "end_class", "end class", priority=True),
         Binding("escape", "cancel", "", show=False),

@@ -116,14 +116,14 @@ class GdApp(App[int]):
         if wanted in self.available_themes:
             self.theme = wanted
         elif self.settings.theme:
-            self.theme_failures.append(f"unknown theme {wanted!r}")
+            self.theme_failures.append(self.msg("theme.unknown", name=repr(wanted)))
 
     def next_theme(self) -> None:
         """Switch to the next theme in the cycle (gdtui's own first)."""
         cycle = self.theme_cycle or list(self.available_themes)
         i = cycle.index(self.theme) + 1 if self.theme in cycle else 0
         self.theme = cycle[i % len(cycle)]
-        self.main_screen.notice(f"theme: {self.theme}")
+        self.main_screen.notice(self.msg("main.theme", name=self.theme))
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -150,7 +150,8 @@ class GdApp(App[int]):
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
         for message in self.theme_failures:
-            self.notify(message, title="theme", severity="warning", timeout=8, markup=False)  # text from a file
+            self.notify(self.error_text(message), title=self.msg("key.theme"), severity="warning", timeout=8,
+                        markup=False)  # text from a file
         if self.warm_up_helper:  # after the first frame: its start would compete with it
             self.call_after_refresh(_start_helper)
 
@@ -177,26 +178,27 @@ class GdApp(App[int]):
         """The command palette; under ``--ascii`` its search icon is ASCII too."""
         from textual.command import CommandPalette
 
-        if not self.ascii:
+        if not self.ascii and self.settings.lang == "en":
             super().action_command_palette()
         elif self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(_ascii_palette()(id="--command-palette"))
+            cls = _ascii_palette() if self.ascii else CommandPalette
+            self.push_screen(cls(id="--command-palette", placeholder=self.msg("cmd.search")))
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
         """Save an SVG of the screen into ``--save-dir`` (default: the working folder),
         create nothing else, and say where it went (the palette's "Screenshot")."""
         if self.check_action("screenshot", ()) is False:  # e.g. a classroom: no files
-            self.notify("screenshots are off here", title="Screenshot", severity="warning")
+            self.notify(self.msg("shot.off"), title=self.msg("sys.Screenshot"), severity="warning")
             return None
         if self.is_web:  # in a browser the file is served to the user instead
             return super().deliver_screenshot(filename, path, time_format)
         target = save_screenshot_file(self.export_screenshot(), path or self.settings.save_dir,
                                       filename or None, self.title)
         if isinstance(target, Path):
-            self.notify(f"saved {target}", title="Screenshot", timeout=8)
+            self.notify(self.msg("shot.saved", path=str(target)), title=self.msg("sys.Screenshot"), timeout=8)
         else:
-            self.notify(target, title="Screenshot", severity="error", timeout=8)
+            self.notify(target, title=self.msg("sys.Screenshot"), severity="error", timeout=8)
         return None
 
     async def action_quit_key(self) -> None:
@@ -212,7 +214,7 @@ class GdApp(App[int]):
         allowed = self.check_action("screenshot", ()) is not False
         for command in super().get_system_commands(screen):
             if allowed or command.title != "Screenshot":
-                yield command
+                yield _system_command_in(command, self.settings.lang)
 
     def _localize_widgets(self) -> None:
         from gdtui.ui.lang import localize_bindings
@@ -316,7 +318,7 @@ class GdApp(App[int]):
             line = compare_command(compare)
         else:
             line = show_command(self)
-        self.notify(line, title="command", timeout=20, markup=False)
+        self.notify(line, title=self.msg("keep.command"), timeout=20, markup=False)
 
     def _keep_notice(self, line: str) -> None:
         self.main_screen.notice(line)
@@ -419,6 +421,22 @@ def save_screenshot_file(svg: str, directory: str | None, filename: str | None,
     except OSError as exc:
         return f"cannot save {target}: {exc.strerror or exc}"
     return target.resolve()
+
+
+def _system_command_in(command, lang: str):  # type: ignore[no-untyped-def]
+    """Textual's own palette command (Theme, Quit, Keys ...) with its title and help in
+    ``lang`` when the catalog has them (``sys.TITLE`` and ``sys.TITLE.help``)."""
+    if lang == "en":
+        return command
+    from gdtui.i18n import tr
+
+    key = f"sys.{command.title}"
+    catalog = _catalog()
+    if key not in catalog:
+        return command
+    show = "show" if "Show" in command.help else "hide" if "Hide" in command.help else ""
+    help_key = f"{key}.help" + (f".{show}" if command.title == "Keys" and show else "")
+    return command._replace(title=tr(key, lang), help=tr(help_key, lang) if help_key in catalog else command.help)
 
 
 def _catalog() -> dict[str, dict[str, str]]:

@@ -111,7 +111,9 @@ class _data_progress:  # noqa: N801 - used like a function
             return
         self.last = fraction
         self.shown = True
-        self._show(f"loading data… {fraction:.0%}")
+        from gdtui.ui.lang import t
+
+        self._show(t(self.node, "data.loading", pct=f"{fraction:.0%}"))
 
     def done(self) -> None:
         if self.shown:

@@ -68,5 +68,5 @@ def show_command(app: "GdApp") -> str:
 
     session = app.session
     if session.problem is None or session.run is None:
-        return "no run yet"
+        return app.msg("keep.norun")
     return command_line(session.problem.settings, session.run.k, session.problem.objective.params)

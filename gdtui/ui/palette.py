@@ -36,6 +36,8 @@ class GdCommands(Provider):
         msg = app.msg
         for _, name in preset_options():
             desc = getattr(PRESETS.get(name), "description", "")
+            if f"preset.{name}" in _catalog():  # the description in the user's language
+                desc = msg(f"preset.{name}")
             yield msg("cmd.preset", name=name), partial(screen.choose_preset, name), desc
         for name in optimizer_specs():
             yield msg("cmd.optimizer", name=name), partial(screen.choose_optimizer, name), msg("cmd.optimizer.help")
@@ -55,6 +57,12 @@ class GdCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def _catalog() -> dict[str, dict[str, str]]:
+    from gdtui.messages_catalog import CATALOG
+
+    return CATALOG
 
 
 def _binding_commands(app: "GdApp", top: object) -> Iterator[tuple[str, Callable[[], object], str]]:
@@ -85,12 +93,13 @@ def _binding_commands(app: "GdApp", top: object) -> Iterator[tuple[str, Callable
             run = partial(getattr(node, f"action_{name}"), *params)
             if name == "view" and params and params[0] in PANELS:
                 view = str(params[0])
-                yield (app.msg("cmd.panel", title=PANELS[view][1]), run,
+                yield (app.msg("cmd.panel", title=app.msg(f"view.{view}")), run,
                        app.msg("cmd.panel.help", key=key, view=view))
                 continue
             msg_id = f"cmd.{(binding.id or '').removeprefix('gd.')}"
             own_title = msg_id in CATALOG and "{" not in CATALOG[msg_id]["en"]
-            title = app.msg(msg_id) if own_title else binding.tooltip
+            tip = f"tip.{binding.tooltip}"  # a tooltip in the user's language, when the catalog has it
+            title = app.msg(msg_id) if own_title else app.msg(tip) if tip in CATALOG else binding.tooltip
             yield title, run, app.msg("cmd.key", key=key)
 
 
@@ -108,16 +117,15 @@ def _compare_commands(app: "GdApp") -> Iterator[tuple[str, Callable[[], object],
 
     saddle = Settings(fn="x^2 - y^2", start={"x": 1.0, "y": 0.0}, hyper={"lr": 0.1}, seed=1,
                       theme=app.settings.theme, ascii=app.settings.ascii)
+    msg = app.msg
     key = next(app.get_key_display(b) for b in type(app).BINDINGS
                if isinstance(b, Binding) and b.action == "compare")
-    yield ("compare: learning rates", partial(app.action_compare, None),
-           f"key: {key} (a sweep around the current lr)")
-    yield ("compare: optimizers (race)", partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
-           "every optimizer from the same start")
-    yield ("compare: batch sizes", partial(app.action_compare, "batch-size=full,10,1"),
-           "full batch, mini-batches and B = 1 (data sets)")
-    yield ("compare: saddle with gradient noise", partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
-           "x^2 - y^2 from the ridge y = 0: stalls without noise, escapes with it")
+    yield msg("pal.cmp.lr"), partial(app.action_compare, None), msg("pal.cmp.lr.help", key=key)
+    yield (msg("pal.cmp.race"), partial(app.action_compare, "optimizer=sgd,momentum,nesterov,rmsprop,adam"),
+           msg("pal.cmp.race.help"))
+    yield msg("pal.cmp.batch"), partial(app.action_compare, "batch-size=full,10,1"), msg("pal.cmp.batch.help")
+    yield (msg("pal.cmp.noise"), partial(app.action_compare, "noise=0,0.01 steps=300", saddle),
+           msg("pal.cmp.noise.help"))
 
 
 def _keep_commands(app: "GdApp", screen: object) -> Iterator[tuple[str, Callable[[], object], str]]:

@@ -16,7 +16,7 @@ from gdtui.engine.explain import Equation, WorkedUpdate
 from gdtui.ui.ascii import plain
 from gdtui.ui.fmt import fmt
 
-__all__ = ["equation_lines", "subscript", "worked_lines", "worked_pages"]
+__all__ = ["equation_lines", "subscript", "worked_lines", "worked_notes", "worked_pages"]
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
@@ -75,19 +75,31 @@ def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool =
     return [first, *[f"  {line}" for line in rest]]
 
 
+def worked_notes(worked: WorkedUpdate, ascii: bool = False, lang: str = "en") -> list[str]:
+    """The notes under a worked update (mini-batch gradient, Newton's fallback) in ``lang``."""
+    from gdtui.i18n import tr
+
+    extra = []
+    if worked.batch:
+        extra.append(tr("worked.batch", lang, g=f"g{subscript(worked.k - 1, ascii)}"))
+    if worked.note:
+        from gdtui.engine.optimizers.newton import NEWTON_FALLBACK_NOTE
+
+        note = tr("worked.newton_fallback", lang) if worked.note == NEWTON_FALLBACK_NOTE else worked.note
+        extra.append(tr("worked.note", lang, note=note))
+    return extra
+
+
 def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
-                 ascii: bool = False) -> list[list[str]]:
+                 ascii: bool = False, lang: str = "en") -> list[list[str]]:
     """The update of parameter ``param`` as pages of at most ``rows`` lines of ``width``:
     one page with the symbolic forms when they fit, else one with the numbers alone,
     else several (whole equations per page); notes (mini-batch, Newton) at the end."""
     k, p = worked.k, worked.params[param]
     eqs: Sequence[Equation] = worked.equations[param]
-    extra = []
-    if worked.batch:
-        extra.append(f"g{subscript(k - 1, ascii)} is the mini-batch gradient")
-    if worked.note:
-        extra.append(f"note: {worked.note}")
-    tail = [line for text in extra for line in _wrap(plain(text, ascii), width)]
+    from gdtui.ui.lang import wrap_cells
+
+    tail = [line for text in worked_notes(worked, ascii, lang) for line in wrap_cells(plain(text, ascii), width)]
     rows = max(rows, 1)
     groups: list[list[str]] = []
     for symbolic in (True, False):
@@ -103,9 +115,9 @@ def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
 
 
 def worked_lines(worked: WorkedUpdate, param: int, width: int, rows: int,
-                 ascii: bool = False) -> list[str]:
+                 ascii: bool = False, lang: str = "en") -> list[str]:
     """The first page of :func:`worked_pages`."""
-    return worked_pages(worked, param, width, rows, ascii)[0]
+    return worked_pages(worked, param, width, rows, ascii, lang)[0]
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -66,3 +66,36 @@ def test_answer_errors_read_in_korean():
         ko = error_text(str(exc.value), "ko")
         assert HANGUL.search(ko) and not ko.startswith("오류:"), str(exc.value)
     assert error_text("pick a number from 1 to 3", "ko") == "1부터 3까지 중에서 고르세요"
+
+
+@pytest.mark.parametrize("text", ["lr=0.1,abc", "speed=1,2", "lr=0.1 lr=0.2", "", "steps=0 lr=1",
+                                  "lr=" + ",".join(["0.1"] * 9) + " momentum=" + ",".join(["0.5"] * 9),
+                                  "batch-size=0", "seed=1.5"])
+def test_compare_view_errors_read_in_korean(text):
+    """What the compare view's field says when the text is wrong, in its own Korean words."""
+    from gdtui.engine.compare import parse_compare_text
+    from gdtui.errors import GdtuiError
+    from gdtui.i18n import error_text
+
+    with pytest.raises(GdtuiError) as exc:
+        parse_compare_text(text)
+    line = str(exc.value)
+    ko = error_text(line, "ko")
+    assert HANGUL.search(ko) and not ko.startswith("오류:"), line
+    for n in re.findall(r"\d+", line):  # the numbers survive
+        assert n in ko
+
+
+def test_gdtui_presets_in_korean(capsys, monkeypatch):
+    from gdtui.cli import main
+    from gdtui.engine.presets import PRESETS
+
+    assert main(["presets", "--lang", "ko"]) == 0
+    ko = capsys.readouterr().out
+    assert "기울어진 그릇" in ko and "f = x^2 + x*y + y^2" in ko
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")  # the locale decides when --lang is not given
+    assert main(["presets"]) == 0
+    assert capsys.readouterr().out == ko
+    assert main(["presets", "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert all(p.description in en for p in PRESETS.values())

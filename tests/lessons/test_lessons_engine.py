@@ -101,3 +101,27 @@ def test_lesson_runs_start_to_finish_with_every_reveal_checked(lesson, lang):
         if not runner.next():
             break
     assert seen >= 1 and runner.index == len(lesson.steps) - 1
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.name for lesson in LESSONS])
+def test_a_compare_step_compares_what_its_question_offers(lesson):
+    """A step that opens the compare view compares text the view reads, and the runs it
+    shows are the ones its question offers (each choice's learning rate is one of them),
+    run as far as the question looks."""
+    from gdtui.engine.compare import parse_compare_text
+
+    for i, step in enumerate(lesson.steps):
+        if lesson.view_at(i) != "compare":
+            continue
+        text = lesson.compare_text(i)
+        assert text, f"{lesson.name} step {i + 1}: a compare view without lists"
+        axes, steps = parse_compare_text(text)
+        lists = dict(axes)
+        p = step.predict
+        if p is None:
+            continue
+        assert steps is not None and steps >= p.at
+        for choice in p.choices:
+            for name, value in choice.setup.items():
+                if name in lists:
+                    assert value in lists[name], (lesson.name, i + 1, name, value)

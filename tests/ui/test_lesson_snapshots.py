@@ -72,6 +72,46 @@ def test_help_screen_in_korean_at_80x24(snap_compare, ui) -> None:
     assert snap_compare(ui.make_app(lang="ko"), terminal_size=(80, 24), run_before=open_help)
 
 
+def test_compare_view_in_korean_at_80x24(snap_compare, ui) -> None:
+    """The leaderboard's Korean words are padded by cells: the columns line up."""
+    from test_compare_view import compare_ready
+
+    async def ten_steps(pilot) -> None:
+        await ui.ready(pilot)
+        await compare_ready(pilot)
+        await pilot.press("n")
+        await compare_ready(pilot)
+
+    app = ui.make_app(preset="parabola", lang="ko", compare=(("lr", (0.1, 0.5, 0.9, 1.05)),))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ten_steps)
+
+
+def test_lesson_step_with_the_gradient_check_in_korean_at_80x24(snap_compare) -> None:
+    """A lesson step that opens a panel: the panel above, the lesson's text under it."""
+    from gdtui.problem import validate_quickly
+    from gdtui.settings import Settings
+    from gdtui.ui.app import GdApp
+    from gdtui.ui.screens.gradcheck import GradCheckPanel
+    from gdtui.ui.widgets.lesson_panel import LessonSide
+
+    lesson = find_lesson("numerical-derivatives")
+    app = GdApp(validate_quickly(lesson.settings_at(0, Settings(lang="ko"))), lesson=lesson)
+
+    async def opened(pilot) -> None:
+        for _ in range(600):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = pilot.app.screen
+            if isinstance(screen, GradCheckPanel) and screen.query(LessonSide) and screen.settled:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
 async def test_korean_labels_footer_and_status(ui) -> None:
     from textual.widgets import Footer
 

@@ -98,8 +98,11 @@ async def test_a_gradcheck_step_answers_beside_the_panel_and_again_asks_anew(ui)
         await shown(pilot, 1)
         await until(pilot, lambda: side(app).answer_field.display and side(app).answer_field.has_focus)
         s = side(app)
+        assert not app.screen.query_one("#math-body").display  # its numbers wait for the answer
+        assert "답을 입력하면" in ui.screen_text(app)
         await pilot.press(*"0.01", "enter")
         await until(pilot, lambda: panel(app).reveal is not None)
+        assert app.screen.query_one("#math-body").display
         assert panel(app).reveal.right
         assert "맞았습니다" in ui.screen_text(app)
         assert isinstance(app.screen, GradCheckPanel)  # the panel stays open

@@ -109,7 +109,7 @@ class CompareScreen(Screen[None]):
         # live running as in the playground: the same runner, stepping every run at once
         self.runner = LiveRunner(self, lambda: self.session, self.draw,
                                  on_running=lambda running: setattr(self, "live", running))
-        self._notice = "building the comparison…"
+        self._notice = ""  # set on mount (in the app's language)
         self._error = ""  # shown until the next comparison is built
         self._kept = ""  # where an export went: the whole line until the next key
         self.quiz = False  # a lesson asks about these runs: 2/λmax and its stars wait for the reveal
@@ -120,11 +120,17 @@ class CompareScreen(Screen[None]):
 
             describe_bindings(self, plain)
 
+    def _t(self, msg_id: str, **values: object) -> str:
+        """A message in the app's language."""
+        from gdtui.ui.lang import t
+
+        return t(self, msg_id, **values)
+
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         a = self.ascii
         with Horizontal(id="cmp-what"):
-            yield Static("compare (tab edits):", id="cmp-label")
+            yield Static(self._t("cmp.label"), id="cmp-label")
             yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
                         placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
         with Horizontal(id="cmp-top"):
@@ -141,9 +147,14 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#cmp-input", Input).can_focus = False  # until `e`: keys are run keys
         self.set_class(self.ascii, "-ascii")
-        self.query_one("#cmp-land-pane").border_title = "landscape: every run"
-        self.query_one("#cmp-loss-pane").border_title = "loss"
-        self.query_one("#cmp-board-pane").border_title = "leaderboard"
+        self.query_one("#cmp-land-pane").border_title = self._t("cmp.land")
+        self.query_one("#cmp-loss-pane").border_title = self._t("cmp.loss")
+        self.query_one("#cmp-board-pane").border_title = self._t("cmp.board")
+        lang = getattr(getattr(self.app, "settings", None), "lang", "en")
+        if lang != "en":  # footer labels in the user's language
+            from gdtui.ui.lang import localize_bindings
+
+            localize_bindings(self, lang)
         if self.ascii:
             from gdtui.ui.ascii import asciify
 
@@ -156,7 +167,7 @@ class CompareScreen(Screen[None]):
     def build(self, text: str) -> None:
         """Build the comparison ``text`` describes, in a thread; the result comes as a message."""
         self.stop_live()
-        self._notice = "building the comparison…"
+        self._notice = self._t("cmp.building")
         self._status()
         base = self.base
 
@@ -173,7 +184,7 @@ class CompareScreen(Screen[None]):
             except GdtuiError as exc:
                 msg = CompareFailed(exc.lines()[0], text)
             except Exception as exc:  # noqa: BLE001 - one line, never a crash
-                msg = CompareFailed(f"could not build the comparison: {type(exc).__name__}", text)
+                msg = CompareFailed(self._t("cmp.failed", err=type(exc).__name__), text)
             self.post_message(msg)
 
         self.run_worker(job, thread=True, exclusive=True, group="compare", exit_on_error=False)
@@ -185,13 +196,13 @@ class CompareScreen(Screen[None]):
         obj = self.session.compared.problem.objective
         self.set_class(False, "-one-d")  # the basin strip shows once it has two valleys to tell apart
         self.query_one(CompareLandscape).set_problem(obj)
-        self.query_one("#cmp-board-pane").border_title = f"leaderboard · {self.session.R} runs"
+        self.query_one("#cmp-board-pane").border_title = self._t("cmp.board.n", n=self.session.R)
         self._basin_key = None
         self._notice = self._kept = ""
         self.draw()
 
     def on_compare_failed(self, message: CompareFailed) -> None:
-        self._error = f"error: {message.error} (tab edits)"
+        self._error = self._t("cmp.error", error=self.app.error_text(message.error))
         self._status()
 
     def _leave_field(self) -> None:
@@ -237,10 +248,10 @@ class CompareScreen(Screen[None]):
         if s is None:
             line = self._error or self._notice
         else:
-            state = "live" if self.live else "paused"
+            state = self._t("cmp.live" if self.live else "cmp.paused")
             if not s.running:
-                state = "all runs stopped: r resets"
-            line = f"step {s.k} · {s.R} runs · {state} · {s.speed:,}/s"
+                state = self._t("cmp.stopped")
+            line = self._t("cmp.status", k=s.k, n=s.R, state=state, speed=f"{s.speed:,}")
             if self._error or self._kept:
                 line = self._error or self._kept  # the whole line for what went wrong or where files went
             elif self._notice:
@@ -262,7 +273,7 @@ class CompareScreen(Screen[None]):
         if key == self._basin_key:
             return
         self._basin_key = key
-        self.query_one(BasinStrip).show_message("basins: computing…")
+        self.query_one(BasinStrip).show_message(self._t("cmp.basins.computing"))
         run0 = s.comparison.runs[0]
         lr = float(run0.optimizer.lr)
         # long enough to settle: about lr * steps = 10 units of "time", within bounds
@@ -287,7 +298,7 @@ class CompareScreen(Screen[None]):
             return
         strip = self.query_one(BasinStrip)
         if message.basins is None:
-            strip.show_message("basins: could not be computed")
+            strip.show_message(self._t("cmp.basins.failed"))
         elif len(message.basins.minima) < 2:
             self.set_class(False, "-one-d")  # one valley: nothing to tell apart
         else:
@@ -338,7 +349,7 @@ class CompareScreen(Screen[None]):
         if self.live:
             self.stop_live()
         elif not s.running:
-            self._notice = "every run has stopped: press r to reset"
+            self._notice = self._t("cmp.allstopped")
         else:
             self._notice = self._kept = ""
             self._start_live()

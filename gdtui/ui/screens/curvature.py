@@ -85,57 +85,94 @@ class CurvaturePanel(MathPanel):
         g = glyphs(self.ascii)
         pic = result["picture"]
         if pic is None:
-            caption.update(self.t("(pictures for functions of 1 or 2 parameters)"))
+            caption.update(self.m("curv.nopic"))
             plot.set_draw(lambda w, h: None)
             return
         if pic["kind"] == "1d":
-            caption.update(Text(self.t(f"{g.curve} f  {g.lines[1]} tangent  : quadratic\n"
-                                       f"{g.point} w  g gradient  N Newton step")))
+            caption.update(Text(self.m("curv.cap1d", curve=g.curve, line=g.lines[1], point=g.point)))
             plot.set_draw(lambda w, h: curves_canvas(w, h, pic["xs"], pic["f"], pic["tangent"], pic["quad"],
                                                      c.w[0], pic["marks"](g), g) if w == len(pic["xs"]) else None)
         else:
-            caption.update(Text(self.t(f"from {g.point} w, true length:\n"
-                                       "g gradient step  N Newton")))
+            caption.update(Text(self.m("curv.cap2d", point=g.point)))
             plot.set_draw(lambda w, h: arrows_canvas(
                 w, h, pic["bands"] if pic["bands"].shape == (h, w) else None, pic["box"], c.w[:2],
                 [(c.step.gradient_step, "g", Ink.PATH), (c.step.newton_step, "N", Ink.FIT)], g))
 
     def _text(self, c: Any) -> Text:
-        n, t = self.n, self.t
+        n, t, m = self.n, self.t, self.m
         params = self.input.problem.objective.params if self.input else ()
         out = Text()
-        out.append(t("Hessian H (second derivatives)\n"), style="bold")
+        out.append(m("curv.hessian") + "\n", style="bold")
         for row in c.hessian[:6]:
             out.append(" [" + " ".join(f"{n(v, 8):>8}" for v in row[:4]) + (" …" if len(row) > 4 else "") + " ]\n")
-        out.append(t("eigenvalues λ and eigenvectors of H\n"), style="bold")
+        out.append(m("curv.eigen") + "\n", style="bold")
         for i, (lam, vec) in enumerate(zip(c.eigenvalues[:6], c.eigenvectors[:6])):
             shown = ", ".join(n(v, 6) for v in vec[:4]) + (", …" if len(vec) > 4 else "")
             out.append(t(f" λ{i + 1} = {n(lam, 9):<9} v = ({shown})\n"))
         if c.stationary:
-            out.append(t(f"kind: {c.kind} (∇f = 0 here)\n"), style="bold")
+            out.append(m("curv.kind", kind=m(f"kind.{c.kind}")) + "\n", style="bold")
         else:
             gn = math.hypot(*c.gradient) if all(math.isfinite(v) for v in c.gradient) else math.nan
-            out.append(t(f"not stationary (‖∇f‖ = {n(gn, 8)})\n"), style="bold")
-        out.append(t(f"{c.convexity}\n"))
+            out.append(m("curv.notstat", g=n(gn, 8)) + "\n", style="bold")
+        out.append(t(_convexity(c.convexity, m)) + "\n")
         lr = c.step.lr
         if math.isfinite(c.max_stable_lr):
-            out.append(t(f"2/λmax = {n(c.max_stable_lr, 9)}: plain descent\n"
-                         f"  overshoots for η above it (η = {n(lr, 8)})\n"))
+            out.append(m("curv.maxlr", v=n(c.max_stable_lr, 9), lr=n(lr, 8)) + "\n")
         else:
-            out.append(t("2/λmax: no λ > 0, no η overshoots here\n"))
+            out.append(m("curv.nomaxlr") + "\n")
         s = c.step
-        out.append(f"{'':<7}{t('gradient −η·g'):>14}  {t('Newton −H⁻¹g'):>14}\n", style="bold")
+        out.append(f"{'':<7}{_rjust(m('curv.grad'), 14)}  {_rjust(m('curv.newton'), 14)}\n", style="bold")
         for i, p in enumerate(params[:6]):
-            newton = n(s.newton_step[i], 14) if s.newton_step is not None else ("none" if i == 0 else "")
-            out.append(t(f"{('Δ' + p)[:7]:<7}{n(s.gradient_step[i], 14):>14}  {newton:>14}\n"))
+            newton = n(s.newton_step[i], 14) if s.newton_step is not None else (m("curv.none") if i == 0 else "")
+            out.append(t(f"{('Δ' + p)[:7]:<7}{n(s.gradient_step[i], 14):>14}  {_rjust(newton, 14)}\n"))
         if s.newton_step is None:
-            out.append(t(f"Newton: {s.newton_reason}\n"), style="dim")
-        out.append(t(f"loss after the gradient step (η = {n(lr, 8)}):\n"), style="bold")
-        for label, value in (("Taylor 1st  f + g·Δ", s.linear), ("Taylor 2nd  + ½ΔᵀHΔ", s.quadratic),
-                             ("actual      f(w + Δ)", s.actual)):
-            out.append(f" {t(label):<28}{n(value, 12):>12}\n")
+            out.append(m("curv.newton.why", why=_newton_reason(s.newton_reason, m)) + "\n", style="dim")
+        out.append(m("curv.after", lr=n(lr, 8)) + "\n", style="bold")
+        for label, value in ((m("curv.t1"), s.linear), (m("curv.t2"), s.quadratic), (m("curv.actual"), s.actual)):
+            out.append(f" {_ljust(label, 28)}{n(value, 12):>12}\n")
         out.rstrip()
         return out
+
+
+def _ljust(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return " " * max(0, width - cell_len(text)) + text
+
+
+#: The engine's sentences about the shape (gdtui.engine.analysis.local_convexity), by message id.
+_CONVEXITY = {
+    "locally convex (all curvatures > 0)": "convex.convex",
+    "locally concave (all curvatures < 0)": "convex.concave",
+    "neither: curves up one way and down another": "convex.neither",
+    "flat in some direction (an eigenvalue is 0)": "convex.flat",
+    "undefined (the Hessian is not finite here)": "convex.undefined",
+}
+
+
+def _convexity(text: str, m: Any) -> str:
+    msg_id = _CONVEXITY.get(text)
+    return m(msg_id) if msg_id else text
+
+
+def _newton_reason(text: str, m: Any) -> str:
+    """Why there is no Newton step (gdtui.engine.analysis.newton_step) in the app's language."""
+    import re
+
+    if text == "the gradient or Hessian is not finite here":
+        return m("newton.notfinite")
+    if text.startswith("the Hessian is singular"):
+        return m("newton.singular")
+    found = re.match(r"^the Hessian is not positive definite \(eigenvalues (.*)\): ", text)
+    if found:
+        return m("newton.notpd", eig=found.group(1))
+    return text
 
 
 def _picture(obj: Any, c: Any, width: int, height: int, ramp: int) -> dict[str, Any] | None:

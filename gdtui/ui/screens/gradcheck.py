@@ -90,26 +90,33 @@ class GradCheckPanel(MathPanel):
         out.append(self.t(f"h = {chk.h:.0e}   (+ / −: h ×10 / ÷10)"), style="bold")
         out.append("\n")
         d = self.t("∂f/∂")
-        head = (f"{'':<6}{'analytic':>12}  {'forward':>12} {'|error|':>9}  {'central':>12} {'|error|':>9}")
+        r = _rjust
+        head = (f"{'':<6}{r(self.m('gc.analytic'), 12)}  {r(self.m('gc.forward'), 12)} {r(self.m('gc.error'), 9)}  "
+                f"{r(self.m('gc.central'), 12)} {r(self.m('gc.error'), 9)}")
         out.append(head + "\n", style="bold")
         for p, a, fw, fe, ce_v, ce in zip(params, chk.analytic, chk.forward, chk.forward_errors,
                                           chk.central, chk.central_errors):
             name = (d + p)[:6]
             out.append(f"{name:<6}{n(a, 12):>12}  {n(fw, 12):>12} {_e(fe):>9}"
                        f"  {n(ce_v, 12):>12} {_e(ce):>9}\n")
-        out.append(self.t("forward (f(w+h) − f(w))/h,  central (f(w+h) − f(w−h))/2h"), style="dim")
+        out.append(self.m("gc.formulas"), style="dim")
         text_widget.update(out)
         best = result["best"]
-        legend.update(Text(self.t(
-            "error vs h, log–log (max over params): f forward  c central  F C best  ^ h\n"
-            f"best h: central {_h(best['central'])}, forward {_h(best['forward'])}"
-            "  ·  right: truncation, left: round-off")))
+        legend.update(Text(self.m("gc.legend") + "\n" + self.m("gc.best", central=_h(best["central"]),
+                                                                forward=_h(best["forward"]))))
         sweep = result["sweep"]
         g = glyphs(self.ascii)
         hs = [r.h for r in sweep]
         fe = [r.forward_error for r in sweep]
         ce = [r.central_error for r in sweep]
         plot.set_draw(lambda w, h: loglog_canvas(w, h, hs, fe, ce, best, chk.h, g))
+
+
+def _rjust(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (Korean takes two a character)."""
+    from rich.cells import cell_len
+
+    return " " * max(0, width - cell_len(text)) + text
 
 
 def _e(x: float) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,14 @@ __all__ = ["GraphPanel", "tree_rows"]
 
 _OP_NAMES = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide", "pow": "power",
              "neg": "negate"}
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_len(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * max(0, width - cell_len(text)) + text
 
 
 def tree_rows(graph: Any) -> list[tuple[str, int, bool]]:
@@ -164,18 +173,19 @@ class GraphPanel(MathPanel):
         n = self.n
         rows = tree_rows(g)
         labels = [self._label(prefix, g.nodes[i], rep) for prefix, i, rep in rows]
-        width = max(len(x) for x in labels + ["node"])
+        width = max(cell_len(x) for x in labels + [self.m("graph.node")])
         out = Text()
-        out.append(f"{'node':<{width}}  {'value':>10}  {self.t('∂f/∂node'):>10}\n", style="bold")
+        out.append(f"{_ljust(self.m('graph.node'), width)}  {_rjust(self.m('graph.value'), 10)}  "
+                   f"{_rjust(self.m('graph.adj'), 10)}\n", style="bold")
         for (prefix, i, rep), label in zip(rows, labels):
             node = g.nodes[i]
             if not node.needs_grad:
-                adj = "(const)"  # no variable below it: no gradient needed
+                adj = self.m("graph.const")  # no variable below it: no gradient needed
             elif i in done:
                 adj = n(res.adjoints[i], 10)
             else:
                 adj = "?"
-            line = f"{label:<{width}}  {n(res.values[i], 10):>10}  {adj:>10}"
+            line = f"{_ljust(label, width)}  {n(res.values[i], 10):>10}  {_rjust(adj, 10)}"
             style = "reverse bold" if i == current else ("dim" if rep else "")
             out.append(line + "\n", style=style)
         tree.update(out)
@@ -184,30 +194,29 @@ class GraphPanel(MathPanel):
     def _label(self, prefix: str, node: Any, repeated: bool) -> str:
         text = f"{prefix}#{node.id} {node.label}"
         if node.op not in ("var", "const") and node.label != node.op:
-            text += f" {_OP_NAMES.get(node.op, '')}".rstrip()
+            op = _OP_NAMES.get(node.op, "")
+            text += f" {self.m('op.' + node.op) if op else ''}".rstrip()
         if repeated:
-            text = f"{prefix}{self.t('↑')} #{node.id} {node.label} (shared)"
+            text = f"{prefix}{self.t('↑')} #{node.id} {node.label} {self.m('graph.shared')}"
         return self.t(text)
 
     def _explain(self, result: dict[str, Any], order: list[int], current: int | None) -> Text:
         res = result["result"]
         g = res.graph
-        n, t = self.n, self.t
+        n, t, m = self.n, self.t, self.m
         out = Text()
-        steps = f"backward pass {self.stage} of {len(order)}"
+        steps = m("graph.pass", i=self.stage, n=len(order))
         if current is None:
-            out.append(t(f"{steps}: only the forward pass (values, leaves to output). "
-                         "→ starts backprop at the output: ∂f/∂f = 1."), style="bold")
+            out.append(f"{steps}: " + m("graph.forward"), style="bold")
         else:
             node = g.nodes[current]
             out.append(t(f"{steps}: "), style="bold")
             if current == g.output:
-                out.append(t(f"#{current} {node.label} is the output, so ∂f/∂#{current} = 1"))
+                out.append(m("graph.output", i=current, label=node.label))
             else:
                 terms = res.terms[current]
                 if len(terms) > 2:
-                    out.append(t(f"∂f/∂#{current} = Σ over its {len(terms)} uses of "
-                                 f"∂f/∂parent·∂parent/∂#{current}"))
+                    out.append(m("graph.sum", i=current, n=len(terms)))
                 else:
                     out.append(t(f"∂f/∂#{current} = " + " + ".join(
                         f"∂f/∂#{tm.parent}·∂#{tm.parent}/∂#{current}" for tm in terms)))
@@ -217,15 +226,14 @@ class GraphPanel(MathPanel):
                     d = "∂" if len(parent.children) == 2 else "d"
                     local = n(tm.local, 10)
                     rule = tm.rule if tm.rule == local else f"{tm.rule} = {local}"
-                    out.append(t(f"\n from #{tm.parent} {parent.label}: {n(tm.parent_adjoint, 10)} × {local}"
-                                 f" = {n(tm.value, 10)}   ({d}/{d}{which} = {rule})"))
+                    out.append("\n" + m("graph.from", p=tm.parent, label=parent.label) + t(
+                        f": {n(tm.parent_adjoint, 10)} × {local} = {n(tm.value, 10)}   ({d}/{d}{which} = {rule})"))
                 if len(terms) > 1:
-                    out.append(t(f"\n  paths join: sum = {n(res.adjoints[current], 10)}"))
+                    out.append("\n  " + m("graph.join", v=n(res.adjoints[current], 10)))
         if result["rows"]:
             vals = ", ".join(f"{k} = {n(v, 8)}" for k, v in result["row_values"].items())
-            out.append(t(f"\nrow {result['row']} of {result['rows']} ({vals}) drawn; ] [ other rows"),
-                       style="dim")
+            out.append("\n" + m("graph.row", row=result["row"], rows=result["rows"], vals=t(vals)), style="dim")
         grad = ", ".join(f"∂f/∂{k} = {n(v, 10)}" for k, v in res.gradient.items())
-        mean = f" (mean over {result['rows']} rows)" if result["rows"] else ""
-        out.append(t(f"\ngradient{mean}: {grad}"), style="dim")
+        mean = m("graph.mean", rows=result["rows"]) if result["rows"] else ""
+        out.append("\n" + m("graph.grad", mean=mean) + t(f": {grad}"), style="dim")
         return out

@@ -96,9 +96,18 @@ def _meaning(text: str, lang: str) -> str:
     return tr(msg_id, lang) if msg_id and lang != "en" else text
 
 
+def _key_word(key: str, lang: str) -> str:
+    """The state table's own words (batch, full) as the Korean table writes them."""
+    if lang == "en" or key not in ("batch", "full"):
+        return key
+    from gdtui.i18n import tr
+
+    return tr(f"state.{key}", lang)
+
+
 def _column(title: str, rows: list[tuple[str, ...]], ascii: bool, lang: str = "en") -> str:
     pairs = [(r[2], r[3]) if ascii and len(r) == 4 else (r[0], r[1]) for r in rows]
-    pairs = [(k, _meaning(m, lang)) for k, m in pairs]
+    pairs = [(_key_word(k, lang), _meaning(m, lang)) for k, m in pairs]
     width = max(cell_len(k) for k, _ in pairs)  # cells, not characters: m̂ is one cell
     lines = [f"[b]{title}[/b]"] + [f"  {k}{' ' * (width - cell_len(k))}  {m}" for k, m in pairs]
     return "\n".join(lines)
@@ -154,6 +163,10 @@ class HelpScreen(ModalScreen[None]):
         from gdtui.i18n import tr
 
         self.query_one("#help").border_title = tr("help.title", self.lang)
+        if self.lang != "en":
+            from gdtui.ui.lang import localize_bindings
+
+            localize_bindings(self, self.lang)
         if self.ascii:
             from gdtui.ui.ascii import asciify
 

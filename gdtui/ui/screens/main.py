@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_SIZE", "MainScreen"]
 
+#: The state table's notes (gdtui.ui.widgets.state_table) by message id, for the user's language.
+_TABLE_NOTES = {"inf = overflow": "state.overflow", "not finite: see the status line": "state.notfinite"}
+
 MIN_SIZE = (60, 20)
 SPEED = Binding.Group("speed", compact=True)
 #: Actions whose keys a focused text field takes for itself (hidden from the footer there).
@@ -150,9 +153,11 @@ class MainScreen(Screen[None]):
         recent.show_title(self.app.notice_text(recent.title()))
         state = self.query_one("#state")
         hidden = table.hidden
-        subtitle = f"+{len(hidden)} more: {', '.join(hidden)} (x: axes)" if hidden else ""
+        subtitle = self.app.msg("main.hidden", n=len(hidden), names=", ".join(hidden)) if hidden else ""
         if table.note:  # inf or nan on show: say what it means, beside any hidden columns
-            subtitle = f"{table.note} · {subtitle}" if subtitle else table.note
+            note = _TABLE_NOTES.get(table.note)
+            note = self.app.msg(note) if note else table.note
+            subtitle = f"{note} · {subtitle}" if subtitle else note
         if state.border_subtitle != subtitle:
             state.border_subtitle = self.app.notice_text(subtitle)
         status = self.query_one(StatusBar)
@@ -168,9 +173,12 @@ class MainScreen(Screen[None]):
             state.border_title = title
         notice = self._notice
         if self.live and session.pacer.capped and not notice:
-            notice = f"engine max ≈ {session.pacer.top_speed():,}/s"
+            notice = self.app.msg("main.top", v=f"{session.pacer.top_speed():,}")
         if not notice and view.note:  # e.g. Newton fell back to a gradient step
-            notice = f"update {view.k}: {view.note}"
+            from gdtui.engine.optimizers.newton import NEWTON_FALLBACK_NOTE
+
+            note = self.app.msg("worked.newton_fallback") if view.note == NEWTON_FALLBACK_NOTE else view.note
+            notice = self.app.msg("main.note", k=view.k, note=note)
         notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
                     notice=notice, paused=self._paused and not self.live)
@@ -374,7 +382,7 @@ class MainScreen(Screen[None]):
         pair = self.query_one(Landscape).next_axes()
         params = self.app.session.params
         if len(params) > 2:
-            self.notice(f"landscape: {params[pair[0]]} and {params[pair[1]]}")
+            self.notice(self.app.msg("main.axes", a=params[pair[0]], b=params[pair[1]]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a` only with 3+ parameters; while a field has focus the run keys are hidden

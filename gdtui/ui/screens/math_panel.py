@@ -98,6 +98,7 @@ class MathPanel(Screen[None]):
     MathPanel #math-head { height: auto; max-height: 2; background: $panel; padding: 0 1; }
     MathPanel #math-body { height: 1fr; padding: 0 1; }
     MathPanel .math-note { color: $text-muted; }
+    MathPanel #math-quiz { height: 1fr; padding: 1 2; }
     """
 
     BINDINGS = [
@@ -148,6 +149,12 @@ class MathPanel(Screen[None]):
             from gdtui.ui.ascii import asciify
 
             asciify(self)
+        from gdtui.ui.lang import node_lang
+
+        if node_lang(self) != "en":  # footer labels in the user's language
+            from gdtui.ui.lang import localize_bindings
+
+            localize_bindings(self, node_lang(self))
         self._head()
         self.poll()
         self.set_interval(POLL, self.poll)
@@ -164,6 +171,12 @@ class MathPanel(Screen[None]):
         """``text`` as shown (ASCII under --ascii)."""
         return ascii_text(text, self.ascii)
 
+    def m(self, msg_id: str, **values: object) -> str:
+        """The catalog message ``msg_id`` in the app's language, as shown (ASCII under --ascii)."""
+        from gdtui.ui.lang import t
+
+        return self.t(t(self, msg_id, **values))
+
     @staticmethod
     def n(value: float | None, width: int = 10) -> str:
         """A number in at most ``width`` characters (nan, inf, '-' for None)."""
@@ -174,14 +187,15 @@ class MathPanel(Screen[None]):
         return ", ".join(f"{p} = {self.n(v, 9)}" for p, v in zip(params, inp.w))
 
     def _head(self) -> None:
-        title = PANELS.get(self.VIEW, ("", self.VIEW))[1]
+        title = self.m(f"view.{self.VIEW}") if self.VIEW in PANELS else self.VIEW
         inp = self.input
         dot = "|" if self.ascii else "·"
         text = Text(f"{title}", style="bold")
         if inp is None:
-            text.append(f"  {dot} {self.t('waiting for the function to compile…')}")
+            text.append(f"  {dot} {self.m('math.wait')}")
         else:
-            text.append(f"  {dot} step {inp.k}  {dot} {self.point_text(inp)}  {dot} f = {self.n(inp.loss)}")
+            step = self.m("status.step", k=inp.k)
+            text.append(f"  {dot} {step}  {dot} {self.point_text(inp)}  {dot} f = {self.n(inp.loss)}")
             fn = inp.problem.settings.fn or inp.problem.objective.formula  # as typed
             text.append(f"\nf({', '.join(inp.problem.objective.params)}) = {fn}", style="dim")
         self.query_one("#math-head", Static).update(text)
@@ -237,7 +251,7 @@ class MathPanel(Screen[None]):
         if message.token != self._token:
             return  # the point moved on while this was computed
         if message.error is not None:
-            self.query_one("#math-text", Static).update(Text(self.t(f"could not compute: {message.error}")))
+            self.query_one("#math-text", Static).update(Text(self.m("math.failed", err=message.error)))
             return
         self.result = message.result
         self.shown_token = message.token
@@ -284,6 +298,21 @@ class MathPanel(Screen[None]):
     def action_close(self) -> None:
         """Back to the playground."""
         self.app.pop_screen()
+
+    def set_quiz(self, on: bool, note: str = "") -> None:
+        """While a lesson asks a question about this point the panel keeps its numbers
+        (the answer) to itself and says so; the reveal shows them again."""
+        from textual.css.query import NoMatches
+
+        body = self.query_one("#math-body")
+        body.display = not on
+        try:
+            cover = self.query_one("#math-quiz", Static)
+        except NoMatches:
+            cover = Static(id="math-quiz", classes="math-note")
+            self.mount(cover, after=body)
+        cover.update(Text(self.t(note)))
+        cover.display = on
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, f"math-{self.VIEW}")

@@ -24,7 +24,7 @@ from rich.text import Span, Text
 from textual.geometry import Region
 from textual.strip import Strip
 
-__all__ = ["ASCII", "Canvas", "Glyphs", "Ink", "Painter", "UNICODE", "glyphs", "ink_styles", "merge_segments",
+__all__ = ["ASCII", "Canvas", "Glyphs", "Ink", "Painter", "UNICODE", "glyphs", "ink_styles", "merge_segments", "put_text",
            "text_grid"]
 
 
@@ -136,9 +136,13 @@ class Canvas:
         self.ink[rows[ok], cols[ok]] = ink
 
     def text(self, row: int, col: int, s: str, ink: Ink = Ink.NONE) -> None:
-        """Write a string from (col, row), cut at the right edge."""
-        for i, ch in enumerate(s[: max(self.width - col, 0)]):
-            self.put(col + i, row, ch, ink)
+        """Write a string from (col, row), cut at the right edge (a wide character, Korean
+        say, takes its two cells: the second is left empty, as :func:`text_grid` does)."""
+        if not 0 <= row < self.height:
+            return
+        end = put_text(self.chars, row, col, s)
+        if end > col:
+            self.ink[row, max(col, 0):end] = ink
 
     def paste(self, other: "Canvas", col: int, row: int) -> None:
         """Copy ``other`` in with its top-left corner at (col, row) (it must fit)."""
@@ -163,6 +167,26 @@ class Canvas:
             if flat[a] > 0 and int(flat[a]) in styles
         ]
         return Text(plain, spans=spans, no_wrap=True, end="")
+
+
+def put_text(chars: np.ndarray, row: int, col: int, s: str) -> int:
+    """Write ``s`` into row ``row`` of the character grid ``chars`` from column ``col``,
+    cell by cell: a wide character fills two cells (the second holds ""); cut at the
+    right edge.  Returns the column after the last cell written."""
+    width = chars.shape[1]
+    x = col
+    for ch in s:
+        n = cell_len(ch)
+        if n == 0:
+            continue
+        if x + n > width:
+            break
+        if x >= 0:
+            chars[row, x] = ch
+            if n == 2:
+                chars[row, x + 1] = ""
+        x += n
+    return max(x, col)
 
 
 def text_grid(text: Text, width: int, height: int, console: Console) -> tuple[np.ndarray, np.ndarray, tuple[Style, ...]]:

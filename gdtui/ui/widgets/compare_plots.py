@@ -16,6 +16,7 @@ import math
 from typing import Any, Sequence
 
 import numpy as np
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color, ColorParseError
@@ -25,7 +26,7 @@ from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
 from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets import _draw as D
-from gdtui.ui.widgets._canvas import Ink, Painter, glyphs, text_grid
+from gdtui.ui.widgets._canvas import Ink, Painter, glyphs, put_text, text_grid
 from gdtui.ui.widgets._painted import PaintedWidget
 
 __all__ = ["BasinStrip", "CompareLandscape", "CompareLoss", "Leaderboard", "RUN_COLOURS", "run_colour"]
@@ -121,7 +122,9 @@ class CompareLandscape(_Painted):
         W, H = self.size
         obj = self._obj
         if obj is None or not self._paths or W < 6 or H < 3:
-            return self._text_paint(Text("compiling…" if obj is None else ""))
+            from gdtui.ui.lang import t
+
+            return self._text_paint(Text(t(self, "cmp.compiling") if obj is None else ""))
         g = glyphs(self.ascii)
         h = H - 1
         pts = self._fit_points()
@@ -235,7 +238,9 @@ class CompareLoss(_Painted):
     def _paint(self) -> list[Region] | None:
         W, H = self.size
         if W < 16 or H < 5 or not self._series:
-            return self._text_paint(Text("loss"))
+            from gdtui.ui.lang import t
+
+            return self._text_paint(Text(t(self, "cmp.loss")))
         chars, ink, styles = self._grid(W, H)
         return self._painter.show(chars, ink, styles, self.rich_style)
 
@@ -253,15 +258,16 @@ class CompareLoss(_Painted):
         every = np.concatenate([d[3] for d in data]) if data else np.empty(0)
         log = self.log_scale
         self.note = ""
+        from gdtui.ui.lang import t
+
         if log and every.size and every.min() <= 0:
-            log, self.note = False, "linear: a loss is <= 0"
+            log, self.note = False, t(self, "cmp.loss.linear")
         right = float(max(self._k, 1))
-        extra = f" {len(shown)} of {len(self._series)}" if len(self._series) > len(shown) else ""
-        title = f"loss, step {self._k}" + (" (log)" if log else "") + extra
-        if self.note and len(title) + len(self.note) + 2 <= W:
+        extra = t(self, "cmp.loss.of", n=len(shown), total=len(self._series)) if len(self._series) > len(shown) else ""
+        title = t(self, "cmp.loss.title", k=self._k) + (" " + t(self, "loss.log") if log else "") + extra
+        if self.note and cell_len(title) + cell_len(self.note) + 2 <= W:
             title += "  " + self.note
-        for j, ch in enumerate(title[:W]):
-            chars[0, j] = ch
+        put_text(chars, 0, 0, title)
         with np.errstate(all="ignore"):
             vals = np.log10(every) if log else every
         vals = vals[np.isfinite(vals)]
@@ -306,6 +312,15 @@ _STATUS_SHORT = {"converged": "converged", "max-steps": "max-steps", "diverged":
                  "domain-error": "domain-err", "running": "running"}
 
 
+def _ljust(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells (a Korean character takes two)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * max(0, width - cell_len(text)) + text
+
+
 def _num(x: float) -> str:
     if not math.isfinite(x):
         return str(x)
@@ -343,8 +358,7 @@ class Leaderboard(_Painted):
         chars = np.full((H, W), " ", dtype="<U1")
         ink = np.zeros((H, W), dtype=np.int16)
         for r, line in enumerate(lines[:H]):
-            row = list(line[:W])
-            chars[r, : len(row)] = row
+            put_text(chars, r, 0, line)  # Korean words take two cells each
         ink[0, :] = 1  # the header, bold
         plain = _plain_colours(self.app)
         styles = [Style.null(), Style(bold=True)]
@@ -355,30 +369,39 @@ class Leaderboard(_Painted):
         return self._painter.show(chars, ink, styles, self.rich_style)
 
     def _lines(self, width: int) -> tuple[list[str], list[tuple[int, int]]]:
-        """The rows as plain text (every character one cell) and (row, run) of each marker
-        (at column 3)."""
+        """The rows as plain text (padded by terminal cells: a Korean word is two cells a
+        character) and (row, run) of each marker (at column 3)."""
+        from gdtui.ui.lang import t
+
         dash = "-" if self.ascii else "—"
         grad = "|grad|" if self.ascii else "‖∇f‖"
         wide = width >= 76
         label_w = max(8, width - (62 if wide else 48))
-        head = f"{'#':>2} {'':1} {'run':<{label_w}} {'status':<10} {'regime':<10} {'conv.':>6} {'loss':>9}"
+        head = (f"{'#':>2} {'':1} {_ljust(t(self, 'cmp.col.run'), label_w)} {_ljust(t(self, 'cmp.col.status'), 10)} "
+                f"{_ljust(t(self, 'cmp.col.regime'), 10)} {_rjust(t(self, 'cmp.col.conv'), 6)} "
+                f"{_rjust(t(self, 'cmp.col.loss'), 9)}")
         if wide:
-            head += f" {grad:>9} {'step':>6}"
+            head += f" {grad:>9} {_rjust(t(self, 'cmp.col.step'), 6)}"
+        from gdtui.ui.lang import node_lang
+
+        words = node_lang(self) != "en"  # status and regime in the user's words
         lines, marks = [head], []
         for r in self._rows:
             label = r.label + (" *" if r.above_lr_max else "")
             if len(label) > label_w:
                 label = label[: label_w - 1] + ("~" if self.ascii else "…")
             steps = dash if r.steps is None else str(r.steps)
-            line = (f"{r.rank:>2} {r.marker} {label:<{label_w}} {_STATUS_SHORT.get(r.status, r.status):<10} "
-                    f"{r.regime or dash:<10} {steps:>6} {_num(r.loss):>9}")
+            status = t(self, f"run.{r.status}") if words else _STATUS_SHORT.get(r.status, r.status)
+            regime = t(self, f"regime.{r.regime}") if words and r.regime else r.regime or dash
+            line = (f"{r.rank:>2} {r.marker} {label:<{label_w}} {_ljust(status, 10)} "
+                    f"{_ljust(regime, 10)} {steps:>6} {_num(r.loss):>9}")
             if wide:
                 line += f" {_num(r.grad_norm):>9} {r.k:>6}"
             marks.append((len(lines), r.index))
             lines.append(line)
         if self._lr_max is not None:
             lam = "lambda_max" if self.ascii else "λmax"
-            lines.append(f"2/{lam} = {self._lr_max:.4g}: sgd with a larger lr diverges (* marks those)")
+            lines.append(t(self, "cmp.lrmax", lam=lam, v=f"{self._lr_max:.4g}"))
         return lines, marks
 
 
@@ -396,7 +419,7 @@ class BasinStrip(_Painted):
         super().__init__(ascii=ascii, id=id)
         self._basins: Any = None
         self._names: list[str] = []
-        self._message = "basins: computing…"
+        self._message = ""  # the screen says "computing" in the app's language
 
     def show_basins(self, basins: Any, names: Sequence[str]) -> None:
         """``basins`` from :func:`gdtui.engine.compare.basins` (one start per column of the

@@ -61,13 +61,15 @@ class FunctionPane(Vertical):
         self._shown_preset: str | None = None
 
     def compose(self) -> ComposeResult:
+        from gdtui.ui.lang import t
+
         with Horizontal(classes="row"):
             yield Label("f =", classes="lbl")
-            yield Input(placeholder="type a loss, e.g. x^2 + 3*x*y + y^2", id="fn", compact=True,
+            yield Input(placeholder=t(self, "fn.placeholder"), id="fn", compact=True,
                         select_on_focus=False)
         with Horizontal(classes="row", id="preset-row"):
             yield Label("preset", classes="lbl")
-        yield Static(self._plain("compiling…"), id="fn-info", markup=False)
+        yield Static(self._plain(t(self, "status.compiling")), id="fn-info", markup=False)
 
     def on_mount(self) -> None:
         # The preset picker (a Select of every preset) is mounted just after the first
@@ -114,9 +116,11 @@ class FunctionPane(Vertical):
             text = "\n".join(parts)
         else:  # two to a line: the info area has two lines
             text = "\n".join("   ".join(parts[i:i + 2]) for i in range(0, len(parts), 2))
-        text = text or "constant function"
+        from gdtui.ui.lang import t
+
+        text = text or t(self, "fn.constant")
         if any("sign(" in f for f in formulas):
-            text += "   (|x|: slope at 0 taken as 0)"
+            text += "   " + t(self, "fn.abs")
         info = self.query_one("#fn-info", Static)
         info.remove_class("-error")
         info.update(text)
@@ -141,9 +145,11 @@ class FunctionPane(Vertical):
 
     def show_busy(self) -> None:
         """Say that the text is being checked."""
+        from gdtui.ui.lang import t
+
         info = self.query_one("#fn-info", Static)
         info.remove_class("-error")
-        info.update(self._plain("checking…"))
+        info.update(self._plain(t(self, "fn.checking")))
 
     # ------------------------------------------------------------ user -> messages
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -231,7 +231,9 @@ class Landscape(PaintedWidget, can_focus=True):
         W, H = self.size.width, self.size.height
         obj = self._obj
         if obj is None or obj.dims == 0 or W < 4 or H < 3:
-            return Text("no function yet" if obj is None else "")
+            from gdtui.ui.lang import t
+
+            return Text(t(self, "land.nofn") if obj is None else "")
         g = glyphs(self.ascii)
         canvas = Canvas(W, H)
         current = self._path[self._k]
@@ -244,16 +246,18 @@ class Landscape(PaintedWidget, can_focus=True):
             area, caption = (self._surface if obj.dims > 1 else self._curve)(aw, ah, current, g)
             canvas.paste(area, 0, 1)
         batch = self._batch
+        from gdtui.ui.lang import t
+
         if fit is not None:
             rows = None if batch is None else batch.rows
             canvas.paste(D.fit_panel(*fit, fw, ah, g, rows), W - fw, 1)
             if fw < W:
                 canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
                 canvas.text(0, 0, caption[:aw])
-                caption = _batch_caption(batch, fw) if batch is not None else "data and fit"
-                canvas.text(0, W - fw, plain(caption, self.ascii)[:fw])
+                caption = _batch_caption(batch, fw, self) if batch is not None else t(self, "land.fit.short")
+                canvas.text(0, W - fw, plain(caption, self.ascii))
                 return canvas
-            caption = _batch_caption(batch, fw) if batch is not None else "data and fit (f: landscape)"
+            caption = _batch_caption(batch, fw, self) if batch is not None else t(self, "land.fit")
         canvas.text(0, 0, plain(caption, self.ascii)[:W])
         return canvas
 
@@ -317,14 +321,18 @@ def _caption(width: int, ranges: list[tuple[str, float, float]], tail: str) -> s
     return text if len(text) <= width else ""
 
 
-def _batch_caption(batch: Any, width: int) -> str:
-    """Which epoch and batch the current row used and its data rows (1-based), shortened to fit."""
+def _batch_caption(batch: Any, width: int, node: Any = None) -> str:
+    """Which epoch and batch the current row used and its data rows (1-based), shortened
+    to fit (in the language of ``node``'s app)."""
+    from rich.cells import cell_len
+
+    from gdtui.ui.lang import t
+
     rows = [r + 1 for r in batch.rows]
     listed = ",".join(map(str, rows[:6])) + ("…" if len(rows) > 6 else "")
-    for text in (f"epoch {batch.epoch} · batch {batch.batch}/{batch.batches_per_epoch} · rows {listed}",
-                 f"epoch {batch.epoch} batch {batch.batch}/{batch.batches_per_epoch}",
-                 f"ep {batch.epoch} b {batch.batch}/{batch.batches_per_epoch}",
-                 f"e{batch.epoch} {batch.batch}/{batch.batches_per_epoch}"):
-        if len(text) <= width:
+    e, b, n = batch.epoch, batch.batch, batch.batches_per_epoch
+    for text in (t(node, "land.batch.long", e=e, b=b, n=n, rows=listed), t(node, "land.batch", e=e, b=b, n=n),
+                 t(node, "land.batch.short", e=e, b=b, n=n), f"e{e} {b}/{n}"):
+        if cell_len(text) <= width:
             return text
     return ""

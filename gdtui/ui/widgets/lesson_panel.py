@@ -117,6 +117,8 @@ class LessonPanel(Vertical):
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
+            if self._asks:
+                self._quiz(True)
 
     def _answer_field(self, asks: bool, placeholder: str = "") -> None:
         self._asks, self._placeholder = asks, placeholder
@@ -181,12 +183,9 @@ class LessonPanel(Vertical):
         if shown.keys:
             body.append("\n" + tr("panel.keys", self.lang, keys=shown.keys), style="bold")
         self._set("text", body)
-        question = Text()
-        if shown.question:
-            question.append(shown.question, style="bold")
-            if shown.labels:  # options side by side: at 80x24 the panel has few rows
-                question.append("\n" + "   ".join(f"{n}) {label}" for n, label in enumerate(shown.labels, 1)))
-        self._set("question", question)
+        width = self.app.size.width
+        side_width = 33 if width >= WIDE else width - 4  # the LessonSide's text width
+        self._set("question", self._question(shown, self.size.width - 3), self._question(shown, side_width))
         asks = bool(shown.question) and self.reveal is None
         self._answer_field(asks, (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
                                   else tr("panel.answer.number", self.lang)))
@@ -194,6 +193,23 @@ class LessonPanel(Vertical):
             self._scroll_end()  # the question and its options
         self._show_reveal()
         self._hint()
+
+    @staticmethod
+    def _question(shown: StepShown, width: int) -> Text:
+        """The question and its options: side by side when they fit ``width`` cells, else
+        one a line (rather than one broken across two)."""
+        from rich.cells import cell_len
+
+        question = Text()
+        if shown.question:
+            question.append(shown.question, style="bold")
+            if shown.labels:
+                options = [f"{n}) {label}" for n, label in enumerate(shown.labels, 1)]
+                joined = "   ".join(options)
+                if cell_len(joined) > max(width, 20):
+                    joined = "\n".join(options)
+                question.append("\n" + joined)
+        return question
 
     def _send_problem(self, problem: Any, then_at: int | None = None) -> None:
         """Hand a compiled problem to the playground (a fresh copy: the evaluator keeps its own)."""
@@ -259,14 +275,18 @@ class LessonPanel(Vertical):
         app.call_after_refresh(self._attach_side)
 
     def _quiz(self, asks: bool) -> None:
-        """While a question is open the compare view keeps its answer to itself (2/λmax)."""
+        """While a question is open the views keep its answer to themselves: the compare
+        view its 2/λmax, a math panel its numbers (the reveal shows them)."""
         from gdtui.ui.screens.compare import CompareScreen
+        from gdtui.ui.screens.math_panel import MathPanel
 
         for screen in self.app.screen_stack:
             if isinstance(screen, CompareScreen) and screen.quiz != asks:
                 screen.quiz = asks
                 if screen.session is not None:
                     screen.draw()
+            elif isinstance(screen, MathPanel) and screen.is_mounted:
+                screen.set_quiz(asks, tr("panel.quiz", self.lang))
 
     def _close_views(self) -> None:
         """Back to the playground: close the compare view and the math panels."""
@@ -439,13 +459,14 @@ class LessonSide(Vertical):
 
     DEFAULT_CSS = """
     LessonSide {
-        height: 8; width: 1fr;
+        height: auto; max-height: 9; width: 1fr;
         border: round $primary; border-title-color: $foreground; border-title-style: bold;
         padding: 0 0 0 1;
     }
-    LessonSide.-wide { dock: right; width: 36; height: 1fr; }
+    LessonSide.-wide { dock: right; width: 36; height: 1fr; max-height: 100%; }
     .-ascii LessonSide { border: ascii $primary; }
-    LessonSide #side-body { height: 1fr; scrollbar-size-vertical: 1; }
+    LessonSide #side-body { height: auto; max-height: 5; scrollbar-size-vertical: 1; }
+    LessonSide.-wide #side-body { height: 1fr; max-height: 100%; }
     LessonSide .side-part { margin: 0 1 0 0; }
     LessonSide #side-answer { height: 1; margin: 0 1 0 0; }
     LessonSide #side-hint { height: auto; color: $text-muted; }
@@ -488,7 +509,9 @@ class LessonSide(Vertical):
             field.focus()
 
     def show_part(self, part: str, content: Any) -> None:
-        self.query_one(f"#side-{part}", Static).update(content)
+        widget = self.query_one(f"#side-{part}", Static)
+        widget.update(content)
+        widget.display = bool(str(content))  # rows are few: an empty part takes none
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

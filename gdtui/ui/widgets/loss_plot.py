@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color, ColorParseError
@@ -147,29 +148,43 @@ class LossPlot(PaintedWidget):
 
     def _build(self, width: int, height: int) -> Text:
         if width < 10 or height < 4:
-            return Text("loss")
+            from gdtui.ui.lang import t
+
+            return Text(t(self, "cmp.loss"))
+        from gdtui.ui.lang import node_lang, t
+
         loss = self._loss
         if len(loss) == 0:
-            return Text("no steps yet")
+            return Text(t(self, "loss.none"))
         xs, ys = downsample(loss, max(width - 8, 1))
         k = min(max(self._step, 0), len(loss) - 1)
         current = float(loss[k])
-        title = f"step {k}  {'batch loss' if self._batch else 'loss'} {current:.4g}"
+        title = t(self, "loss.title.batch" if self._batch else "loss.title", k=k, v=f"{current:.4g}")
         log = self.log_scale
         self.note = ""
         if log and len(ys) and ys.min() <= 0:
-            log, self.note = False, LOG_NEEDS_POSITIVE
+            log, self.note = False, t(self, "loss.lognotpos")
         if not math.isfinite(current):
-            self.note = f"loss is {current} at step {k}"
+            self.note = t(self, "loss.notfinite", v=current, k=k)
         if len(ys) == 0:
-            return Text(f"{title}\nno finite losses to plot")
+            return Text(f"{title}\n{t(self, 'loss.nofinite')}")
+        lang = node_lang(self)
+        # plotext counts characters, not cells: a heading with Korean is drawn above the plot
+        own_heading = lang != "en"
         try:
-            out = self._plot(width, height, xs, ys, k, current, log, title)
+            out = self._plot(width, height - own_heading, xs, ys, k, current, log,
+                             "" if own_heading else title)
         except Exception as exc:  # plotext edge cases must never take the app down
-            out = f"{title}\n(plot failed: {type(exc).__name__})"
+            out = f"{title}\n{t(self, 'loss.failed', err=type(exc).__name__)}"
+            own_heading = False
         if self.ascii:
             out = out.translate(_ASCII)
-        return Text.from_ansi(out, no_wrap=True, end="")
+        text = Text.from_ansi(out, no_wrap=True, end="")
+        if own_heading:
+            head = _heading(title, self.note, log, width, lang)
+            pad = max(0, (width - cell_len(head)) // 2)
+            text = Text(" " * pad + head + "\n", no_wrap=True, end="") + text
+        return text
 
     def _plot(self, width: int, height: int, xs: np.ndarray, ys: np.ndarray,
               k: int, current: float, log: bool, title: str) -> str:
@@ -181,7 +196,8 @@ class LossPlot(PaintedWidget):
         plt.canvas_color("default")  # transparent: the widget's own background shows
         plt.axes_color("default")
         plt.ticks_color(self._colour("gd-plot-grid", "foreground"))
-        plt.title(_heading(title, self.note, log, width))
+        if title:
+            plt.title(_heading(title, self.note, log, width))
         if log:  # plot log10 and label the ticks in loss units: plotext's own log axis mislabels ylim
             ys = np.log10(ys)
         marker = "*" if self.ascii else "hd"
@@ -222,16 +238,18 @@ def _short(step: int) -> str:
 LOG_NEEDS_POSITIVE = "log scale needs positive losses"
 
 
-def _heading(title: str, note: str, log: bool, width: int) -> str:
+def _heading(title: str, note: str, log: bool, width: int, lang: str = "en") -> str:
     """The plot's title line, shortened to fit: plotext drops a title wider than the
     plot area (the widget less about 8 columns of y-axis labels).  The scale is always
-    named: "(log)" or "(linear)"."""
+    named: "(log)" or "(linear)" (in ``lang``)."""
+    from gdtui.i18n import tr
+
     room = width - 10
-    scale = "(log)" if log else "(linear)"
+    scale = tr("loss.log" if log else "loss.linear", lang)
     tight = title.replace("step ", "k ").replace("batch loss", "batch").replace("  loss", "  f")
     candidates = [f"{title}  {note}", f"{title}  {scale}"] if note else [f"{title}  {scale}"]
     candidates += [f"{tight} {scale}", tight, tight.split("  ")[-1]]
     for heading in candidates:
-        if len(heading) <= room:
+        if cell_len(heading) <= room:
             return heading
     return candidates[-1]

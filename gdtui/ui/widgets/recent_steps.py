@@ -115,20 +115,23 @@ class RecentSteps(PaintedWidget):
         return self.view >= 0
 
     def title(self) -> str:
-        """The rule's title for the current view."""
+        """The rule's title for the current view (in the app's language)."""
+        from gdtui.ui.lang import t
+
         if self.view < 0:
-            return "recent steps · u: last update"
+            return t(self, "recent.title")
         worked = self._worked
         last = max(self.view, self._through)
-        nxt = "recent" if last + 1 >= len(self._params) else self._params[last + 1]
+        nxt = t(self, "recent.recent") if last + 1 >= len(self._params) else self._params[last + 1]
         if worked is None:
-            return plain(f"last update · u: {nxt}", self.ascii)
-        of = f" of {self._params[self.view]}" if len(self._params) > 1 and last == self.view else ""
+            return plain(t(self, "recent.last", nxt=nxt), self.ascii)
+        of = t(self, "recent.of", p=self._params[self.view]) if len(self._params) > 1 and last == self.view else ""
+        span = f"{worked.k - 1}→{worked.k}"
         if self.page + 1 < self._pages:
-            return plain(f"update {worked.k - 1}→{worked.k}{of} {self.page + 1}/{self._pages} · u: more",
-                         self.ascii)
+            return plain(t(self, "recent.update", span=span, of=of, page=f" {self.page + 1}/{self._pages}",
+                           nxt=t(self, "recent.more")), self.ascii)
         page = f" {self.page + 1}/{self._pages}" if self._pages > 1 else ""
-        return plain(f"update {worked.k - 1}→{worked.k}{of}{page} · u: {nxt}", self.ascii)
+        return plain(t(self, "recent.update", span=span, of=of, page=page, nxt=nxt), self.ascii)
 
     def cycle(self) -> None:
         """Next view: the next page of this update, the next parameter's update, then
@@ -166,8 +169,15 @@ class RecentSteps(PaintedWidget):
         worked = self._worked
         if worked is None:
             self._pages = 1
-            return [plain("step 0 is the start point: no update yet (space takes one)", self.ascii)[:width]]
-        pages = worked_pages(worked, self.view, width, rows, self.ascii)
+            from gdtui.ui.lang import t, wrap_cells
+
+            lines = wrap_cells(plain(t(self, "recent.none"), self.ascii), width)
+            if len(lines) > max(rows, 1):  # one row: the short form, whole
+                lines = wrap_cells(plain(t(self, "recent.none.short"), self.ascii), width)
+            return lines[: max(rows, 1)]
+        from gdtui.ui.lang import node_lang
+
+        pages = worked_pages(worked, self.view, width, rows, self.ascii, lang=node_lang(self))
         self._pages = len(pages)
         self.page = min(self.page, len(pages) - 1)
         lines = list(pages[self.page])
@@ -201,7 +211,7 @@ class RecentSteps(PaintedWidget):
         first = len(rows.ks) - n
         kw = max(len(str(rows.ks[-1])), 2)
         room = self.size.width - kw
-        f_label = "batch f" if rows.batch else "f(w)"
+        f_label = label("batch", self.ascii) if rows.batch else "f(w)"
         cell = CELL
         shown_w = 0
         for cell in (CELL, 8):

@@ -161,7 +161,7 @@ class StateTable(ScrollView, can_focus=True):
         self.note = _note({v.plain for _, values in rows for v in values}, view.status)
         layout = (params, tuple(keys), tuple(names.values()), self._cell)
         if layout != self._layout:
-            columns = [Column(_LABEL, Text(""), max(len(n) for n in names.values()))]
+            columns = [Column(_LABEL, Text(""), max(cell_len(n) for n in names.values()))]
             columns += [Column(p, Text(p, justify="right"), self._cell) for p in params]
             cells = {key: [Text(names[key], style="bold"), *values] for key, values in rows}
             self._set_table(columns, keys, cells)
@@ -195,7 +195,7 @@ class StateTable(ScrollView, can_focus=True):
     def _columns(self, view: StateView, names: dict[str, str]) -> tuple[list[int], int]:
         """Which parameters fit (the priority ones first, shown in their own order) and
         the cell width: the widest cell that shows the most parameters."""
-        label_w = max(map(len, names.values())) + 2
+        label_w = max(map(cell_len, names.values())) + 2
         room = self.size.width or 80
         order = [i for i in self.priority if i < len(view.params)]
         order += [i for i in range(len(view.params)) if i not in order]
@@ -233,11 +233,14 @@ class StateTable(ScrollView, can_focus=True):
         names = {key: label(key, a) for key in keys}
         if not view.is_batch:
             return names
+        from gdtui.ui.lang import t
+
         g, n = label("grad", a), label("norm", a)
-        long = {**names, "grad": f"{g} batch", "grad_full": f"{g} full", "batch": "f batch",
-                "loss": "f full", "norm": f"{n} batch", "norm_full": f"{n} full"}
-        short = {**long, "grad": "g batch", "grad_full": "g full", "norm": "|g| batch", "norm_full": "|g| full"}
-        need = max(map(len, long.values())) + 2 + min(2, len(view.params)) * (8 + 2)
+        b, f = t(self, "state.batch"), t(self, "state.full")  # the words in the app's language
+        long = {**names, "grad": f"{g} {b}", "grad_full": f"{g} {f}", "batch": f"f {b}",
+                "loss": f"f {f}", "norm": f"{n} {b}", "norm_full": f"{n} {f}"}
+        short = {**long, "grad": f"g {b}", "grad_full": f"g {f}", "norm": f"|g| {b}", "norm_full": f"|g| {f}"}
+        need = max(map(cell_len, long.values())) + 2 + min(2, len(view.params)) * (8 + 2)
         return long if need <= (self.size.width or 80) else short
 
     # ------------------------------------------------------------ drawing

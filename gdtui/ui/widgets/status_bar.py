@@ -96,5 +96,8 @@ class TooSmall(Static):
     def show(self, width: int, height: int, need: tuple[int, int]) -> None:
         """Say what size is needed and what we have."""
         x = "x" if self.ascii else "×"
-        self.update(f"terminal too small\nneed {need[0]}{x}{need[1]}, have {width}{x}{height}\n"
-                    "enlarge the window (q quits)")
+        from gdtui.ui.lang import t
+
+        self.update(f"{t(self, 'small.title')}\n"
+                    f"{t(self, 'small.need', need=f'{need[0]}{x}{need[1]}', have=f'{width}{x}{height}')}\n"
+                    f"{t(self, 'small.hint')}")

@@ -83,10 +83,10 @@ class GdApp(App[int]):
 
     def get_line_filters(self):  # type: ignore[no-untyped-def]
         """Textual's filters, then (under ``--ascii``) the ASCII safety net last."""
-        filters = list(super().get_line_filters())
-        if self.ascii_filter is not None:
-            filters.append(self.ascii_filter)
-        return filters
+        filters = super().get_line_filters()  # asked for each widget drawn: no copy unless needed
+        if self.ascii_filter is None:
+            return filters
+        return [*filters, self.ascii_filter]
 
     @property
     def ascii(self) -> bool:

@@ -163,6 +163,10 @@ def test_property_reverse_mode_equals_the_symbolic_gradient(text: str, x: float,
         return
     assume(math.isfinite(f) and all(math.isfinite(v) and abs(v) < 1e8 for v in g))
     res = evaluate_graph(graph_of_text(text), at)
+    # At a kink (relu, abs) within rounding of 0 both slopes are right: sympy may see an
+    # exact 0 (sin(pi) is 0 to it) where the graph sees 1.2e-16, as in -relu(sin(pi) + pi*x) at 0.
+    assume(all(abs(res.values[node.children[0]]) > 1e-9
+               for node in res.graph.nodes if node.op in ("relu", "abs")))
     # sympy simplifies first (sqrt(x - x) is 0, so its gradient is 0); the chain rule on the
     # graph as typed meets d sqrt(u)/du = inf at u = 0 and gives nan, as PyTorch does
     assume(all(math.isfinite(t.local) for terms in res.terms for t in terms))

@@ -15,6 +15,7 @@ from typing import Sequence
 from gdtui.engine.explain import Equation, WorkedUpdate
 from gdtui.ui.ascii import plain
 from gdtui.ui.fmt import fmt
+from gdtui.ui.lang import wrap_cells
 
 __all__ = ["equation_lines", "subscript", "worked_lines", "worked_notes", "worked_pages"]
 
@@ -71,7 +72,7 @@ def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool =
                 return lines
     # too narrow for any: the numbers wrapped at their spaces (whole numbers stay together)
     nums, result = _numbers(eq, 8, ascii), fmt(eq.result, 8)
-    first, *rest = _wrap(f"{target} = {nums} = {result}", width - 2) or [""]
+    first, *rest = wrap_cells(f"{target} = {nums} = {result}", width - 2)
     return [first, *[f"  {line}" for line in rest]]
 
 
@@ -97,7 +98,6 @@ def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
     else several (whole equations per page); notes (mini-batch, Newton) at the end."""
     k, p = worked.k, worked.params[param]
     eqs: Sequence[Equation] = worked.equations[param]
-    from gdtui.ui.lang import wrap_cells
 
     tail = [line for text in worked_notes(worked, ascii, lang) for line in wrap_cells(plain(text, ascii), width)]
     rows = max(rows, 1)
@@ -118,18 +118,3 @@ def worked_lines(worked: WorkedUpdate, param: int, width: int, rows: int,
                  ascii: bool = False, lang: str = "en") -> list[str]:
     """The first page of :func:`worked_pages`."""
     return worked_pages(worked, param, width, rows, ascii, lang)[0]
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Words into lines of at most ``width`` (a word longer than that is cut)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    if line:
-        lines.append(line)
-    return lines or [""]

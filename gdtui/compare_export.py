@@ -14,6 +14,8 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from gdtui.export import source_args
+
 if TYPE_CHECKING:
     from gdtui.comparison import Compared
     from gdtui.settings import Settings
@@ -43,17 +45,7 @@ def _args(base: "Settings", axes: Sequence[tuple[str, Sequence[Any]]], steps: in
           use_preset: bool) -> list[str]:
     s = base
     listed = {name for name, _ in axes}
-    args: list[str] = []
-    if use_preset:
-        args += ["--preset", str(s.preset)]
-    else:
-        args.append(f"--fn={s.fn}" if s.fn.lstrip().startswith("-") else "--fn")
-        if not s.fn.lstrip().startswith("-"):
-            args.append(s.fn)
-    if s.data:
-        args += ["--data", s.data]
-    if s.rows is not None:
-        args += ["--rows", str(s.rows)]
+    args = source_args(s, use_preset)
     if s.start and "start" not in listed:
         args += ["--start", _point(s.start)]
     if s.optimizer and "optimizer" not in listed:

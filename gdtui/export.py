@@ -30,21 +30,28 @@ def _point(params: Any, values: Any) -> str:
     return ",".join(f"{p}={_show(v)}" for p, v in zip(params, values))
 
 
-def command_line(settings: Any, steps: int | None = None, params: Any = None,
-                 every: int | None = None, fmt: str | None = None) -> str:
-    """The ``gdtui run`` command line that reproduces ``settings`` (resolved) for ``steps``."""
+def source_args(settings: Any, use_preset: bool) -> list[str]:
+    """The options that name the problem: ``--preset`` or ``--fn`` (``--fn=-x^2`` when the
+    text starts with '-', which argparse would read as an option), then the data set."""
     s = settings
-    args = ["gdtui", "run"]
-    if s.preset:
-        args += ["--preset", s.preset]
+    if use_preset:
+        args = ["--preset", str(s.preset)]
+    elif s.fn.lstrip().startswith("-"):
+        args = [f"--fn={s.fn}"]
     else:
-        args.append(f"--fn={s.fn}" if s.fn.lstrip().startswith("-") else "--fn")
-        if not s.fn.lstrip().startswith("-"):
-            args.append(s.fn)
+        args = ["--fn", s.fn]
     if s.data:
         args += ["--data", s.data]
     if s.rows is not None:
         args += ["--rows", str(s.rows)]
+    return args
+
+
+def command_line(settings: Any, steps: int | None = None, params: Any = None,
+                 every: int | None = None, fmt: str | None = None) -> str:
+    """The ``gdtui run`` command line that reproduces ``settings`` (resolved) for ``steps``."""
+    s = settings
+    args = ["gdtui", "run", *source_args(s, use_preset=bool(s.preset))]
     if s.start:
         names = list(params) if params else list(s.start)
         start = {p: s.start[p] for p in names if p in s.start}

@@ -140,7 +140,9 @@ def _point(option: str):
         try:
             return parse_point(text, option)
         except OptionError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+            # argparse puts "argument --start: " in front: do not name the option twice
+            message = str(exc).removeprefix(option).lstrip(": ")
+            raise argparse.ArgumentTypeError(message) from None
 
     return parse
 

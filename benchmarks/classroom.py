@@ -51,7 +51,8 @@ import tempfile
 import time
 from pathlib import Path
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from gdtui.classroom import procs
+
 TIMEOUT = 120.0
 SECONDS = 20.0
 GAP = 0.010
@@ -62,48 +63,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    """Child processes of every thread of ``pid`` (a helper started from a thread is its child)."""
-    out: list[int] = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for tid in tasks:
-        try:
-            out += [int(p) for p in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def _tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(_children(p))
-    return out
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-    except (OSError, IndexError, ValueError):
-        return 0
 
 
 class Server:
@@ -135,7 +94,7 @@ class Server:
         raise RuntimeError("the classroom server did not start")
 
     def zygote(self) -> int | None:
-        for pid in _children(self.proc.pid):
+        for pid in procs.children(self.proc.pid):
             try:
                 if b"zygote" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     return pid
@@ -145,7 +104,7 @@ class Server:
 
     def students(self) -> list[int]:
         z = self.zygote()
-        return _children(z) if z else []
+        return procs.children(z) if z else []
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -230,12 +189,12 @@ def _memory(server: Server, stay: int = 0) -> dict[str, float]:
     """PSS in MB now: the server process, the zygote, every student's process tree;
     ``first``: the mean of the ``stay`` oldest students (they stay all the soak)."""
     zygote = server.zygote()
-    pids = sorted(_children(zygote)) if zygote else []  # oldest first (pids grow; no wrap in an hour)
-    students = [sum(_pss_kb(p) for p in _tree(pid)) / 1024 for pid in pids]
+    pids = sorted(procs.children(zygote)) if zygote else []  # oldest first (pids grow; no wrap in an hour)
+    students = [sum(procs.pss_kb(p) for p in procs.tree(pid)) / 1024 for pid in pids]
     return {
         "first": statistics.mean(students[:stay]) if stay and len(students) >= stay else float("nan"),
-        "server": _pss_kb(server.proc.pid) / 1024,
-        "zygote": _pss_kb(zygote) / 1024 if zygote else 0.0,
+        "server": procs.pss_kb(server.proc.pid) / 1024,
+        "zygote": procs.pss_kb(zygote) / 1024 if zygote else 0.0,
         "students": sum(students),
         "n": len(students),
         "per_session": statistics.mean(students) if students else float("nan"),
@@ -255,7 +214,9 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
             s.press(b"p")
         await asyncio.sleep(2.0)  # everyone is live
         pids = server.students()
-        ticks0 = sum(_cpu_ticks(p) for p in pids)
+        cpu0 = {p: procs.cpu_seconds(p) for p in pids}
+        server_cpu0, client_cpu0 = procs.cpu_seconds(server.proc.pid), time.process_time()
+        load_start = os.getloadavg()[0]
         for s in students:
             s.bursts, s.bytes, s.latencies = 0, 0, []
         t0 = time.monotonic()
@@ -306,7 +267,12 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
         elapsed = time.monotonic() - t0
         load = os.getloadavg()[0]
         pids = server.students()
-        ticks1 = sum(_cpu_ticks(p) for p in pids)
+        # students' CPU: the sessions alive at both ends of the window (a soak replaces some)
+        students_cpu = sum(procs.cpu_seconds(p) - cpu0[p] for p in pids if p in cpu0)
+        live = sum(1 for p in pids if p in cpu0)
+        server_cpu = procs.cpu_seconds(server.proc.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
+        frames = sum(s.bursts for s in students)
         mem = _memory(server)
         lat = [x for s in students for x in s.latencies]
         result: dict[str, object] = {
@@ -321,12 +287,20 @@ async def _session(n: int, seconds: float, soak: float = 0.0, sample: float = 60
             "lat_p50": _pct(lat, 0.5) * 1000,
             "lat_p95": _pct(lat, 0.95) * 1000,
             "probes": len(lat),
-            "cpu_per_session": (ticks1 - ticks0) / CLK_TCK / elapsed / max(1, len(pids)) * 100,
+            "cpu_per_session": students_cpu / elapsed / max(1, live) * 100,
+            "server_cpu": server_cpu / elapsed * 100,
+            "client_cpu": client_cpu / elapsed * 100,
+            "frames": frames,
+            # CPU time per frame that reached a client: load-independent, unlike frames/s
+            "ms_per_frame_students": students_cpu / max(1, frames) * 1000 if not soak else float("nan"),
+            "ms_per_frame_server": server_cpu / max(1, frames) * 1000,
+            "ms_per_frame_client": client_cpu / max(1, frames) * 1000,
             "pss_per_session": mem["per_session"],
             "pss_students": mem["students"],
             "pss_server": mem["server"],
             "pss_zygote": mem["zygote"],
             "load": load,
+            "load_start": load_start,
             "samples": samples,
             "churned": churned if soak else 0,
             "warmup": warmup,
@@ -348,7 +322,10 @@ def _report(r: dict) -> None:
     print(f"    keystroke -> screen: p50 {r['lat_p50']:.0f} ms, p95 {r['lat_p95']:.0f} ms "
           f"({int(r['probes'])} probes)  [target p95 <= 250 ms]")
     print(f"    CPU per live session: {r['cpu_per_session']:.1f}% of a core; machine load average "
-          f"{r['load']:.1f} on {os.cpu_count()} cores (everything on the machine counts, not only this)")
+          f"{r['load_start']:.1f} at the start, {r['load']:.1f} at the end, on {os.cpu_count()} cores (everything on the machine counts, not only this)")
+    print(f"    CPU per frame reaching a client: students {r['ms_per_frame_students']:.1f} ms + server "
+          f"{r['ms_per_frame_server']:.1f} ms (+ the benchmark's own SSH clients {r['ms_per_frame_client']:.1f} ms); "
+          f"server {r['server_cpu']:.0f}% of a core, clients {r['client_cpu']:.0f}%")
     print(f"    PSS per session {r['pss_per_session']:.1f} MB; all {total:.0f} MB "
           f"(students {r['pss_students']:.0f}, zygote {r['pss_zygote']:.0f}, server {r['pss_server']:.0f})"
           f"  [targets <= 40 MB per session, < 2048 MB in all]")

@@ -4,34 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
 
+from gdtui.classroom import procs
 from gdtui.settings import Settings
 
 from classroom_helpers import WAIT, connect
-
-
-def _children(pid: int) -> list[int]:
-    """Child processes of every thread of ``pid`` (a helper started from a thread is its child)."""
-    out: list[int] = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for tid in tasks:
-        try:
-            out += [int(p) for p in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def _dead(pid: int) -> bool:
-    """True once ``pid`` has ended (a zombie waiting for its parent counts as ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return True
 
 
 async def _until(check, timeout: float = WAIT):
@@ -51,19 +28,19 @@ async def test_presets_need_no_helper_and_a_killed_helper_harms_nobody(room):
     await bob.wait_for("step 0")
     await asyncio.sleep(1.0)
     a, b = room.students[1].pid, room.students[2].pid
-    assert _children(a) == [] and _children(b) == []  # a preset never starts sympy
+    assert procs.children(a) == [] and procs.children(b) == []  # a preset never starts sympy
 
     # A function nobody has compiled: the first app to get it starts its own helper (the
     # other may then find it in the shared compiled-function cache).
     room.push(Settings(fn="x^2 + 3*y^2 + sin(x*y)", start={"x": 1, "y": 1}), "a new function")
     for term in (alice, bob):
         await term.wait_for("sin(x*y)")
-    helpers = await _until(lambda: _children(a) + _children(b))
+    helpers = await _until(lambda: procs.children(a) + procs.children(b))
     for pid in helpers:
         os.kill(pid, 9)  # the helper dies (out of memory, a bug, anything)
     # Dead before the next request (on a busy machine a killed process takes a moment to go;
     # a request in that moment gets a one-line error, which is the student's to retry).
-    await _until(lambda: all(_dead(pid) for pid in helpers))
+    await _until(lambda: all(procs.is_dead(pid) for pid in helpers))
 
     # Everyone carries on, and the next new function starts a fresh helper where needed.
     room.push(Settings(fn="x^4 + y^2 - x*y", start={"x": 1, "y": 1}), "another function")

@@ -28,7 +28,18 @@ __all__ = ["Dashboard", "SORTS"]
 
 #: Refreshes a second (the room changes at human speed).
 RATE = 2
-COLUMNS = ("#", "student", "problem", "optimizer", "step", "loss", "status", "lesson", "right", "min")
+#: The table's columns and their widths in an 80-column terminal, each holding its text
+#: and the space after it (the table's own padding is off): 78 in all, so the last column
+#: is on screen at 80 columns.  Wider terminals give the room left to the columns in
+#: ``GROWS`` (up to the widths of what they hold).  Text longer than its column is
+#: shortened in the middle (``…``); numbers are formatted to fit, never cut.
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("#", 3), ("student", 10), ("problem", 11), ("optimizer", 10), ("step", 7), ("loss", 9),
+    ("status", 10), ("lesson", 8), ("right", 6), ("min", 4))
+#: Column -> most it grows to in a wide terminal (what it can hold, plus the space).
+GROWS = {"student": 33, "problem": 41, "lesson": 21}
+#: Statuses longer than their column, said shorter.
+SHORT_STATUS = {"domain-error": "domain"}
 
 
 def _loss_key(s: Student) -> float:
@@ -46,10 +57,26 @@ SORTS: tuple[tuple[str, Callable[[Student], Any]], ...] = (
 )
 
 
-def _fmt_loss(value: Any) -> str:
+def _fmt_loss(value: Any, width: int = 12) -> str:
+    """A loss in at most ``width`` characters (fewer digits rather than a cut number)."""
     if isinstance(value, (int, float)):
-        return f"{value:.6g}"
+        for digits in range(6, 0, -1):
+            text = f"{value:.{digits}g}"
+            if len(text) <= width:
+                return text
+        return text
     return str(value or "")
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Each column's width (text and the space after it) for a table ``width`` cells wide."""
+    widths = dict(COLUMNS)
+    room = width - sum(widths.values()) - 2  # the vertical scroll bar, when there are many students
+    for name, most in GROWS.items():
+        extra = max(0, min(room, most - widths[name]))
+        widths[name] += extra
+        room -= extra
+    return widths
 
 
 class Dashboard(App[None]):
@@ -87,18 +114,32 @@ class Dashboard(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="info", markup=False)
-        yield DataTable(id="students", cursor_type="row", zebra_stripes=True)
+        # No padding of its own: each column's width includes one space (see COLUMNS).
+        yield DataTable(id="students", cursor_type="row", zebra_stripes=True, cell_padding=0)
         yield Input(placeholder="session file to load for everyone (enter: push, escape: cancel)",
                     id="push")
         yield Static(id="log", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        self._columns(self.size.width)
         self.refresh_room()
         self.set_interval(1 / RATE, self.refresh_room)
+
+    def on_resize(self, event: Any) -> None:
+        if column_widths(event.size.width) != self._shown.get("widths"):
+            self._columns(event.size.width)
+            self.refresh_room()
+
+    def _columns(self, width: int) -> None:
+        """(Re)make the columns for a terminal ``width`` wide; the rows follow on the next refresh."""
+        widths = column_widths(width)
+        self._shown["widths"] = widths
+        self._shown.pop("rows", None)
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for name, _ in COLUMNS:
+            table.add_column(shown(name, widths[name] - 1), key=name, width=widths[name])
 
     # ------------------------------------------------------------ drawing
     def rows(self) -> list[Student]:
@@ -125,7 +166,8 @@ class Dashboard(App[None]):
         if info != self._shown.get("info"):
             self._shown["info"] = info
             self.query_one("#info", Static).update(info)
-        rows = [self._cells(s) for s in self.rows()]
+        widths = self._shown["widths"]
+        rows = [self._cells(s, widths) for s in self.rows()]
         if rows != self._shown.get("rows"):  # nothing changed: nothing redrawn
             self._shown["rows"] = rows
             table = self.query_one(DataTable)
@@ -141,14 +183,19 @@ class Dashboard(App[None]):
             self.query_one("#log", Static).update(log)
 
     @staticmethod
-    def _cells(s: Student) -> tuple[str, ...]:
+    def _cells(s: Student, widths: dict[str, int] | None = None) -> tuple[str, ...]:
+        """One student's row, each cell fitting its column (one space left after it)."""
+        w = {name: n - 1 for name, n in (widths or column_widths(80)).items()}
         st = s.status
         step = st.get("step")
+        status = str(st.get("status") or "starting")
         # Everything but the number comes from the student's process: shown escaped and bounded.
-        return (str(s.number), shown(s.user, 32), shown(st.get("problem") or "", 40),
-                shown(st.get("optimizer") or "", 12), "" if step is None else shown(step, 12),
-                shown(_fmt_loss(st.get("loss")), 14), shown(st.get("status") or "starting", 12),
-                shown(st.get("lesson") or "", 20), shown(st.get("right") or "", 8), f"{s.seconds / 60:.0f}")
+        return (shown(s.number, w["#"]), shown(s.user, w["student"]), shown(st.get("problem") or "", w["problem"]),
+                shown(st.get("optimizer") or "", w["optimizer"]), "" if step is None else shown(step, w["step"]),
+                shown(_fmt_loss(st.get("loss"), w["loss"]), w["loss"]),
+                shown(SHORT_STATUS.get(status, status), w["status"]),
+                shown(st.get("lesson") or "", w["lesson"]), shown(st.get("right") or "", w["right"]),
+                shown(f"{s.seconds / 60:.0f}", w["min"]))
 
     def say(self, text: str) -> None:
         """One line under the header for the teacher."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from gdtui.classroom.dashboard import Dashboard
 
 from classroom_helpers import WAIT, connect, ready
@@ -82,3 +84,35 @@ async def test_a_bad_session_file_is_not_pushed(room, tmp_path):
         info = str(app.query_one("#info").render())
         assert "learning_rate" in info and "bad.toml" in info
         assert room.settings.preset != "rosenbrock"
+
+
+async def test_every_column_fits_an_80_column_terminal(room):
+    """Long names, a typed function, a big step and a tiny negative loss: the last column
+    ("min") is still on screen at 80 columns; text is shortened, numbers are not cut."""
+    from textual.widgets import DataTable
+
+    from gdtui.classroom.server import Student
+
+    long = {"problem": "x^2 + 3*y^2 + sin(x*y) - cos(x) + 2*y", "optimizer": "momentum", "step": 100000,
+            "loss": -1.2345678e-05, "status": "domain-error", "lesson": "03-learning-rate 12/14", "right": "10/12"}
+    room.students[1] = Student(1, "a-rather-long-student-name", "127.0.0.1:5", "no-auth", status=long)
+    room.students[2] = Student(2, "bo", "127.0.0.1:6", "no-auth",
+                               status={"problem": "rosenbrock", "optimizer": "adam", "step": 12, "loss": 0.5,
+                                       "status": "converged"})
+    app = Dashboard(room, "ssh -t -p 2222 NAME@127.0.0.1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(DataTable)
+        assert table.virtual_size.width <= table.size.width  # nothing scrolled off to the right
+        header, first, second = (table.render_line(y).text for y in range(3))
+        assert header.split() == ["#", "student", "problem", "optimizer", "step", "loss", "status",
+                                  "lesson", "right", "min"]
+        assert "100000" in first and "domain" in first and "10/12" in first
+        loss = first.split()[first.split().index("100000") + 1]
+        assert float(loss) == pytest.approx(-1.2345678e-05, rel=0.05)  # fewer digits, never cut
+        assert second.split()[:7] == ["2", "bo", "rosenbrock", "adam", "12", "0.5", "converged"]
+        assert first.rstrip().endswith("0") and second.rstrip().endswith("0")  # minutes: the last column
+    async with Dashboard(room, "ssh").run_test(size=(140, 24)) as pilot:
+        await pilot.pause()
+        table = pilot.app.query_one(DataTable)
+        assert "a-rather-long-student-name" in table.render_line(1).text  # wide: nothing shortened

@@ -825,15 +825,20 @@ class Classroom:
 
     async def _watch_pace(self) -> None:
         """Once a second: the machine's load sets everyone's live frame rate; a client that
-        is behind gets fewer frames until it has caught up."""
+        is behind gets fewer frames until it has caught up.  The students are told one
+        after another across the second: a student's app restarts its frame timer when
+        told a new rate, and thirty timers restarted at once would draw in step (thirty
+        frames at the same moment, then nothing), which delays key presses."""
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(1.0)
             if self.governor is not None:
                 fps = self.governor.update()
                 if fps is not None:
                     self.live_fps = fps
-            for channel in list(self.channels):
-                channel.pace()
+            channels = list(self.channels)
+            for i, channel in enumerate(channels):
+                loop.call_later(i / len(channels), channel.pace)
 
     def set_live_fps(self, fps: float) -> None:
         """Fix every student's live frame rate (the governor, if any, moves it again later)."""

@@ -53,8 +53,11 @@ async def test_the_students_app_takes_the_servers_frame_rate():
         for bad in ("fast", None, -1, float("nan")):
             app.handle_control({"op": "pace", "fps": bad})
         assert app.main_screen.runner.draw_fps == 2.0  # nonsense is ignored
+        assert app.main_screen.runner.min_fps == 2.0  # the app's own adaptation stays at or above it
         app.handle_control({"op": "pace", "fps": 500})
         assert app.main_screen.runner.draw_fps == FPS_MAX  # never above the app's own rate
+        # ... and never takes the student below the server's floor on its own
+        assert app.main_screen.runner.min_fps == FPS_MIN
     ours.close()
 
 
@@ -87,3 +90,32 @@ def test_language_is_the_servers_else_the_students_locale():
     assert student_lang(None, {"LANG": "ko_KR.UTF-8"}) == "ko"
     assert student_lang(None, {"LANG": "ko_KR.UTF-8", "LC_ALL": "en_GB.UTF-8"}) == "en"
     assert student_lang(None, {}) == "en"
+
+
+async def test_the_server_tells_students_their_rate_one_after_another(host_key):
+    """Across the second, not all at once: students restart their frame timers when told,
+    and timers restarted together would draw in step."""
+    import asyncio
+
+    from gdtui.classroom.config import Auth, ClassroomConfig
+    from gdtui.classroom.server import Classroom
+
+    room = Classroom(ClassroomConfig(port=0, no_auth=True, adapt_fps=False), Auth(none=True), host_key)
+    loop = asyncio.get_running_loop()
+    told: dict[int, list[float]] = {}
+
+    class Channel:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def pace(self) -> None:
+            told.setdefault(self.n, []).append(loop.time())
+
+    room.channels = {Channel(n) for n in range(4)}  # type: ignore[assignment]
+    t0 = loop.time()
+    task = asyncio.ensure_future(room._watch_pace())
+    await asyncio.sleep(2.05)
+    task.cancel()
+    first = sorted(times[0] - t0 for times in told.values())
+    assert len(first) == 4 and 1.0 <= first[0] < 1.2
+    assert first[-1] - first[0] >= 0.6  # spread over the second (0, 1/4, 2/4, 3/4 s)

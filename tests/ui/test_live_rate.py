@@ -23,6 +23,7 @@ class Session:
         def start(self) -> None: ...
         def owed(self, speed: float) -> int: return 1
         def interval(self, speed: float) -> float: return 1 / 30
+        def tick_interval(self, speed: float, fps: float) -> float: return 1 / 30
 
     speed = 30
     running = True  # the run never stops by itself here

@@ -543,6 +543,7 @@ def test_live_runner_redraws_at_most_draw_fps_and_always_when_it_stops() -> None
         def start(self) -> None: ...
         def owed(self, speed: float) -> int: return 1
         def interval(self, speed: float) -> float: return 1 / 30
+        def tick_interval(self, speed: float, fps: float) -> float: return 1 / 30
 
     class Session:
         speed, pacer, running = 30, Pacer(), True

@@ -23,7 +23,7 @@ from textual.widgets import Input
 
 from gdtui.ui import jobs
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
-from gdtui.ui.screens.live import LiveRunner
+from gdtui.ui.screens.live import DRAW_FPS, LiveRunner
 from gdtui.ui.widgets.footer import Footer
 from gdtui.ui.widgets.function_pane import FunctionPane
 from gdtui.ui.widgets.landscape import Landscape
@@ -58,6 +58,9 @@ class MainScreen(Screen[None]):
 
     live: var[bool] = var(False)
     """True while the run steps live (the LiveRunner's timer runs); bound into the panes."""
+    live_fps: var[float] = var(DRAW_FPS)
+    """Live frames a second the runner draws now (lower when busy); bound into the panes,
+    which then redraw in proportion."""
 
     BINDINGS = [
         Binding("space", "step(1)", "step", id="gd.step", tooltip="take one step"),
@@ -90,7 +93,8 @@ class MainScreen(Screen[None]):
 
             describe_bindings(self, plain)
         self.runner = LiveRunner(self, lambda: self.app.session, self._draw,
-                                 on_running=lambda running: setattr(self, "live", running))
+                                 on_running=lambda running: setattr(self, "live", running),
+                                 on_rate=lambda fps: setattr(self, "live_fps", fps))
         self._preview_text: str | None = None
         self._notice = ""
         self._paused = False  # a live run was paused (and nothing else happened since)
@@ -104,12 +108,12 @@ class MainScreen(Screen[None]):
                 yield OptimizerPane(jobs.optimizer_specs(), ascii=ascii, id="optimizer")
                 with Vertical(id="state"):
                     yield StateTable(ascii=ascii, id="table")
-                    yield RecentSteps(ascii=ascii, id="recent").data_bind(MainScreen.live)
+                    yield RecentSteps(ascii=ascii, id="recent").data_bind(MainScreen.live, MainScreen.live_fps)
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
-                    yield Landscape(ascii=ascii, id="landscape").data_bind(MainScreen.live)
+                    yield Landscape(ascii=ascii, id="landscape").data_bind(MainScreen.live, MainScreen.live_fps)
                 with Vertical(id="loss-pane"):
-                    yield LossPlot(ascii=ascii, id="loss").data_bind(MainScreen.live)
+                    yield LossPlot(ascii=ascii, id="loss").data_bind(MainScreen.live, MainScreen.live_fps)
         yield StatusBar(ascii=ascii, id="status")
         yield TooSmall(ascii=ascii, id="too-small")
         yield Footer(compact=True, show_command_palette=False)

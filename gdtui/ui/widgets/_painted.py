@@ -10,6 +10,7 @@ from textual.widget import Widget
 from gdtui.lazy_import import deferred
 from gdtui.ui.textual_compat import forget_dirty_regions
 from gdtui.ui.widgets._canvas import Painter
+from gdtui.ui.widgets.frame_gate import FULL_FPS
 
 __all__ = ["PaintedWidget"]
 
@@ -24,6 +25,15 @@ class PaintedWidget(Widget):
     live: var[bool] = var(False)
     """True while the run is live (the screen pushes it down): redraws go through a
     :class:`~gdtui.ui.widgets.frame_gate.FrameGate`, a few a second."""
+
+    live_fps: var[float] = var(FULL_FPS)
+    """How many live frames a second the screen draws (the screen pushes it down); the
+    gate draws in proportion (see :meth:`FrameGate.frame_rate`)."""
+
+    def watch_live_fps(self, fps: float) -> None:
+        gate = getattr(self, "_gate", None)
+        if gate is not None:
+            gate.frame_rate(fps)
 
     def is_live(self) -> bool:
         """The ``live`` reactive, as a FrameGate asks for it."""

@@ -14,9 +14,9 @@ The rate never goes below :data:`FPS_MIN` (5 a second, what issue 13 asks of a
 class of thirty): below that a live run stops looking live.  So the governor keeps
 the machine out of saturation as long as frames are cheap enough (a frame costs a
 student a few milliseconds of CPU, see ``make bench ARGS=classroom``); past that the
-kernel shares the CPU and the students' lower priority (``nice``) keeps the server
-and key presses first.  The server tells the students one after another across the
-second, not all at once, so their frames do not fall into step.
+kernel shares the CPU, with the students below the server (``nice``).  The server
+tells the students one after another across the second, not all at once, so their
+frames do not fall into step.
 
 Per student the server may lower the rate further: a client whose link is behind
 (its output waiting in the server) gets :data:`BEHIND_FPS` (the floor) until it has

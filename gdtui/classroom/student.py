@@ -25,11 +25,14 @@ from gdtui.classroom.control import LineReader, encode, settings_from_dict
 from gdtui.classroom.pace import FPS_MIN
 from gdtui.settings import DEFAULT_PRESET, Settings
 from gdtui.ui.app import GdApp
+from gdtui.ui.textual_compat import trim_render_caches
 
 __all__ = ["FrozenScreen", "StudentApp", "run_student", "warm_up"]
 
 #: Seconds between two status reports (only sent when something changed).
 REPORT_EVERY = 0.5
+#: Seconds between two looks at the render caches that grow with live runs.
+TRIM_EVERY = 60.0
 #: Most steps a student's run takes (the server's ``max_steps`` may lower it): see
 #: ClassroomConfig.max_steps, a bound on a run's history.
 MAX_STEPS = 100_000
@@ -86,6 +89,7 @@ class StudentApp(GdApp):
     def on_mount(self) -> None:
         asyncio.get_running_loop().add_reader(self.control.fileno(), self._control_readable)
         self.set_interval(REPORT_EVERY, self.report)
+        self.set_interval(TRIM_EVERY, trim_render_caches)  # memory flat over a class (see there)
         if self.live_fps is not None:
             self.call_after_refresh(self.pace, self.live_fps)  # the main screen is installed by then
         if self._welcome:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.widget import Widget
 
-__all__ = ["describe_bindings", "forget_dirty_regions", "rewrite_bindings", "set_plot_size"]
+__all__ = ["describe_bindings", "forget_dirty_regions", "rewrite_bindings", "set_plot_size", "trim_render_caches"]
 
 
 def rewrite_bindings(node: "DOMNode", change: Callable[["Binding"], "Binding"]) -> None:
@@ -63,3 +63,27 @@ def set_plot_size(plt: Any, width: int, height: int) -> None:
     figure at its own size (textual-plotext issue 5), so set the private size too."""
     plt.plotsize(width, height)
     plt._set_size(width, height)
+
+
+#: Entries above which :func:`trim_render_caches` empties rich's segment-splitting cache.
+SPLIT_CACHE_KEEP = 2048
+
+
+def trim_render_caches(keep: int = SPLIT_CACHE_KEEP) -> bool:
+    """Empty rich's ``Segment._split_cells`` cache once it holds more than ``keep`` entries;
+    True when it did.
+
+    That cache (``functools.lru_cache(16384)`` in rich 15.0, used by Textual to cut strips
+    at the screen's edge) keys on whole segments, so a live run, whose numbers change
+    every frame, adds entries it never finds again: ~400 bytes each, 6-7 MB per process
+    once full after half an hour or so (the classroom soak saw students grow ~16% in an
+    hour).  Emptying it is cheap (the next frames recompute a few splits); called every
+    minute by long-lived apps (a classroom student), so memory stays flat.
+    """
+    from rich.segment import Segment
+
+    split = Segment._split_cells
+    if split.cache_info().currsize <= keep:
+        return False
+    split.cache_clear()
+    return True

@@ -119,3 +119,20 @@ async def test_the_server_tells_students_their_rate_one_after_another(host_key):
     first = sorted(times[0] - t0 for times in told.values())
     assert len(first) == 4 and 1.0 <= first[0] < 1.2
     assert first[-1] - first[0] >= 0.6  # spread over the second (0, 1/4, 2/4, 3/4 s)
+
+
+def test_the_render_cache_that_grows_with_live_numbers_is_trimmed():
+    """rich's segment-splitting cache keys on whole segments: live numbers fill it with
+    entries never found again (6-7 MB per student after half an hour); a student's app
+    empties it once it holds more than a few thousand."""
+    from rich.segment import Segment
+
+    from gdtui.ui.textual_compat import trim_render_caches
+
+    split = Segment._split_cells
+    split.cache_clear()
+    for i in range(300):
+        Segment(f"x₁₉ − η·g₁₉ = {i * 1e-3:.6f}", None).split_cells(4)
+    assert split.cache_info().currsize == 300
+    assert not trim_render_caches(keep=500) and split.cache_info().currsize == 300
+    assert trim_render_caches(keep=200) and split.cache_info().currsize == 0

@@ -1,0 +1,96 @@
+"""Issue 11's remaining defects: Korean under --ascii, lessons at 80x24, Korean theme
+diagnostics, full-batch comparisons, the gradient check's h from the lesson, the
+Korean palette, the state pane's numbers and edge."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from test_lesson_mode import panel
+from ui_waits import workers_done
+
+from gdtui.lessons import find_lesson
+from gdtui.ui.ascii import AsciiFilter, is_language, plain
+from gdtui.ui.widgets.lesson_panel import LessonPanel, LessonSide
+
+
+@pytest.fixture(autouse=True)
+def state_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+async def until(pilot, condition, timeout: float = 30.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        await workers_done(pilot.app)
+        await pilot.pause()
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+async def shown(pilot, index: int) -> None:
+    app = pilot.app
+    await until(pilot, lambda: app.main_screen.query(LessonPanel) and panel(app).shown is not None
+                and panel(app).shown.index == index and app.session.ready)
+
+
+def lesson_app(lesson, lang: str = "en", ascii: bool = False):
+    """The app as `gdtui lesson NAME [--lang ko] [--ascii]` builds it."""
+    from gdtui.problem import validate_quickly
+    from gdtui.settings import Settings
+    from gdtui.ui.app import GdApp
+
+    return GdApp(validate_quickly(lesson.settings_at(0, Settings(lang=lang, ascii=ascii))), lesson=lesson)
+
+
+def drawing(text: str) -> set[str]:
+    """Characters on screen that are neither ASCII nor Hangul (what --ascii must not show)."""
+    return {ch for ch in text if not ch.isascii() and not is_language(ch)}
+
+
+# ------------------------------------------------------------ 1. --ascii --lang ko
+def test_plain_spells_exponents_and_indices_as_one_run_and_keeps_hangul() -> None:
+    assert plain("h = 10⁻¹²일 때") == "h = 10^-12일 때"
+    assert plain("f'(x) = 3x², g₁₀") == "f'(x) = 3x^2, g_10"
+    assert plain("✓ 맞았습니다") == "OK 맞았습니다"
+
+
+def test_the_filter_keeps_hangul_and_replaces_drawing() -> None:
+    from rich.segment import Segment
+    from textual.color import Color
+
+    f = AsciiFilter()
+    out = f.apply([Segment("╭─ 레슨 · 1/3단계 ─╮")], Color(0, 0, 0))
+    assert "".join(s.text for s in out) == "+- 레슨 . 1/3단계 -+"
+    assert not any(is_language(ch) for ch in f.replaced)
+
+
+async def test_ascii_korean_lesson_shows_hangul_and_only_ascii_drawing(ui) -> None:
+    from gdtui.ui.screens.gradcheck import GradCheckPanel
+
+    lesson = find_lesson("numerical-derivatives")
+    app = lesson_app(lesson, lang="ko", ascii=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, 0)
+        await until(pilot, lambda: isinstance(app.screen, GradCheckPanel) and bool(app.screen.query(LessonSide))
+                    and app.screen.settled)
+        await pilot.pause()
+        text = ui.screen_text(app)
+        flat = " ".join(text.split())
+        assert "도함수를 구하는 방법은 두 가지" in flat, text
+        assert "3x^2" in flat and "10^-5" in flat, text  # the lesson's symbols spelled in ASCII
+        assert "??" not in text, text
+        assert drawing(text) == set(), drawing(text)
+        assert not any(is_language(ch) for ch in app.ascii_filter.replaced)
+
+
+async def test_ascii_korean_playground_needs_no_safety_net(ui) -> None:
+    app = ui.make_app(preset="parabola", ascii=True, lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.settle(pilot, steps=2)
+        text = ui.screen_text(app)
+    assert "함수" in text and "옵티마이저" in text, text
+    assert drawing(text) == set(), drawing(text)
+    assert app.ascii_filter.replaced == set()

@@ -94,3 +94,59 @@ async def test_ascii_korean_playground_needs_no_safety_net(ui) -> None:
     assert "함수" in text and "옵티마이저" in text, text
     assert drawing(text) == set(), drawing(text)
     assert app.ascii_filter.replaced == set()
+
+
+# ------------------------------------------------------------ 4. batch sizes compared
+def test_session_and_lesson_compare_lists_take_full_as_a_batch_size() -> None:
+    from gdtui.sessionfile import SessionError, parse_session
+
+    values = parse_session('preset = "noisy-line"\ncompare = {batch-size = ["full", 2, 1]}\n', "s.toml").values
+    assert values["compare"] == {"batch-size": ["full", 2, 1]}
+    with pytest.raises(SessionError, match=r"s.toml:1: compare.batch-size must be a whole number or \"full\""):
+        parse_session('compare = {batch-size = ["half", 1]}\n', "s.toml")
+    lesson = find_lesson("batches")
+    step = next(i for i, s in enumerate(lesson.steps) if s.compare)
+    assert lesson.compare_text(step) == "batch-size=full,10,1 steps=300"
+
+
+def test_gdtui_compare_reads_full_from_a_session_file(tmp_path, capsys) -> None:
+    from gdtui.cli import main
+
+    path = tmp_path / "s.toml"
+    path.write_text('preset = "noisy-line"\nseed = 1\nsteps = 5\ncompare = {batch-size = ["full", 2, 1]}\n')
+    assert main(["compare", "--session", str(path), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    for label in ("batch-size=full", "batch-size=2", "batch-size=1"):
+        assert label in out, out
+
+
+async def test_batch_lesson_compares_full_mini_and_sgd_with_the_engines_runs(ui) -> None:
+    """Lesson 13's compare step: three runs, and at the reveal every loss on the
+    leaderboard is the one the lesson's engine runs give (the answer is the engine's)."""
+    from gdtui.lessons.model import merge_setup
+    from gdtui.lessons.runner import Evaluator
+    from gdtui.sessionfile import settings_from_values
+    from gdtui.ui.screens.compare import CompareScreen
+
+    lesson = find_lesson("batches")
+    step = next(i for i, s in enumerate(lesson.steps) if s.compare)
+    ev = Evaluator()
+    want = {label: ev.quantity(settings_from_values(merge_setup(lesson.setup_at(step), {"batch-size": b})),
+                               "loss", 300)
+            for label, b in (("batch-size=full", 100), ("batch-size=10", 10), ("batch-size=1", 1))}
+    app = lesson_app(lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, 0)
+        panel(app).go(step)
+        await shown(pilot, step)
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.session is not None
+                    and bool(app.screen.query(LessonSide)))
+        screen = app.screen
+        assert screen.text == "batch-size=full,10,1 steps=300"
+        assert screen.session.comparison.labels == list(want)
+        panel(app).answer("3")
+        await until(pilot, lambda: panel(app).reveal is not None and screen.session.k == 300)
+        assert panel(app).reveal.right  # SGD's loss is the highest after 300 updates
+        got = {row.label: row.loss for row in screen.session.leaderboard()}
+        assert got == want
+        assert max(want, key=want.get) == "batch-size=1"

@@ -150,3 +150,70 @@ async def test_batch_lesson_compares_full_mini_and_sgd_with_the_engines_runs(ui)
         got = {row.label: row.loss for row in screen.session.leaderboard()}
         assert got == want
         assert max(want, key=want.get) == "batch-size=1"
+
+
+# ------------------------------------------------------------ 7. the state pane
+def test_negative_zero_is_shown_as_zero() -> None:
+    from gdtui.ui.fmt import fmt
+
+    assert fmt(-0.0) == "0" and fmt(-0.0, 3) == "0"
+    assert fmt(-1e-300) == "-1e-300" and fmt(-0.5) == "-0.5"
+
+
+async def test_the_state_table_never_shows_minus_zero(ui) -> None:
+    import re
+
+    from gdtui.ui.widgets.state_table import StateTable
+
+    app = ui.make_app(fn="x^2 + y^2", start={"x": 0.0, "y": 1.0}, hyper={"lr": 0.1})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ui.settle(pilot, steps=1)
+        table = app.main_screen.query_one(StateTable)
+        cells = [table.get_cell(row, "x").plain for row in table._keys]
+    assert "0" in cells  # the update -η·0 of x (was "-0")
+    assert not any(re.fullmatch(r"-0(\.0*)?", c) for c in cells), cells
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_state_edge_is_shortened_never_cut(lang: str) -> None:
+    from rich.cells import cell_len
+
+    from gdtui.i18n import tr
+    from gdtui.ui.widgets.state_table import bottom_edge
+
+    def msg(msg_id: str, **values: object) -> str:
+        return tr(msg_id, lang, **values)
+
+    note = tr("state.overflow", lang)
+    full = bottom_edge(("z",), note, 200, msg)
+    assert full == f"{note} · {msg('main.hidden', n=1, names='z')}"
+    for room in range(4, 60):
+        edge = bottom_edge(("z",), note, room, msg)
+        assert edge in (f"{note} · {msg(i, n=1, names='z')}" for i in
+                        ("main.hidden", "main.hidden.names", "main.hidden.axes", "main.hidden.short")) or \
+            edge in (msg(i, n=1, names='z') for i in
+                     ("main.hidden", "main.hidden.names", "main.hidden.axes", "main.hidden.short")), edge
+        if room >= cell_len(msg("main.hidden.short", n=1)):
+            assert cell_len(edge) <= room, (room, edge)
+    assert bottom_edge((), note, 30, msg) == note
+    assert bottom_edge(("z",), "", 40, msg) == msg("main.hidden", n=1, names="z")
+
+
+async def test_the_state_edge_fits_with_an_overflow_and_hidden_parameters(ui) -> None:
+    """A diverging 3-parameter run at 80x24: inf on show and a hidden parameter; the
+    pane's bottom edge says both as far as they fit, never a cut '(x: axes'."""
+    # exp(y²) overflows after one step (as in test_state_table); w and z do not fit
+    app = ui.make_app(fn="x^2 + exp(y^2) + z^2 + w^2", start={"x": 1.0, "y": 5.0, "z": 1.0, "w": 1.0},
+                      optimizer="sgd", hyper={"lr": 0.1})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.settle(pilot, steps=1)
+        state = app.main_screen.query_one("#state")
+        edge = str(state.border_subtitle)
+        note = app.main_screen.query_one("#table").note
+        text = ui.screen_text(app)
+    assert "more" in edge and note == "inf = overflow", (edge, note)
+    room = state.outer_size.width - 6
+    from rich.cells import cell_len
+
+    assert cell_len(edge) <= room, (edge, room)
+    assert "(x: axes" not in text or "(x: axes)" in text, text

@@ -217,3 +217,73 @@ async def test_the_state_edge_fits_with_an_overflow_and_hidden_parameters(ui) ->
 
     assert cell_len(edge) <= room, (edge, room)
     assert "(x: axes" not in text or "(x: axes)" in text, text
+
+
+# ------------------------------------------------------------ 3. theme diagnostics in Korean
+BROKEN_THEMES = [
+    ('name = "x"\nprimary = "#123456\n', "TOML 형식 오류", "2번째 줄"),
+    ('name = "x"\nprimary = "notacolour"\n', "색이 아닙니다", "2번째 줄"),
+    ('dark = true\nprimary = "#123456"\n', 'name = "..." 줄이 없습니다', None),
+    ('name = "Bad Name!"\nprimary = "#123456"\n', "영어 소문자, 숫자, '-'만 쓰세요", "1번째 줄"),
+    ('name = "x"\n', "primary 색이 없습니다", None),
+    ('name = "x"\nprimary = "#123456"\n[variables]\ngd-point = "zzz"\n', "variables.gd-point", None),
+    ('name = "x"\nprimry = "#123456"\n', "알 수 없는 키 'primry'", "2번째 줄"),
+    ('name = "x"\nprimary = 5\n', "색 문자열을 쓰세요", "2번째 줄"),
+    ('name = "x"\nprimary = "#123456"\ndark = "yes"\n', "dark는 true 또는 false", "3번째 줄"),
+    ("x = " + "[" * 2000 + "]" * 2000 + '\nname = "d"\n', None, None),
+]
+
+
+@pytest.mark.parametrize("text, words, line", BROKEN_THEMES)
+def test_theme_file_diagnostics_speak_korean(tmp_path, text: str, words: str | None, line: str | None) -> None:
+    import re
+
+    from gdtui.ui.themes import load_themes
+
+    (tmp_path / "broken.toml").write_text(text)
+    themes, failures = load_themes([tmp_path], lang="ko")
+    assert themes == {} and len(failures) == 1
+    message = failures[0][1]
+    assert message.startswith(f"테마를 건너뜀: {tmp_path / 'broken.toml'}"), message
+    if words:
+        assert words in message, message
+    if line:
+        assert f", {line}: " in message, message
+    # nothing English left but the file, keys, values and TOML's own parser words
+    said = message.split(": ", 2)[-1]
+    if "TOML" not in said:
+        english = re.findall(r"\b(?:must|missing|unknown|bad|skipped|line|not a|cannot|nested|too)\b", said)
+        assert not english, message
+    en = load_themes([tmp_path])[1][0][1]  # English stays as it was
+    assert en.startswith("theme skipped: ")
+
+
+def test_theme_folder_and_file_limits_speak_korean(tmp_path) -> None:
+    import os
+
+    from gdtui.ui.themes import load_themes
+
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    (tmp_path / "big.toml").write_text('name = "big"\nprimary = "#123456"\n' + "# x\n" * 400_000)
+    (tmp_path / "a.toml").write_text('name = "same"\nprimary = "#123456"\n')
+    (tmp_path / "b.toml").write_text('name = "same"\nprimary = "#654321"\n')
+    _, failures = load_themes([tmp_path], lang="ko")
+    said = " | ".join(message for _, message in failures)
+    assert "일반 파일이 아닙니다" in said and "테마 파일로 너무 큽니다 (최대 1 MB)" in said, said
+    assert "이미 a.toml에서 쓰고 있습니다" in said, said
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    _, failures = load_themes([shared], lang="ko")
+    assert "다른 사용자도 쓸 수 있는 폴더" in failures[0][1] and "chmod go-w" in failures[0][1]
+
+
+async def test_the_app_tells_a_broken_theme_file_in_korean(ui, tmp_path, monkeypatch) -> None:
+    (tmp_path / "broken.toml").write_text('name = "x"\nprimary = "notacolour"\n')
+    monkeypatch.setenv("GDTUI_THEME_DIR", str(tmp_path))
+    app = ui.make_app(preset="parabola", lang="ko")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ui.ready(pilot)
+        shown_notes = [n.message for n in app._notifications]
+    assert any(m.startswith("테마를 건너뜀: ") and "색이 아닙니다" in m for m in shown_notes), shown_notes
+    assert not any(m.startswith("오류") for m in shown_notes), shown_notes

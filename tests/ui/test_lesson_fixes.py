@@ -287,3 +287,133 @@ async def test_the_app_tells_a_broken_theme_file_in_korean(ui, tmp_path, monkeyp
         shown_notes = [n.message for n in app._notifications]
     assert any(m.startswith("테마를 건너뜀: ") and "색이 아닙니다" in m for m in shown_notes), shown_notes
     assert not any(m.startswith("오류") for m in shown_notes), shown_notes
+
+
+# ------------------------------------------------------------ 6. every palette, footer and help in Korean
+def _names() -> set[str]:
+    """Words that are names, not English: presets, optimizers, themes, views, keys, formats."""
+    from gdtui.engine.optimizers import OPTIMIZERS
+    from gdtui.engine.presets import PRESETS
+    from gdtui.theme_catalog import BUILTIN_ORDER, EXTRA_THEMES
+    from gdtui.ui.screens.math_panel import PANELS
+
+    words = set()
+    for name in [*PRESETS, *OPTIMIZERS, *BUILTIN_ORDER, *EXTRA_THEMES, *PANELS]:
+        words |= set(name.split("-")) | {name}
+    return words | {
+        "gdtui", "space", "tab", "enter", "escape", "esc", "ctrl", "shift", "csv", "json", "md", "svg", "SVG",
+        "PyTorchZeroToAll", "sigmoid", "hours", "inf", "exp", "log", "grad", "lr", "sgd", "TOML", "Textual",
+    }
+
+
+def _english(text: str, names: set[str]) -> list[str]:
+    """ASCII words of two letters or more in ``text`` that are not names (nor a command line:
+    ``gdtui run``, ``--view graph`` are what the user types)."""
+    import re
+
+    text = re.sub(r"gdtui (?:run|compare|lesson)\b|--[\w-]+(?: [\w-]+)?|\b\w+=\S*", " ", text)
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z']+", text) if w not in names]
+
+
+async def _palette(pilot) -> list[str]:
+    """Every entry of the command palette on the screen on top: title and help."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    palette = app.screen
+    counts = []
+    for _ in range(40):  # the providers fill the list in the background
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+        counts.append(palette.query_one(CommandList).option_count)
+        if len(counts) > 6 and counts[-1] == counts[-6] > 0:
+            break
+    options = palette.query_one(CommandList)
+    entries = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    await pilot.press("escape")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+    return entries
+
+
+def _footer(app) -> str:
+    from textual.widgets import Footer
+
+    return " ".join(str(key.render()) for footer in app.screen.query(Footer)
+                    for key in footer.query("FooterKey"))
+
+
+def _help_text(app) -> str:
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+@pytest.mark.parametrize("setup", [{"fn": "x^2 + y^2 + z^2"},
+                                   {"fn": "(w*x + b - y)^2", "data": "noisy-line", "batch-size": 10}],
+                         ids=["three-parameters", "mini-batches"])
+async def test_every_palette_footer_and_screen_line_is_korean_under_lang_ko(ui, setup) -> None:
+    """Walk the Korean app: the playground (a lesson running, so the lesson keys exist),
+    the compare view, the three panels and the help.  Their palette entries, footer keys
+    and text on screen hold no English words (names, keys and what is typed aside)."""
+    from gdtui.lessons.model import Lesson, Step, Text as LText
+    from gdtui.ui.screens.compare import CompareScreen
+    from gdtui.ui.screens.help import HelpScreen
+    from gdtui.ui.screens.math_panel import MathPanel
+
+    names = _names() | {"xy", "constant", "step", "exponential", "cosine", "noisy", "line", "steps", "max"}  # max: λmax
+    lesson = Lesson("walk", LText("walk", "산책"), [], setup,
+                    [Step(LText("one", "하나"), 1), Step(LText("two", "둘"), 2)])
+    app = lesson_app(lesson, lang="ko")
+    found: dict[str, list[str]] = {}
+
+    def check(where: str, lines: list[str]) -> None:
+        for line in lines:
+            bad = _english(line, names)
+            if bad:
+                found.setdefault(where, []).append(f"{line.strip()!r}: {bad}")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await shown(pilot, 0)
+        for _ in range(3):
+            await pilot.press("space")
+        await ui.quiet(pilot)
+        for where, key, cls in (("playground", None, None), ("compare", "v", CompareScreen),
+                                ("gradcheck", "g", MathPanel), ("curvature", "c", MathPanel),
+                                ("graph", "d", MathPanel)):
+            if key is not None:
+                if app.screen is not app.main_screen:
+                    await pilot.press("escape")
+                    await until(pilot, lambda: app.screen is app.main_screen)
+                await pilot.press(key)
+                await until(pilot, lambda: isinstance(app.screen, cls) and (
+                    not isinstance(app.screen, CompareScreen) or app.screen.session is not None) and (
+                    not isinstance(app.screen, MathPanel) or app.screen.settled))
+                await pilot.press("space")
+                await asyncio.sleep(0.3)
+                await pilot.pause()
+            check(where, ui.screen_text(app).splitlines())
+            check(where + " palette", [*await _palette(pilot), _footer(app)])
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        check("help", _help_text(app).splitlines() + [_footer(app)])
+    assert not found, "\n".join(f"{where}: {line}" for where, lines in found.items() for line in lines)
+
+
+def test_the_catalogue_names_each_message_once() -> None:
+    """A message id written twice in the catalogue's source silently keeps the last one
+    (two Korean palette titles had drifted apart that way)."""
+    import ast
+    import inspect
+
+    import gdtui.messages_catalog as catalogue
+
+    tree = ast.parse(inspect.getsource(catalogue))
+    (table,) = [node.value for node in ast.walk(tree)
+                if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CATALOG"]
+    ids = [key.value for key in table.keys if isinstance(key, ast.Constant)]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []

@@ -29,13 +29,13 @@ __all__ = ["Dashboard", "SORTS"]
 #: Refreshes a second (the room changes at human speed).
 RATE = 2
 #: The table's columns and their widths in an 80-column terminal, each holding its text
-#: and the space after it (the table's own padding is off): 78 in all, so the last column
-#: is on screen at 80 columns.  Wider terminals give the room left to the columns in
+#: and the space after it (the table's own padding is off; the last column needs none):
+#: 78 in all, so the last column is on screen at 80 columns, also beside a scroll bar.  Wider terminals give the room left to the columns in
 #: ``GROWS`` (up to the widths of what they hold).  Text longer than its column is
 #: shortened in the middle (``…``); numbers are formatted to fit, never cut.
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("#", 3), ("student", 10), ("problem", 11), ("optimizer", 10), ("step", 7), ("loss", 9),
-    ("status", 10), ("lesson", 8), ("right", 6), ("min", 4))
+    ("#", 3), ("student", 10), ("problem", 12), ("optimizer", 10), ("step", 7), ("loss", 9),
+    ("status", 10), ("lesson", 8), ("right", 6), ("min", 3))
 #: Column -> most it grows to in a wide terminal (what it can hold, plus the space).
 GROWS = {"student": 33, "problem": 41, "lesson": 21}
 #: Statuses longer than their column, said shorter.
@@ -77,6 +77,12 @@ def column_widths(width: int) -> dict[str, int]:
         widths[name] += extra
         room -= extra
     return widths
+
+
+def text_widths(widths: dict[str, int]) -> dict[str, int]:
+    """How much text each column holds: its width less the space after it (none after the last)."""
+    last = COLUMNS[-1][0]
+    return {name: n - (name != last) for name, n in widths.items()}
 
 
 class Dashboard(App[None]):
@@ -138,8 +144,9 @@ class Dashboard(App[None]):
         self._shown.pop("rows", None)
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        room = text_widths(widths)
         for name, _ in COLUMNS:
-            table.add_column(shown(name, widths[name] - 1), key=name, width=widths[name])
+            table.add_column(shown(name, room[name]), key=name, width=widths[name])
 
     # ------------------------------------------------------------ drawing
     def rows(self) -> list[Student]:
@@ -185,7 +192,7 @@ class Dashboard(App[None]):
     @staticmethod
     def _cells(s: Student, widths: dict[str, int] | None = None) -> tuple[str, ...]:
         """One student's row, each cell fitting its column (one space left after it)."""
-        w = {name: n - 1 for name, n in (widths or column_widths(80)).items()}
+        w = text_widths(widths or column_widths(80))
         st = s.status
         step = st.get("step")
         status = str(st.get("status") or "starting")

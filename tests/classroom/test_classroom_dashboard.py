@@ -112,6 +112,11 @@ async def test_every_column_fits_an_80_column_terminal(room):
         assert float(loss) == pytest.approx(-1.2345678e-05, rel=0.05)  # fewer digits, never cut
         assert second.split()[:7] == ["2", "bo", "rosenbrock", "adam", "12", "0.5", "converged"]
         assert first.rstrip().endswith("0") and second.rstrip().endswith("0")  # minutes: the last column
+        for n in range(3, 31):  # a class of thirty: a vertical scroll bar takes its room too
+            room.students[n] = Student(n, f"student{n}", "127.0.0.1:7", "no-auth", status=long)
+        await pilot.pause(0.7)  # the dashboard refreshes twice a second
+        assert table.row_count == 30 and table.show_vertical_scrollbar
+        assert table.virtual_size.width <= table.size.width
     async with Dashboard(room, "ssh").run_test(size=(140, 24)) as pilot:
         await pilot.pause()
         table = pilot.app.query_one(DataTable)

@@ -302,6 +302,7 @@ class StudentApp(GdApp):
             # full collection during a live run scans only what came after (it took ~35 ms
             # a time, a stutter every few seconds of thirty students).
             self._gc_frozen = True
+            gc.collect()  # what is garbage now would otherwise be kept for good
             gc.freeze()
         if status != self._last_report:
             self._last_report = status

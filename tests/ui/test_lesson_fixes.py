@@ -417,3 +417,48 @@ def test_the_catalogue_names_each_message_once() -> None:
                 if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CATALOG"]
     ids = [key.value for key in table.keys if isinstance(key, ast.Constant)]
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+# ------------------------------------------------------------ 5. the gradient check takes the lesson's h
+async def test_the_gradcheck_panel_shows_the_h_the_lesson_question_names(ui) -> None:
+    """Lesson 6: step 1 talks of h = 10⁻⁵, step 2 asks about h = 0.1, step 3 about
+    h = 10⁻¹²; the panel beside them shows that h, and after the answer its central
+    error is the number the question asked for (the engine's)."""
+    from gdtui.lessons.runner import Evaluator
+    from gdtui.ui.screens.gradcheck import GradCheckPanel
+
+    lesson = find_lesson("numerical-derivatives")
+    ev = Evaluator()
+    app = lesson_app(lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, 0)
+        await until(pilot, lambda: isinstance(app.screen, GradCheckPanel) and app.screen.settled)
+        assert app.screen.h == 1e-5
+        for index, h, head in ((1, 0.1, "h = 1e-01"), (2, 1e-12, "h = 1e-12")):
+            panel(app).go(index)
+            await shown(pilot, index)
+            await until(pilot, lambda: isinstance(app.screen, GradCheckPanel) and app.screen.h == h)
+            gc = app.screen
+            assert lesson.steps[index].predict.h == h
+            panel(app).answer("0.01" if index == 1 else "2")
+            await until(pilot, lambda: panel(app).reveal is not None and gc.settled
+                        and gc.query_one("#math-body").display)
+            assert gc.result["check"].h == h
+            want = ev.quantity(lesson.settings_at(index), "numerr", 0, h)
+            assert gc.result["check"].central_errors[0] == want
+            assert head in ui.screen_text(app)
+        panel(app).go(0)  # back to the step of h = 10⁻⁵
+        await shown(pilot, 0)
+        await until(pilot, lambda: isinstance(app.screen, GradCheckPanel) and app.screen.h == 1e-5)
+
+
+def test_the_gradcheck_keys_go_on_from_the_lessons_h() -> None:
+    from gdtui.ui.screens.gradcheck import GradCheckPanel
+
+    gc = GradCheckPanel()
+    gc.set_h(0.1)
+    assert gc.h == 0.1 and gc.h_exp == -1
+    gc.set_h(3e-4)
+    assert gc.h == 3e-4
+    gc.action_h_times(1)  # from the nearest power of ten: 1e-4 -> 1e-3
+    assert gc.h == 1e-3

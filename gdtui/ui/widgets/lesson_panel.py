@@ -127,6 +127,7 @@ class LessonPanel(Vertical):
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
+            self._panel_h()
             if self._asks:
                 self._quiz(True)
 
@@ -277,12 +278,22 @@ class LessonPanel(Vertical):
             if isinstance(top, CompareScreen):
                 self._close_views()
             app.action_view(view)
+            self._panel_h()
             key, title = PANELS[view]
             self._note = tr("panel.view.open", self.lang, key=key, title=app.msg(f"view.{view}"))
         else:
             self._close_views()
             return
         app.call_after_refresh(self._attach_side)
+
+    def _panel_h(self) -> None:
+        """A gradient-check panel shows the h the step talks about (its question's h, e.g.
+        lesson 6's 0.1 and 10⁻¹²; else 10⁻⁵), so its table is the question's numbers."""
+        from gdtui.ui.screens.gradcheck import GradCheckPanel
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, GradCheckPanel) and screen.h != self.runner.step.h:
+                screen.set_h(self.runner.step.h)
 
     def _quiz(self, asks: bool) -> None:
         """While a question is open the views keep its answer to themselves: the compare

@@ -16,13 +16,17 @@ then presses ``p`` in every session (run live at the default 30 steps/s) and for
   children (a symbolic helper, if one started), at the end of the window; also
   the server and the zygote;
 - *CPU*: utime+stime of the students' processes over the window, per session,
-  as a share of one core.
+  as a share of one core; and *CPU per frame*: the students', the server's and this
+  process's (the SSH clients') CPU time over the window divided by the frames that
+  reached the clients.  Unlike frames/s this hardly depends on what else the machine
+  is doing, so it is the figure to compare between runs on a shared machine (the
+  load average at the start and end of the window is printed too).
 
 Dropped sessions (a connection that ended) are counted.  Every wait has a
 deadline; the server is stopped with SIGTERM (and killed if it lingers).  The
 server sets the students' live frame rate from the machine's load (see
-gdtui.classroom.pace), so frames/s is what a busy machine gives while keeping
-key presses quick.
+gdtui.classroom.pace: 15 frames a second down to a floor of 5), so frames/s is
+what the machine gives while keeping key presses quick.
 
 The soak (``classroom --soak SECONDS [--sessions 10] [--sample 60]``; also
 ``python -m benchmarks soak`` with GDTUI_SOAK_MINUTES) keeps N sessions live

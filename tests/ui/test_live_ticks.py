@@ -68,6 +68,9 @@ def test_a_new_frame_rate_retimes_the_ticks_and_tells_the_panes() -> None:
     assert len(node.timers) == 2 and rates == [5, 10]
     runner.start()
     assert node.timers[-1].interval == pytest.approx(1 / 10)
+    runner.interval_scale = 0.96  # a classroom student's own phase drift
+    runner.start()
+    assert node.timers[-1].interval == pytest.approx(0.96 / 10)
 
 
 def test_the_runners_own_adaptation_stops_at_its_floor() -> None:

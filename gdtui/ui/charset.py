@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gdtui.ui.ascii import plain, plain_math
+from gdtui.ui.ascii import plain, plain_math, plain_text
 from gdtui.ui.fmt import LABELS
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from gdtui.ui.widgets._canvas import Glyphs
 
 __all__ = ["ASCII", "UNICODE", "Charset", "charset_of"]
@@ -47,6 +49,10 @@ class Charset:
         """Arithmetic and the math panels' symbols: as :meth:`text`, but a product dot is
         ``*`` (``0.1·0.9`` → ``0.1*0.9``) and ``½ΔᵀHΔ`` is ``d'Hd/2``."""
         return plain_math(text) if self.ascii else text
+
+    def styled(self, text: "Text") -> "Text":
+        """A rich Text spelled as :meth:`text` spells a string, its styles kept."""
+        return plain_text(text, self.ascii)
 
     def pick(self, unicode: str, ascii: str) -> str:
         """One of two spellings of the same thing (``pick("…", "~")``)."""

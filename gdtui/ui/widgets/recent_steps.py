@@ -210,7 +210,11 @@ class RecentSteps(PaintedWidget):
         first = len(rows.ks) - n
         kw = max(len(str(rows.ks[-1])), 2)
         room = self.size.width - kw
-        f_label = charset_of(self).label("batch") if rows.batch else "f(w)"
+        from rich.cells import cell_len
+
+        from gdtui.ui.lang import t
+
+        f_label = t(self, "recent.batch_f") if rows.batch else "f(w)"
         cell = CELL
         shown_w = 0
         for cell in (CELL, 8):
@@ -225,7 +229,9 @@ class RecentSteps(PaintedWidget):
         head = [p for p in params[:shown_w]] + [f_label] + ([charset_of(self).label("norm")] if with_norm else [])
         text = Text(no_wrap=True, end="")
         marker = f" +{hidden}" if hidden else ""
-        text.append(f"{'k':>{kw}}" + "".join(f" {h:>{cell}}" for h in head) + marker + "\n", style="bold")
+        # right-aligned in cells (a Korean label is two cells a character)
+        heads = "".join(" " + " " * max(0, cell - cell_len(h)) + h for h in head)
+        text.append(f"{'k':>{kw}}" + heads + marker + "\n", style="bold")
         lines = []
         for i in range(first, len(rows.ks)):
             k = rows.ks[i]

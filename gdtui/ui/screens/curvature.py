@@ -34,7 +34,8 @@ class CurvaturePanel(MathPanel):
     VIEW = "curvature"
     DEFAULT_CSS = """
     CurvaturePanel #cv-row { height: 1fr; }
-    CurvaturePanel #math-text { width: 48; height: 1fr; padding: 0 1 0 0; }
+    CurvaturePanel #cv-text { width: 48; height: 1fr; scrollbar-size-vertical: 1; }
+    CurvaturePanel #math-text { height: auto; padding: 0 1 0 0; }
     CurvaturePanel #cv-side { width: 1fr; height: 1fr; }
     CurvaturePanel #cv-caption { height: auto; color: $text-muted; }
     CurvaturePanel #cv-plot { height: 1fr; }
@@ -42,7 +43,10 @@ class CurvaturePanel(MathPanel):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="cv-row"):
-            yield Static(id="math-text")
+            from textual.containers import VerticalScroll
+
+            with VerticalScroll(id="cv-text"):  # short terminals: the lowest rows scroll, not lost
+                yield Static(id="math-text")
             with Horizontal(id="cv-side"):
                 from textual.containers import Vertical
 

@@ -123,12 +123,12 @@ class LessonPanel(Vertical):
 
         screen = self.app.screen
         if isinstance(screen, (CompareScreen, MathPanel)) and not screen.query(LessonSide):
+            self._panel_h()  # a gradient check the student opened shows the step's h too
             from textual.widgets import Footer
 
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
-            self._panel_h()
             if self._asks:
                 self._quiz(True)
 

@@ -557,3 +557,27 @@ async def test_math_panel_steps_at_80x24_keep_their_rows(ui, lang: str) -> None:
                 assert step_note.region.bottom <= side.region.y
                 assert step_note.region.height == step_note.virtual_size.height or \
                     step_note.region.height >= 3
+
+
+@pytest.mark.parametrize("ascii", [False, True])
+async def test_theme_search_and_the_ctrl_c_notice_speak_korean(ui, ascii: bool) -> None:
+    """Two texts Textual writes itself: the theme list's placeholder (the palette's
+    "Theme") and what ctrl+c says (it does not quit)."""
+    from textual.command import CommandInput, CommandPalette
+
+    app = ui.make_app(preset="parabola", lang="ko", ascii=ascii)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ui.ready(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert ("끝낼까요?", "끝내려면 ctrl+q를 누르세요") in notes, notes
+        app.search_themes()
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette) and bool(app.screen.query(CommandInput)))
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == ("테마 찾기..." if ascii else "테마 찾기…")
+        text = ui.screen_text(app)
+        assert "Search for" not in text and "테마 찾기" in text
+        if ascii:
+            assert "🔎" not in text and "??" not in text
+            assert drawing(text) == set(), drawing(text)

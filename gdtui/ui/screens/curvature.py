@@ -20,8 +20,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from gdtui.ui.charset import charset_of
 from gdtui.ui.screens.math_panel import MathPanel, PanelInput
-from gdtui.ui.widgets._canvas import Ink, glyphs
+from gdtui.ui.widgets._canvas import Ink
 from gdtui.ui.widgets.math_plots import CanvasView, arrows_canvas, curves_canvas
 
 __all__ = ["CurvaturePanel"]
@@ -67,7 +68,7 @@ class CurvaturePanel(MathPanel):
         obj, w = inp.problem.objective, list(inp.w)
         lr = inp.lr if inp.lr > 0 and math.isfinite(inp.lr) else 1e-3  # a schedule decayed to 0
         width, height = self._plot_size()
-        ramp = len(glyphs(self.ascii).ramp)
+        ramp = len(charset_of(self).glyphs.ramp)
 
         def compute() -> dict[str, Any]:
             from gdtui.engine import analysis as A
@@ -86,7 +87,7 @@ class CurvaturePanel(MathPanel):
             return
         c = result["curvature"]
         text.update(self._text(c))
-        g = glyphs(self.ascii)
+        g = charset_of(self).glyphs
         pic = result["picture"]
         if pic is None:
             caption.update(self.m("curv.nopic"))

@@ -17,8 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from gdtui.ui.charset import charset_of
 from gdtui.ui.screens.math_panel import MathPanel, PanelInput
-from gdtui.ui.widgets._canvas import glyphs
 from gdtui.ui.widgets.math_plots import CanvasView, loglog_canvas
 
 __all__ = ["GradCheckPanel"]
@@ -43,8 +43,8 @@ class GradCheckPanel(MathPanel):
                 tooltip="h ten times smaller"),
     ]
 
-    def __init__(self, ascii: bool = False) -> None:
-        super().__init__(ascii)
+    def __init__(self) -> None:
+        super().__init__()
         self.h_exp = -5
         self._h: float | None = None  # an h given by set_h that is not a power of ten
 
@@ -117,7 +117,7 @@ class GradCheckPanel(MathPanel):
         legend.update(Text(self.m("gc.legend") + "\n" + self.m("gc.best", central=_h(best["central"]),
                                                                 forward=_h(best["forward"]))))
         sweep = result["sweep"]
-        g = glyphs(self.ascii)
+        g = charset_of(self).glyphs
         hs = [r.h for r in sweep]
         fe = [r.forward_error for r in sweep]
         ce = [r.central_error for r in sweep]

@@ -103,11 +103,12 @@ class LessonPanel(Vertical):
     def _plain(self, content: Any) -> Any:
         """``content`` (a str or a rich Text) as shown: under ``--ascii`` its symbols in
         ASCII (x², η, ∂ ...), its Hangul kept (see :mod:`gdtui.ui.ascii`)."""
-        if not getattr(self.app, "ascii", False):
-            return content
-        from gdtui.ui.ascii import plain, plain_text
+        from gdtui.ui.charset import charset_of
 
-        return plain_text(content) if isinstance(content, Text) else plain(str(content))
+        charset = charset_of(self)
+        if not charset.ascii:
+            return content
+        return charset.styled(content) if isinstance(content, Text) else charset.text(str(content))
 
     def sides(self) -> list["LessonSide"]:
         """The copies of this panel beside the views open over the playground."""

@@ -206,9 +206,8 @@ class GdApp(App[int]):
 
         class ThemePalette(CommandPalette):
             def on_mount(self) -> None:
-                if self.app.settings.ascii:  # 🔎 is two cells: the line filter would make it "??"
-                    for icon in self.query(SearchIcon):
-                        icon.icon = ">"
+                for icon in self.query(SearchIcon):  # 🔎 is two cells: the filter would make it "??"
+                    icon.icon = charset_of(self).pick(icon.icon, ">")
 
         self.push_screen(ThemePalette(providers=[ThemeProvider],
                                       placeholder=self.notice_text(self.msg("cmd.search.themes"))))

@@ -581,3 +581,23 @@ async def test_theme_search_and_the_ctrl_c_notice_speak_korean(ui, ascii: bool) 
         if ascii:
             assert "🔎" not in text and "??" not in text
             assert drawing(text) == set(), drawing(text)
+
+
+async def test_a_compare_step_in_korean_ascii_at_80x24_is_hangul_and_ascii_only(ui) -> None:
+    from gdtui.ui.screens.compare import CompareScreen
+
+    lesson = find_lesson("learning-rates")
+    step = next(i for i, s in enumerate(lesson.steps) if s.compare)
+    app = lesson_app(lesson, lang="ko", ascii=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, 0)
+        panel(app).go(step)
+        await shown(pilot, step)
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.session is not None)
+        side = await _question_and_field_shown(pilot)
+        await pilot.pause()
+        text = ui.screen_text(app)
+        assert "어느 학습률에서 발산할까요" in " ".join(text.split()), text
+        assert drawing(text) == set(), drawing(text)
+        assert str(side.border_subtitle).isascii() or all(
+            ch.isascii() or is_language(ch) for ch in str(side.border_subtitle))

@@ -555,7 +555,10 @@ class LessonSide(Vertical):
             compact = self.has_class("-compact")
             widget.display = widget.display and not compact
             lines = [line for line in str(content).splitlines() if line.strip()]
-            self.border_subtitle = Text(" · ".join(lines)) if compact and lines else None
+            from gdtui.ui.charset import charset_of
+
+            sep = charset_of(self).pick(" · ", " - ")
+            self.border_subtitle = Text(sep.join(lines)) if compact and lines else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

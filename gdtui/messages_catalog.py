@@ -170,6 +170,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmd.search.themes": {"en": "Search for themes…", "ko": "테마 찾기…"},
     "quit.how": {"en": "Press {key} to quit the app", "ko": "끝내려면 {key}를 누르세요"},
     "quit.title": {"en": "Do you want to quit?", "ko": "끝낼까요?"},
+    "cmd.nomatch": {"en": "No matches found", "ko": "맞는 명령이 없습니다 (영어 이름으로도 찾을 수 있습니다)"},
     "cmd.preset": {"en": "preset: {name}", "ko": "프리셋: {name}"},
     "cmd.optimizer": {"en": "optimizer: {name}", "ko": "옵티마이저: {name}"},
     "cmd.optimizer.help": {"en": "restart with it", "ko": "이것으로 다시 시작"},

@@ -199,18 +199,12 @@ class GdApp(App[int]):
         self.deliver_screenshot(filename, path)
 
     def search_themes(self) -> None:
-        """The list of themes (the palette's "Theme") as Textual shows it, but its
-        placeholder in the app's language and, under ``--ascii``, an ASCII search icon."""
-        from textual.command import CommandPalette, SearchIcon
+        """The list of themes (the palette's "Theme") as Textual shows it, but in our
+        palette (its icon, "no matches") with its placeholder in the app's language."""
         from textual.theme import ThemeProvider
 
-        class ThemePalette(CommandPalette):
-            def on_mount(self) -> None:
-                for icon in self.query(SearchIcon):  # 🔎 is two cells: the filter would make it "??"
-                    icon.icon = charset_of(self).pick(icon.icon, ">")
-
-        self.push_screen(ThemePalette(providers=[ThemeProvider],
-                                      placeholder=self.notice_text(self.msg("cmd.search.themes"))))
+        self.push_screen(_palette()(providers=[ThemeProvider],
+                                    placeholder=self.notice_text(self.msg("cmd.search.themes"))))
 
     def action_help_quit(self) -> None:
         """ctrl+c does not quit (Textual's rule, since it copies in a field): say which
@@ -377,13 +371,19 @@ def _start_helper() -> None:
 
 def _palette() -> type:
     """Textual's command palette with its search icon in the app's character set (🔎 is
-    two cells: the line filter would make it "??")."""
+    two cells: the line filter would make it "??") and "no matches" in its language."""
     from textual.command import CommandPalette, SearchIcon
 
     class Palette(CommandPalette):
         def on_mount(self) -> None:
             for icon in self.query(SearchIcon):
                 icon.icon = charset_of(self).pick(icon.icon, ">")
+
+        def _start_no_matches_countdown(self, search_value: str) -> None:
+            from gdtui.ui.lang import t
+            from gdtui.ui.textual_compat import no_matches_countdown
+
+            no_matches_countdown(self, search_value, charset_of(self).text(t(self, "cmd.nomatch")))
 
     return Palette
 

@@ -306,6 +306,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "main.note": {"en": "update {k}: {note}", "ko": "{k}스텝 갱신: {note}"},
     "theme.unknown": {"en": "unknown theme {name}", "ko": "모르는 테마 {name}"},
     "main.theme": {"en": "theme: {name}", "ko": "테마: {name}"},
+    "main.loading": {"en": "loading…", "ko": "불러오는 중…"},
     "fn.placeholder": {"en": "type a loss, e.g. x^2 + 3*x*y + y^2", "ko": "손실 함수를 입력하세요, 예: x^2 + 3*x*y + y^2"},
     "fn.checking": {"en": "checking…", "ko": "확인 중…"},
     "fn.constant": {"en": "constant function", "ko": "상수 함수"},

@@ -114,7 +114,9 @@ class GdApp(App[int]):
         self.theme_cycle = known_theme_names(themes)
         wanted = self.settings.theme or DEFAULT_THEME
         if wanted in self.available_themes:
-            self.theme = wanted
+            from gdtui.ui.textual_compat import set_theme_before_start
+
+            set_theme_before_start(self, wanted)  # not `self.theme =`: that parses all CSS twice
         elif self.settings.theme:
             self.theme_failures.append(self.msg("theme.unknown", name=repr(wanted)))
 
@@ -139,7 +141,7 @@ class GdApp(App[int]):
 
             localize_bindings(self, self.settings.lang)
             localize_bindings(self.get_screen("main"), self.settings.lang)
-            self.call_after_refresh(self._localize_widgets)
+            # the panes' own words: MainScreen calls localize_widgets once they are mounted
         self.push_screen("main")
         if self.lesson is not None:
             self.call_after_refresh(self._mount_lesson)
@@ -216,7 +218,8 @@ class GdApp(App[int]):
             if allowed or command.title != "Screenshot":
                 yield _system_command_in(command, self.settings.lang)
 
-    def _localize_widgets(self) -> None:
+    def localize_widgets(self) -> None:
+        """The playground's panes in the user's language (their keys, labels, prompts)."""
         from gdtui.ui.lang import localize_bindings
         from gdtui.ui.widgets.landscape import Landscape
 

@@ -352,6 +352,8 @@ class MainScreen(Screen[None]):
             return
         self._preview_text = message.text
         self._function_pane.show_busy()
+        from gdtui.ui import jobs
+
         jobs.preview(self, message.text, self.app.session.columns)
 
     def on_function_pane_submitted(self, message: FunctionPane.Submitted) -> None:
@@ -361,6 +363,8 @@ class MainScreen(Screen[None]):
         settings = base.copy(fn=message.text, preset=None, start={})
         start = dict(base.start) if session.problem else {}
         self._function_pane.show_busy()
+        from gdtui.ui import jobs
+
         jobs.compile_problem(self, settings, message.text, keep_start=start)
         self._landscape.focus()
 
@@ -373,6 +377,8 @@ class MainScreen(Screen[None]):
         settings = type(s)(preset=name, theme=s.theme, ascii=s.ascii)
         if self._panes_mounted:
             self._function_pane.show_busy()
+        from gdtui.ui import jobs
+
         jobs.compile_problem(self, settings, name)
 
     def on_optimizer_pane_applied(self, message: OptimizerPane.Applied) -> None:

@@ -157,6 +157,10 @@ class GdApp(App[int]):
         if self.warm_up_helper:  # after the first frame: its start would compete with it
             self.call_after_refresh(_start_helper)
 
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the playground's panes come now."""
+        self.main_screen.first_frame_shown()
+
     def msg(self, msg_id: str, **values: object) -> str:
         """An interface text in the app's language (from the message catalog)."""
         from gdtui.i18n import tr

@@ -96,6 +96,7 @@ class MainScreen(Screen[None]):
         self._preview_text: str | None = None
         self._notice = ""
         self._paused = False  # a live run was paused (and nothing else happened since)
+        self._panes_asked = False  # first_frame_shown was called
         self._panes_mounted = False  # the panes replace the first frame's placeholders
         self._pending: list[tuple[str, tuple[object, ...]]] | None = []
         """Run keys pressed before the first problem was ready (None once it was)."""
@@ -125,7 +126,17 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._set_titles()
         self.query_one(StatusBar).update(self.app.notice_text(self.app.msg("status.compiling")))
-        self.call_after_refresh(self._mount_panes)
+
+    def first_frame_shown(self) -> None:
+        """The app's first frame is on the terminal (Textual's ``Ready``): the panes now.
+
+        Not ``call_after_refresh`` from ``on_mount`` alone: while Textual starts an app
+        (in a batch update) a screen's idle callbacks can run before anything is
+        painted, and on a slow machine the panes then came before the first frame."""
+        if not self._panes_asked:
+            self._panes_asked = True
+            # queued on this screen (after any paint it has queued), run in its context
+            self.call_later(self.call_after_refresh, self._mount_panes)
 
     def _set_titles(self) -> None:
         titles = {"#function": "function", "#optimizer": "optimizer", "#state": "state",

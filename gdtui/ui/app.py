@@ -154,12 +154,13 @@ class GdApp(App[int]):
         for message in self.theme_failures:  # already in the user's language
             self.notify(message, title=self.msg("key.theme"), severity="warning", timeout=8,
                         markup=False)  # text from a file
-        if self.warm_up_helper:  # after the first frame: its start would compete with it
-            self.call_after_refresh(_start_helper)
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: the playground's panes come now."""
+        """The first frame is on the terminal: the playground's panes come now, and the
+        symbolic helper starts (before, it would compete with the first frame)."""
         self.main_screen.first_frame_shown()
+        if self.warm_up_helper:
+            self.call_after_refresh(_start_helper)
 
     def msg(self, msg_id: str, **values: object) -> str:
         """An interface text in the app's language (from the message catalog)."""

@@ -23,6 +23,7 @@ from textual.widgets import Input
 
 from textual.widgets import Static
 
+from gdtui.ui.lang import localize_bindings
 from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
@@ -83,14 +84,9 @@ class MainScreen(Screen[None]):
         Binding("escape", "leave_field", "leave field · enter applies", id="gd.field.leave"),
     ]
 
-    def __init__(self, ascii: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.ascii = ascii
-        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from gdtui.ui.ascii import plain
-            from gdtui.ui.textual_compat import describe_bindings
-
-            describe_bindings(self, plain)
+        localize_bindings(self)  # footer labels in the app's language and character set
         self.runner = LiveRunner(self, lambda: self.app.session, self._draw,
                                  on_running=lambda running: setattr(self, "live", running))
         self._preview_text: str | None = None
@@ -119,8 +115,8 @@ class MainScreen(Screen[None]):
                     yield Static(loading, classes="loading")
                 with Vertical(id="loss-pane"):
                     yield Static(loading, classes="loading")
-        yield StatusBar(ascii=self.ascii, id="status")
-        yield TooSmall(ascii=self.ascii, id="too-small")
+        yield StatusBar(id="status")
+        yield TooSmall(id="too-small")
         yield Static(id="footer-loading", classes="loading")  # the footer's row
 
     def on_mount(self) -> None:
@@ -159,27 +155,20 @@ class MainScreen(Screen[None]):
         from gdtui.ui.widgets.recent_steps import RecentSteps
         from gdtui.ui.widgets.state_table import StateTable
 
-        ascii = self.ascii
         with self.app.batch_update():  # no frame shows half of it
             await self.query(".loading").remove()
             await self.query_one("#left").mount(
-                FunctionPane(jobs.preset_options(), ascii=ascii, id="function"),
-                OptimizerPane(jobs.optimizer_specs(), ascii=ascii, id="optimizer"), before="#state")
+                FunctionPane(jobs.preset_options(), id="function"),
+                OptimizerPane(jobs.optimizer_specs(), id="optimizer"), before="#state")
             await self.query_one("#state").mount(
-                StateTable(ascii=ascii, id="table"),
-                RecentSteps(ascii=ascii, id="recent").data_bind(MainScreen.live))
+                StateTable(id="table"),
+                RecentSteps(id="recent").data_bind(MainScreen.live))
             await self.query_one("#landscape-pane").mount(
-                Landscape(ascii=ascii, id="landscape").data_bind(MainScreen.live))
-            await self.query_one("#loss-pane").mount(LossPlot(ascii=ascii, id="loss").data_bind(MainScreen.live))
+                Landscape(id="landscape").data_bind(MainScreen.live))
+            await self.query_one("#loss-pane").mount(LossPlot(id="loss").data_bind(MainScreen.live))
             await self.mount(Footer(compact=True, show_command_palette=False))
             self._set_titles()
-            if ascii:
-                from gdtui.ui.ascii import asciify
-
-                asciify(self)
             self._panes_mounted = True
-            if self.app.settings.lang != "en":  # the panes' labels and keys in the user's language
-                self.app.localize_widgets()
             self._function_pane.show_busy()
             self._landscape.focus()
             self._draw()
@@ -307,12 +296,11 @@ class MainScreen(Screen[None]):
         session = self.app.session
         problem = message.problem
         session.set_problem(problem)
-        self._function_pane.set_function(problem.settings.fn, problem.settings.preset)
-        self._function_pane.show_formulas(problem.objective.params,
-                                                   problem.objective.derivative_formulas)
-        self._optimizer_pane.show_settings(problem.settings, problem.objective.params,
-                                                    problem.objective.uses_data, session.preset_lr())
-        self._function_pane.mark_rejected(False)
+        obj = problem.objective
+        self._function_pane.show_running(problem.settings.fn, problem.settings.preset,
+                                         obj.params, obj.derivative_formulas)
+        self._optimizer_pane.show_settings(problem.settings, obj.params,
+                                           obj.uses_data, session.preset_lr())
         self.stop_live()
         self._paused = False
         self._notice = ""
@@ -557,11 +545,11 @@ class MainScreen(Screen[None]):
             return
         focused = self.focused
         problem = self.app.session.problem
-        if isinstance(focused, Input) and focused.id == "fn" and problem is not None:
-            self._function_pane.set_function(problem.settings.fn, problem.settings.preset)
-            self._function_pane.mark_rejected(False)
+        fn_pane, opt_pane = self._function_pane, self._optimizer_pane
+        if focused is not None and fn_pane in focused.ancestors and problem is not None:
             obj = problem.objective
-            self._function_pane.show_formulas(obj.params, obj.derivative_formulas)
-        elif isinstance(focused, Input):
-            self._optimizer_pane.mark_invalid()
+            fn_pane.show_running(problem.settings.fn, problem.settings.preset, obj.params,
+                                 obj.derivative_formulas)
+        elif focused is not None and opt_pane in focused.ancestors:
+            opt_pane.mark_invalid()
         self._landscape.focus()

@@ -19,7 +19,7 @@ from gdtui.ui.charset import ASCII, UNICODE, charset_of
 
 if TYPE_CHECKING:
     from gdtui.lessons.model import Lesson
-from gdtui.ui.controller import Session
+    from gdtui.ui.controller import Session
 from gdtui.ui.lang import localize_bindings
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
@@ -71,7 +71,7 @@ class GdApp(App[int]):
         super().__init__()
         self.settings = settings or Settings()
         self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
-        self.session = Session(self.settings)
+        self._session: "Session | None" = None
         self.theme_failures: list[str] = []
         self.theme_cycle: list[str] = []
         """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
@@ -84,6 +84,17 @@ class GdApp(App[int]):
         """Start the symbolic helper right after the first frame (the ``gdtui`` command)."""
         # Before the first CSS parse: a theme switched at mount parses every style again.
         self._load_themes()
+
+    @property
+    def session(self) -> "Session":
+        """The user's session (problem, run, speed), made on first use: right after the
+        first frame, with the panes (its module needs numpy's stand-in and dataclasses
+        that the first frame can do without)."""
+        if self._session is None:
+            from gdtui.ui.controller import Session
+
+            self._session = Session(self.settings)
+        return self._session
 
     def get_line_filters(self):  # type: ignore[no-untyped-def]
         """Textual's filters, then (under ``--ascii``) the ASCII filter last."""

@@ -170,7 +170,8 @@ class MainScreen(Screen[None]):
             self._set_titles()
             self._panes_mounted = True
             self._function_pane.show_busy()
-            self._landscape.focus()
+            if self.focused is None:  # a lesson's answer field may have it already
+                self._landscape.focus()
             self._draw()
         # After this frame: the compile thread would compete with it for the GIL.
         self.call_after_refresh(jobs.compile_problem, self, self.app.settings, "")

@@ -124,12 +124,12 @@ class LessonPanel(Vertical):
 
         screen = self.app.screen
         if isinstance(screen, (CompareScreen, MathPanel)) and not screen.query(LessonSide):
+            self._panel_h()  # a gradient check the student opened shows the step's h too
             from textual.widgets import Footer
 
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
-            self._panel_h()
             if self._asks:
                 self._quiz(True)
 
@@ -555,7 +555,10 @@ class LessonSide(Vertical):
             compact = self.has_class("-compact")
             widget.display = widget.display and not compact
             lines = [line for line in str(content).splitlines() if line.strip()]
-            self.border_subtitle = Text(" · ".join(lines)) if compact and lines else None
+            from gdtui.ui.charset import charset_of
+
+            sep = charset_of(self).pick(" · ", " - ")
+            self.border_subtitle = Text(sep.join(lines)) if compact and lines else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

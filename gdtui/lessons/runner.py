@@ -137,6 +137,7 @@ class Reveal:
     why: str
     value: float | int | str  # the true value (a number, or the true choice's index)
     choice: int | None = None  # the true choice's index (choice questions)
+    step: int | None = None  # the run step the true value belongs to (number questions)
 
 
 def parse_number(text: str) -> float:
@@ -265,6 +266,15 @@ class LessonRunner:
                 out.append(n)
         return out
 
+    def truth_step(self) -> int:
+        """The run step the current number question's true value belongs to: the asked
+        step, or an earlier one where the run stopped (converged, diverged)."""
+        p = self.step.predict
+        assert p is not None
+        if p.at == 0:
+            return 0
+        return min(p.at, self.evaluator.run_to(self.settings(), p.at).k)
+
     def reveal_setup(self) -> tuple["Settings", int]:
         """The setup and step the screen shows at the reveal (the true choice's, for choices)."""
         p = self.step.predict
@@ -301,7 +311,8 @@ class LessonRunner:
             right = math.isfinite(truth) and abs(x - truth) <= tol
             diff = x - truth if math.isfinite(truth) else math.nan
             sign = "+" if diff > 0 else ""
-            reveal = Reveal(right, fmt_value(truth), fmt_value(x), f"{sign}{fmt_value(diff)}", why, truth)
+            reveal = Reveal(right, fmt_value(truth), fmt_value(x), f"{sign}{fmt_value(diff)}", why, truth,
+                            step=self.truth_step())
         self.reveals[self.index] = reveal
         return reveal
 

@@ -36,6 +36,12 @@ POLL = 0.25  # seconds between checks of a step's wait condition
 WIDE = 110  # terminals at least this wide show the lesson right of a view, else under it
 
 
+#: State-table rows (gdtui.ui.widgets.state_table) that show a question's quantity.
+_ANSWER_ROWS = {"grad": {"grad", "grad_full", "norm", "norm_full"},
+                "gradnorm": {"grad", "grad_full", "norm", "norm_full"},
+                "loss": {"loss", "batch"}}
+
+
 @dataclass
 class StepShown:
     """What the panel shows for one step (computed in a thread)."""
@@ -139,6 +145,7 @@ class LessonPanel(Vertical):
         self.runner.repeat() if again else None
         self._again = again
         self.reveal = self.runner.reveals.get(index)
+        self.shown = None  # until this step's numbers come: its wait is not judged on the old run
         self._waited = False
         self._note = ""
         self.border_title = tr("panel.title", self.lang, i=index + 1, n=len(self.lesson))
@@ -178,6 +185,8 @@ class LessonPanel(Vertical):
         self.shown = shown
         if problem is not None:
             self._send_problem(problem)
+        elif self.lesson.view_at(shown.index) != "compare":
+            self._start_over_if_ahead()
         self._open_view(problem.settings.copy() if problem is not None else None)
         body = Text(shown.text or shown.error)
         if shown.keys:
@@ -210,6 +219,22 @@ class LessonPanel(Vertical):
                     joined = "\n".join(options)
                 question.append("\n" + joined)
         return question
+
+    def _start_over_if_ahead(self) -> None:
+        """The run kept from an earlier step (its reveal left it at the asked step) starts
+        again from step 0 when it is already where this step is going: an open question
+        about step k must not have its answer on screen, and "press space, wait for step k"
+        must reach step k by the keys the text names."""
+        run = self.app.session.run
+        if run is None or run.k == 0:
+            return
+        step = self.runner.step
+        p = step.predict
+        asks_ahead = (p is not None and self.reveal is None and p.at > 0
+                      and (run.k >= p.at or run.status != "running"))
+        waits_ahead = step.wait is not None and run.k >= step.wait
+        if asks_ahead or waits_ahead:
+            self.app.main_screen.action_reset()
 
     def _send_problem(self, problem: Any, then_at: int | None = None) -> None:
         """Hand a compiled problem to the playground (a fresh copy: the evaluator keeps its own)."""
@@ -280,6 +305,7 @@ class LessonPanel(Vertical):
         from gdtui.ui.screens.compare import CompareScreen
         from gdtui.ui.screens.math_panel import MathPanel
 
+        self._mask_table(asks)
         for screen in self.app.screen_stack:
             if isinstance(screen, CompareScreen) and screen.quiz != asks:
                 screen.quiz = asks
@@ -287,6 +313,19 @@ class LessonPanel(Vertical):
                     screen.draw()
             elif isinstance(screen, MathPanel) and screen.is_mounted:
                 screen.set_quiz(asks, tr("panel.quiz", self.lang))
+
+    def _mask_table(self, asks: bool) -> None:
+        """The playground's state table shows ``?`` for the rows that hold the open
+        question's answer (the gradient, its length, the loss) at the asked step."""
+        from gdtui.ui.widgets.state_table import StateTable
+
+        p = self.runner.step.predict
+        rows: set[str] = set()
+        if asks and p is not None:
+            for q in [p.quantity or ""] + [c.test.quantity for c in p.choices]:
+                rows |= _ANSWER_ROWS.get(q.split(".")[0], set())
+        for table in self.app.main_screen.query(StateTable):
+            table.mask(frozenset(rows), p.at if p is not None else 0)
 
     def _close_views(self) -> None:
         """Back to the playground: close the compare view and the math panels."""
@@ -368,9 +407,13 @@ class LessonPanel(Vertical):
                 if not r.right:
                     out.append("\n" + tr("panel.given.choice", self.lang, given=r.given))
             else:
-                at = p.at if p else 0
-                out.append(tr("panel.truth", self.lang, k=at, truth=r.truth) if at
-                           else tr("panel.truth0", self.lang, truth=r.truth))
+                asked = p.at if p else 0
+                at = asked if r.step is None else r.step  # the run may have stopped before the asked step
+                if not at:
+                    out.append(tr("panel.truth0", self.lang, truth=r.truth))
+                else:
+                    out.append(tr("panel.truth" if at == asked else "panel.truth.stopped", self.lang,
+                                  k=at, truth=r.truth))
                 out.append("\n" + tr("panel.given", self.lang, given=r.given, diff=r.diff or "0"))
             out.append("\n" + r.why, style="italic")
         self._set("reveal", out)
@@ -443,7 +486,7 @@ class LessonPanel(Vertical):
             lines.append(self._note)
         if step.wait is not None and self.shown is not None:
             if self._waited:
-                lines.append(tr("panel.waited", self.lang))
+                lines.append(tr("panel.done" if self.runner.last else "panel.waited", self.lang))
             else:
                 lines.append(tr("panel.wait", self.lang, k=step.wait, now=self._step_now() or 0))
         lines.append(tr("panel.hint", self.lang))

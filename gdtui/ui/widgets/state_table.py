@@ -121,6 +121,17 @@ class StateTable(ScrollView, can_focus=True):
         self.note = ""
         """What an inf or nan on show means ("" when every number is finite); the owner says it."""
         self._cell = CELL
+        self._masked: tuple[frozenset[str], int] = (frozenset(), 0)
+
+    def mask(self, rows: frozenset[str] = frozenset(), at: int = 0) -> None:
+        """Show ``?`` in ``rows`` (row keys: grad, norm, loss ...) while the table is at
+        step ``at``: a lesson's open question keeps its answer off the screen until the
+        reveal.  No rows: every number shows again."""
+        if (rows, at) == self._masked:
+            return
+        self._masked = (rows, at)
+        if self._view is not None:
+            self.show(self._view)
 
     # ------------------------------------------------------------ what DataTable offered
     @property
@@ -210,9 +221,13 @@ class StateTable(ScrollView, can_focus=True):
         scalars = {"batch": view.loss, "loss": view.loss if view.full_loss is None else view.full_loss,
                    "norm": view.grad_norm, "norm_full": view.full_norm}
         blank = [Text("")] * (len(cols) - 1)
+        rows_masked, at = self._masked
         out = []
         for key in keys:
-            if key in scalars:
+            if key in rows_masked and view.k == at:
+                hidden = [Text("?", justify="right")]
+                out.append((key, hidden + (blank if key in scalars else hidden * (len(cols) - 1))))
+            elif key in scalars:
                 out.append((key, [self._num(scalars[key]), *blank]))
             else:
                 out.append((key, [self._num(values[key][i]) for i in cols]))

@@ -68,18 +68,26 @@ def cells(app, row: str) -> list[str]:
     return [c.plain.strip() for c in table._cells[row][1:]]
 
 
-async def test_an_open_question_keeps_its_answer_out_of_the_state_table() -> None:
-    # lesson 1 asks for the gradient at the start point, which the table shows
+async def test_questions_keep_their_answers_out_of_the_state_table() -> None:
+    # lesson 1 asks for the gradient (step 2) and its length (step 3) at the start point,
+    # which the table shows from step 1 on
     app = lesson_app(find_lesson("gradient-direction"))
     async with app.run_test(size=(80, 24)) as pilot:
         await shown(pilot, 0)
-        assert cells(app, "grad") == ["8", "6"]
-        await pilot.press("full_stop")
-        await shown(pilot, 1)
         assert cells(app, "grad") == ["?", "?"] and cells(app, "norm")[0] == "?"
         assert cells(app, "w") == ["4", "3"]  # where the point is stays on screen
+        await pilot.press("full_stop")
+        await shown(pilot, 1)
         await answer(pilot, "2")
-        await until(pilot, lambda: cells(app, "grad") == ["8", "6"])  # the reveal shows them again
+        await until(pilot, lambda: cells(app, "grad") == ["8", "6"])  # the reveal shows the gradient
+        assert cells(app, "norm")[0] == "?"  # step 3 still asks for its length
+        await pilot.press("full_stop")
+        await shown(pilot, 2)
+        await answer(pilot, "10")
+        await until(pilot, lambda: cells(app, "norm")[0] == "10")
+        await pilot.press("comma", "comma")
+        await shown(pilot, 0)  # back at the start: both answered, nothing hidden
+        assert cells(app, "grad") == ["8", "6"] and cells(app, "norm")[0] == "10"
 
 
 async def test_a_step_after_a_reveal_does_not_show_its_own_answer() -> None:

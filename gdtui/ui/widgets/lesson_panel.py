@@ -38,7 +38,7 @@ WIDE = 110  # terminals at least this wide show the lesson right of a view, else
 
 #: State-table rows (gdtui.ui.widgets.state_table) that show a question's quantity.
 _ANSWER_ROWS = {"grad": {"grad", "grad_full", "norm", "norm_full"},
-                "gradnorm": {"grad", "grad_full", "norm", "norm_full"},
+                "gradnorm": {"norm", "norm_full"},  # from the gradient it is the student's to work out
                 "loss": {"loss", "batch"}}
 
 
@@ -315,17 +315,24 @@ class LessonPanel(Vertical):
                 screen.set_quiz(asks, tr("panel.quiz", self.lang))
 
     def _mask_table(self, asks: bool) -> None:
-        """The playground's state table shows ``?`` for the rows that hold the open
-        question's answer (the gradient, its length, the loss) at the asked step."""
+        """The playground's state table shows ``?`` for the rows that hold the answer (the
+        gradient, its length, the loss) of this step's open question and of the questions
+        still to come on the same run, at the steps they ask about."""
         from gdtui.ui.widgets.state_table import StateTable
 
-        p = self.runner.step.predict
-        rows: set[str] = set()
-        if asks and p is not None:
-            for q in [p.quantity or ""] + [c.test.quantity for c in p.choices]:
-                rows |= _ANSWER_ROWS.get(q.split(".")[0], set())
+        runner, lesson = self.runner, self.lesson
+        here = lesson.setup_at(runner.index)
+        rows_at: dict[int, set[str]] = {}
+        for j in range(runner.index, len(lesson)):
+            p = lesson.steps[j].predict
+            if p is None or (j == runner.index and not asks) or j in runner.reveals:
+                continue
+            if lesson.setup_at(j) != here:
+                break  # a new setup is a new run: its questions are about that one
+            for q in [p.quantity or ""] + [c.test.quantity for c in p.choices if not c.setup]:
+                rows_at.setdefault(p.at, set()).update(_ANSWER_ROWS.get(q.split(".")[0], set()))
         for table in self.app.main_screen.query(StateTable):
-            table.mask(frozenset(rows), p.at if p is not None else 0)
+            table.mask({k: frozenset(rows) for k, rows in rows_at.items()})
 
     def _close_views(self) -> None:
         """Back to the playground: close the compare view and the math panels."""

@@ -172,3 +172,27 @@ async def test_the_reveal_says_where_the_run_stopped_in_both_languages() -> None
             p = await answer(pilot, "8")
             assert p.reveal.step == 211
             assert words in str(p.query_one("#lesson-reveal").render())
+
+
+def test_a_choice_reveal_lists_what_each_choice_was_judged_by() -> None:
+    runner = LessonRunner(find_lesson("batches"))
+    runner.index = 1  # full batch, B = 10 or B = 1: lowest loss after one epoch
+    reveal = runner.answer("2")
+    assert reveal.quantity == "loss" and len(reveal.values) == 3
+    assert reveal.values[reveal.choice] == min(reveal.values)  # the true choice is the lowest one
+    runner = LessonRunner(find_lesson("gradient-direction"))
+    runner.index = 1  # every choice is judged by the same value (grad.y = 6): nothing to list
+    assert runner.answer("2").values == ()
+
+
+async def test_the_choice_values_are_on_screen_in_korean() -> None:
+    app = lesson_app(find_lesson("learning-rates"), "ko")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await shown(pilot, 0)
+        await pilot.press("full_stop")
+        await shown(pilot, 1)
+        await until(pilot, lambda: any(s.answer_field.has_focus for s in panel(app).sides()))
+        await pilot.press("4", "enter")
+        await until(pilot, lambda: panel(app).reveal is not None)
+        text = str(panel(app).query_one("#lesson-reveal").render())
+        assert "선택지별 상태: 1) 실행 중  2) 수렴  3) 수렴  4) 발산" in text

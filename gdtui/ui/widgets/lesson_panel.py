@@ -192,9 +192,7 @@ class LessonPanel(Vertical):
         if shown.keys:
             body.append("\n" + tr("panel.keys", self.lang, keys=shown.keys), style="bold")
         self._set("text", body)
-        width = self.app.size.width
-        side_width = 33 if width >= WIDE else width - 4  # the LessonSide's text width
-        self._set("question", self._question(shown, self.size.width - 3), self._question(shown, side_width))
+        self._set("question", self._question(shown, self.size.width - 3), self._question(shown, self._side_width()))
         asks = bool(shown.question) and self.reveal is None
         self._answer_field(asks, (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
                                   else tr("panel.answer.number", self.lang)))
@@ -202,6 +200,11 @@ class LessonPanel(Vertical):
             self._scroll_end()  # the question and its options
         self._show_reveal()
         self._hint()
+
+    def _side_width(self) -> int:
+        """The text width of the lesson beside a view (LessonSide)."""
+        width = self.app.size.width
+        return 33 if width >= WIDE else width - 4
 
     @staticmethod
     def _question(shown: StepShown, width: int) -> Text:
@@ -401,7 +404,8 @@ class LessonPanel(Vertical):
         if self.app.screen is not self.app.main_screen:
             self.app.screen.set_focus(None)  # the view's keys work again
 
-    def _show_reveal(self) -> None:
+    def _reveal_text(self, width: int) -> Text:
+        """The reveal: right or not, the true value (or choice), the difference, why."""
         r = self.reveal
         out = Text()
         if r is not None:
@@ -413,6 +417,8 @@ class LessonPanel(Vertical):
                 out.append(tr("panel.truth.choice", self.lang, truth=r.truth))
                 if not r.right:
                     out.append("\n" + tr("panel.given.choice", self.lang, given=r.given))
+                if r.values:
+                    out.append("\n" + self._choice_values(r, width))
             else:
                 asked = p.at if p else 0
                 at = asked if r.step is None else r.step  # the run may have stopped before the asked step
@@ -423,9 +429,32 @@ class LessonPanel(Vertical):
                                   k=at, truth=r.truth))
                 out.append("\n" + tr("panel.given", self.lang, given=r.given, diff=r.diff or "0"))
             out.append("\n" + r.why, style="italic")
-        self._set("reveal", out)
+        return out
+
+    def _show_reveal(self) -> None:
+        self._set("reveal", self._reveal_text(self.size.width - 3), self._reveal_text(self._side_width()))
+        r = self.reveal
         if r is not None:  # the reveal is what the student looks for now
             self._scroll_end()
+
+    def _choice_values(self, r: "Reveal", width: int) -> str:
+        """``loss of each: 1) 17.05  2) 0.2757  3) 0.2401``: what the choices were judged by
+        (one a line when they do not fit ``width`` cells, rather than one broken in two)."""
+        from rich.cells import cell_len
+
+        from gdtui.lessons.runner import fmt_value
+        from gdtui.messages_catalog import CATALOG
+
+        def word(v: Any) -> str:
+            return tr(f"status.{v}", self.lang) if isinstance(v, str) and f"status.{v}" in CATALOG else fmt_value(v)
+
+        name = f"panel.q.{r.quantity}"
+        quantity = tr(name, self.lang) if name in CATALOG else r.quantity
+        values = [f"{n}) {word(v)}" for n, v in enumerate(r.values, 1)]
+        line = tr("panel.values", self.lang, quantity=quantity, values="  ".join(values))
+        if cell_len(line) <= max(width, 20):
+            return line
+        return tr("panel.values", self.lang, quantity=quantity, values="").rstrip() + "\n  " + "\n  ".join(values)
 
     def _compare_to(self, at: int) -> None:
         """On a reveal in the compare view: every run goes to the step the question asked about."""

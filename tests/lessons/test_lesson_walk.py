@@ -196,3 +196,31 @@ async def test_the_choice_values_are_on_screen_in_korean() -> None:
         await until(pilot, lambda: panel(app).reveal is not None)
         text = str(panel(app).query_one("#lesson-reveal").render())
         assert "선택지별 상태: 1) 실행 중  2) 수렴  3) 수렴  4) 발산" in text
+
+
+async def test_the_graph_keeps_the_gradient_until_backprop_or_the_reveal() -> None:
+    from gdtui.ui.screens.graph import GraphPanel
+
+    app = lesson_app(find_lesson("chain-rule"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, 0)  # steps 3 and 4 ask for ∂f/∂w and ∂f/∂b
+        await until(pilot, lambda: isinstance(app.screen, GraphPanel) and app.screen.result is not None)
+        graph = app.screen
+
+        def bottom() -> str:
+            return str(graph.query_one("#gr-step").render())
+
+        assert graph.gradient_hidden and "∂f/∂w = 9" not in bottom()
+        for _ in range(6):  # the whole backward pass, node by node: the student got there
+            await pilot.press("right")
+        await until(pilot, lambda: "∂f/∂w = 9, ∂f/∂b = 3" in bottom())
+        await pilot.press("left")
+        await until(pilot, lambda: "∂f/∂w = 9" not in bottom())
+        for i in (1, 2):
+            await pilot.press("full_stop")
+            await shown(pilot, i)
+        await answer(pilot, "9")
+        await pilot.press("full_stop")
+        await shown(pilot, 3)
+        await answer(pilot, "3")  # both answered: nothing left to keep back
+        await until(pilot, lambda: not graph.gradient_hidden and "∂f/∂w = 9, ∂f/∂b = 3" in bottom())

@@ -123,8 +123,7 @@ class LessonPanel(Vertical):
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
-            if self._asks:
-                self._quiz(True)
+            self._quiz(self._asks)  # the view keeps the answers to come to itself too
 
     def _answer_field(self, asks: bool, placeholder: str = "") -> None:
         self._asks, self._placeholder = asks, placeholder
@@ -336,6 +335,12 @@ class LessonPanel(Vertical):
                 rows_at.setdefault(p.at, set()).update(_ANSWER_ROWS.get(q.split(".")[0], set()))
         for table in self.app.main_screen.query(StateTable):
             table.mask({k: frozenset(rows) for k, rows in rows_at.items()})
+        from gdtui.ui.screens.graph import GraphPanel
+
+        asks_gradient = any("grad" in rows for rows in rows_at.values())
+        for screen in self.app.screen_stack:
+            if isinstance(screen, GraphPanel):
+                screen.hide_gradient(asks_gradient)
 
     def _close_views(self) -> None:
         """Back to the playground: close the compare view and the math panels."""

@@ -323,7 +323,9 @@ class LessonRunner:
             right = math.isfinite(truth) and abs(x - truth) <= tol
             diff = x - truth if math.isfinite(truth) else math.nan
             sign = "+" if diff > 0 else ""
-            reveal = Reveal(right, fmt_value(truth), fmt_value(x), f"{sign}{fmt_value(diff)}", why, truth,
+            # the same number as shown (8 and 7.9999999958): no difference left to see
+            diff_text = "0" if fmt_value(x) == fmt_value(truth) else f"{sign}{fmt_value(diff)}"
+            reveal = Reveal(right, fmt_value(truth), fmt_value(x), diff_text, why, truth,
                             step=self.truth_step())
         self.reveals[self.index] = reveal
         return reveal

@@ -171,6 +171,7 @@ async def test_the_reveal_says_where_the_run_stopped_in_both_languages() -> None
                 await shown(pilot, i)
             p = await answer(pilot, "8")
             assert p.reveal.step == 211
+            assert p.reveal.diff == "0"  # 8 against 7.9999999958: the same number as shown
             assert words in str(p.query_one("#lesson-reveal").render())
 
 
@@ -210,7 +211,8 @@ async def test_the_graph_keeps_the_gradient_until_backprop_or_the_reveal() -> No
         def bottom() -> str:
             return str(graph.query_one("#gr-step").render())
 
-        assert graph.gradient_hidden and "∂f/∂w = 9" not in bottom()
+        await until(pilot, lambda: graph.gradient_hidden)  # set when the lesson attaches beside it
+        assert "∂f/∂w = 9" not in bottom()
         for _ in range(6):  # the whole backward pass, node by node: the student got there
             await pilot.press("right")
         await until(pilot, lambda: "∂f/∂w = 9, ∂f/∂b = 3" in bottom())

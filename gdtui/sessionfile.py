@@ -129,7 +129,23 @@ def _bool(key: str, value: Any) -> bool:
     return value
 
 
-def _compare(key: str, value: Any) -> dict[str, list[float]]:
+def _batch(key: str, value: Any) -> int | str:
+    """A batch size in a compare list: a whole number, or "full" (every row in each update,
+    as ``gdtui compare --batch-size full,10,1``)."""
+    if value == "full":
+        return "full"
+    if isinstance(value, str):
+        raise ValueError(f"{key} must be a whole number or \"full\", got {_toml_str_short(value)}")
+    return _whole(key, value, 1)
+
+
+def _toml_str_short(value: str) -> str:
+    from gdtui.sanitize import shown
+
+    return repr(shown(value, 20))
+
+
+def _compare(key: str, value: Any) -> dict[str, list[Any]]:
     if not isinstance(value, dict):
         raise ValueError(f"{key} must be a table like {{lr = [0.01, 0.1]}}, got {_kind(value)}")
     out = {}
@@ -141,7 +157,7 @@ def _compare(key: str, value: Any) -> dict[str, list[float]]:
         if name == "optimizer":
             out[name] = [_text(f"{key}.{name}", v) for v in values]
         elif name == "batch-size":
-            out[name] = [_whole(f"{key}.{name}", v, 1) for v in values]
+            out[name] = [_batch(f"{key}.{name}", v) for v in values]
         else:
             out[name] = [_number(f"{key}.{name}", v, positive=name in ("lr", "eps")) for v in values]
     return out

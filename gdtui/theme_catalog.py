@@ -28,7 +28,8 @@ checked before any screen exists; :mod:`gdtui.ui.themes` turns the same files in
 Textual themes, adding Textual's own colour checks.
 
 :func:`load_theme_files` never raises: each broken file becomes one line
-"theme skipped: FILE, line N: why" (file names escaped with
+"theme skipped: FILE, line N: why" in the user's language (``lang``; the words are
+the catalogue's ``theme.*`` messages, file names escaped with
 :func:`gdtui.sanitize.shown`; the app shows these lines with markup off).  On a
 shared server theme files are outside input: each is read once as a regular file of
 at most 1 MB (:func:`gdtui.files.read_bounded_text`, so a link to ``/dev/zero`` is
@@ -48,6 +49,7 @@ from typing import Callable, Iterable, Mapping, Protocol, TypeVar
 
 from gdtui.errors import OptionError
 from gdtui.files import TEXT_LIMIT, FileLimitError, read_bounded_text
+from gdtui.i18n import tr
 from gdtui.sanitize import shown
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "GD_VARIABLES",
     "MAX_THEME_FILES",
     "ThemeFileError",
+    "Why",
     "ThemeSpec",
     "builtin_theme_dir",
     "check_theme_name",
@@ -120,20 +123,39 @@ def default_theme_variables() -> dict[str, str]:
     return dict(GD_VARIABLES)
 
 
-class KeyProblem(ValueError):
+class Why(ValueError):
+    """Why a theme file cannot be used, as a catalogue message (``theme.*``) and its values,
+    so the app can say it in the user's language; ``str()`` is the English sentence."""
+
+    def __init__(self, msg_id: str, **values: object) -> None:
+        self.msg_id, self.values = msg_id, values
+        super().__init__(tr(msg_id, "en", **values))
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang``."""
+        return tr(self.msg_id, lang, **self.values)
+
+
+class KeyProblem(Why):
     """A bad value for ``key`` (its line is looked up for the message)."""
 
-    def __init__(self, key: str, why: str) -> None:
-        super().__init__(why)
-        self.key = key
+    def __init__(self, at_key: str, msg_id: str, **values: object) -> None:
+        super().__init__(msg_id, **values)
+        self.key = at_key
 
 
 class ThemeFileError(ValueError):
-    """A theme file that cannot be used: ``why`` and the 1-based ``line`` (None if unknown)."""
+    """A theme file that cannot be used: why (a :class:`Why`, or English text) and the
+    1-based ``line`` (None if unknown)."""
 
-    def __init__(self, why: str, line: int | None = None) -> None:
-        super().__init__(why)
-        self.why, self.line = why, line
+    def __init__(self, why: "str | Why", line: int | None = None) -> None:
+        super().__init__(str(why))
+        self.reason = why if isinstance(why, Why) else None
+        self.why, self.line = str(why), line
+
+    def text(self, lang: str = "en") -> str:
+        """Why, in ``lang`` (English when it came as text)."""
+        return self.reason.text(lang) if self.reason is not None else self.why
 
 
 @dataclass(frozen=True)
@@ -167,22 +189,24 @@ def read_theme(text: str, build: Callable[[str], T]) -> T:
     except ThemeFileError:
         raise
     except KeyProblem as exc:
-        raise ThemeFileError(str(exc), _line_of(text, exc.key)) from None
+        raise ThemeFileError(exc, _line_of(text, exc.key)) from None
+    except Why as exc:
+        raise ThemeFileError(exc) from None
     except ValueError as exc:
         raise ThemeFileError(str(exc)) from None
     except RecursionError:
-        raise ThemeFileError("nested too deeply") from None
+        raise ThemeFileError(Why("theme.nested")) from None
     except MemoryError:
-        raise ThemeFileError("too big to read") from None
+        raise ThemeFileError(Why("theme.too_big")) from None
     except Exception as exc:  # noqa: BLE001 - any failure of a theme file skips it, never a crash
-        raise ThemeFileError(f"cannot be used ({type(exc).__name__})") from None
+        raise ThemeFileError(Why("theme.unusable", err=type(exc).__name__)) from None
 
 
 def _colour(value: object, key: str, colour_ok: Callable[[str], bool] | None) -> str:
     if not isinstance(value, str):
-        raise KeyProblem(key, f"{key} must be a colour string like \"#1e90ff\", not {shown(repr(value), 40)}")
+        raise KeyProblem(key, "theme.colour_type", key=key, value=shown(repr(value), 40))
     if colour_ok is not None and not colour_ok(value):
-        raise KeyProblem(key, f"{key} = {shown(repr(value), 40)} is not a colour (use e.g. \"#1e90ff\")")
+        raise KeyProblem(key, "theme.not_colour", key=key, value=shown(repr(value), 40))
     return value
 
 
@@ -198,29 +222,30 @@ def parse_theme_spec(text: str, colour_ok: Callable[[str], bool] | None = None) 
         at = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
         line = getattr(exc, "lineno", None) or (int(at.group(1)) if at else None)
         why = getattr(exc, "msg", None) or str(exc)[: at.start()].rstrip() if at else str(exc)
+        reason = Why("theme.toml", why=shown(why, 120))  # the parser's own words stay English
         if at and not getattr(exc, "msg", None):
-            why += f" (column {at.group(2)})"
-        raise ThemeFileError(f"bad TOML: {shown(why, 120)}", line) from None
+            reason = Why("theme.toml.column", why=shown(why, 120), n=at.group(2))
+        raise ThemeFileError(reason, line) from None
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise KeyProblem(unknown[0], f"unknown key {shown(unknown[0], 40)!r} (expected name, dark, the base colours, [variables])")
+        raise KeyProblem(unknown[0], "theme.unknown_key", key=repr(shown(unknown[0], 40)))
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise KeyProblem("name", "missing name = \"...\"")
+        raise KeyProblem("name", "theme.no_name")
     if not _NAME.match(name):
-        raise KeyProblem("name", f"bad name {shown(name, 40)!r}: use lowercase letters, digits and '-'")
+        raise KeyProblem("name", "theme.bad_name", name=repr(shown(name, 40)))
     dark = raw.get("dark", True)
     if not isinstance(dark, bool):
-        raise KeyProblem("dark", "dark must be true or false")
+        raise KeyProblem("dark", "theme.dark")
     if "primary" not in raw:
-        raise ValueError("missing primary colour")
+        raise Why("theme.no_primary")
     colours = {key: _colour(raw[key], key, colour_ok) for key in BASE_COLOURS if key in raw}
     variables = raw.get("variables", {})
     if not isinstance(variables, dict):
-        raise KeyProblem("variables", "variables must be a [variables] table")
+        raise KeyProblem("variables", "theme.variables")
     for key, value in variables.items():
         if not re.match(r"^[a-z][a-z0-9-]*$", key):
-            raise KeyProblem(key, f"bad variable name {shown(key, 40)!r}")
+            raise KeyProblem(key, "theme.var_name", name=repr(shown(key, 40)))
         _colour(value, f"variables.{key}", colour_ok)
     return ThemeSpec(name, dark, colours, dict(variables))
 
@@ -230,12 +255,38 @@ def theme_spec(text: str) -> ThemeSpec:
     return read_theme(text, parse_theme_spec)
 
 
-def _skipped(path: Path, why: str, line: int | None = None) -> str:
-    where = f", line {line}" if line else ""
-    return f"theme skipped: {shown(path)}{where}: {why}"
+def _skipped(path: Path, why: "str | Why", line: int | None = None, lang: str = "en") -> str:
+    """The one line a broken theme file (or folder) gets, in ``lang``."""
+    if isinstance(why, Why):
+        why = why.text(lang)
+    if line:
+        return tr("theme.skipped.line", lang, file=shown(path), line=line, why=why)
+    return tr("theme.skipped", lang, file=shown(path), why=why)
 
 
-def _folder_problem(folder: Path) -> str | None:
+#: What the bounded reader says about a file (gdtui.files), as catalogue messages.
+_FILE_LIMITS = (
+    (re.compile(r"not a regular file"), "theme.file.special", ()),
+    (re.compile(r"(?P<size>\S+ \S+) is too big for a theme file \(at most (?P<limit>[^)]*)\)"), "theme.file.big",
+     ("size", "limit")),
+    (re.compile(r"too big for a theme file \(at most (?P<limit>[^)]*)\)"), "theme.file.big.read", ("limit",)),
+    (re.compile(r"not a UTF-8 text file \(byte (?P<n>\d+)\)"), "theme.file.utf8", ("n",)),
+    (re.compile(r"permission denied"), "theme.file.denied", ()),
+    (re.compile(r"no such file"), "theme.file.missing", ()),
+    (re.compile(r"is a directory"), "theme.file.dir", ()),
+)
+
+
+def _file_limit(why: str) -> "str | Why":
+    """The reader's reason as a catalogue message when it is one it knows."""
+    for pattern, msg_id, names in _FILE_LIMITS:
+        m = pattern.search(why)
+        if m:
+            return Why(msg_id, **{n: m.group(n) for n in names})
+    return why
+
+
+def _folder_problem(folder: Path) -> Why | None:
     """Why a user theme folder is not to be trusted (None when it is fine).
 
     The same rule as the compiled-function cache: owned by this user and not
@@ -244,15 +295,15 @@ def _folder_problem(folder: Path) -> str | None:
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        return f"cannot open the folder ({exc.strerror or exc})"
+        return Why("theme.folder.open", err=shown(exc.strerror or exc))
     try:
         st = os.fstat(fd)
     finally:
         os.close(fd)
     if st.st_uid != os.getuid():
-        return "the folder belongs to another user"
+        return Why("theme.folder.owner")
     if st.st_mode & 0o022:
-        return f"others can write to the folder (mode {stat.S_IMODE(st.st_mode):o}; chmod go-w)"
+        return Why("theme.folder.mode", mode=f"{stat.S_IMODE(st.st_mode):o}")
     return None
 
 
@@ -264,14 +315,14 @@ N = TypeVar("N", bound=_Named)
 
 
 def load_theme_files(
-    dirs: Iterable[Path], build: Callable[[str], N], *, trusted: Iterable[Path] = ()
+    dirs: Iterable[Path], build: Callable[[str], N], *, trusted: Iterable[Path] = (), lang: str = "en"
 ) -> tuple[dict[str, N], list[tuple[Path, str]]]:
     """``build(text)`` of every ``*.toml`` file in ``dirs`` (later dirs override earlier
     names); ``build`` raises :class:`ThemeFileError` for a bad file (see :func:`read_theme`).
 
     Returns the themes by name and the failures as (file, one line "theme skipped:
-    FILE, line N: why").  Never raises; a missing folder is simply skipped.  Folders
-    other than the built-in one (and ``trusted``) must pass the owner/mode check.
+    FILE, line N: why" in ``lang``).  Never raises; a missing folder is simply skipped.
+    Folders other than the built-in one (and ``trusted``) must pass the owner/mode check.
     """
     themes: dict[str, N] = {}
     failures: list[tuple[Path, str]] = []
@@ -284,14 +335,15 @@ def load_theme_files(
             if folder.resolve() not in safe:
                 problem = _folder_problem(folder)
                 if problem is not None:
-                    failures.append((folder, _skipped(folder, problem)))
+                    failures.append((folder, _skipped(folder, problem, lang=lang)))
                     continue
             files = sorted(p for p in folder.glob("*.toml"))[: MAX_THEME_FILES + 1]
         except OSError as exc:
-            failures.append((folder, _skipped(folder, f"cannot list themes ({shown(exc.strerror or exc)})")))
+            failures.append((folder, _skipped(folder, Why("theme.folder.list", err=shown(exc.strerror or exc)),
+                                              lang=lang)))
             continue
         if len(files) > MAX_THEME_FILES:
-            failures.append((folder, _skipped(folder, f"more than {MAX_THEME_FILES} theme files; the rest are not read")))
+            failures.append((folder, _skipped(folder, Why("theme.folder.many", n=MAX_THEME_FILES), lang=lang)))
             files = files[:MAX_THEME_FILES]
         seen: dict[str, Path] = {}
         for path in files:
@@ -299,17 +351,20 @@ def load_theme_files(
                 theme = build(read_bounded_text(path, TEXT_LIMIT, "theme file"))
             except FileLimitError as exc:
                 why = str(exc).split(": ", 1)[-1]  # the message names the file already
-                failures.append((path, _skipped(path, why)))
+                failures.append((path, _skipped(path, _file_limit(why), lang=lang)))
                 continue
             except ThemeFileError as exc:
-                failures.append((path, _skipped(path, exc.why, exc.line)))
+                failures.append((path, _skipped(path, exc.text(lang), exc.line, lang)))
+                continue
+            except Why as exc:
+                failures.append((path, _skipped(path, exc, lang=lang)))
                 continue
             except ValueError as exc:
-                failures.append((path, _skipped(path, str(exc))))
+                failures.append((path, _skipped(path, str(exc), lang=lang)))
                 continue
             if theme.name in seen:
-                why = f"name {theme.name!r} is already used by {shown(seen[theme.name].name)}"
-                failures.append((path, _skipped(path, why, _line_of_name(path))))
+                why = Why("theme.name_used", name=repr(theme.name), file=shown(seen[theme.name].name))
+                failures.append((path, _skipped(path, why, _line_of_name(path), lang)))
                 continue
             seen[theme.name] = path
             themes[theme.name] = theme

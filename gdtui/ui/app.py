@@ -107,7 +107,7 @@ class GdApp(App[int]):
         from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, known_theme_names,
                                      load_themes, user_theme_dirs)
 
-        themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()])
+        themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()], lang=self.settings.lang)
         for theme in themes.values():
             self.register_theme(theme)
         self.theme_failures = [message for _, message in failures]
@@ -149,8 +149,8 @@ class GdApp(App[int]):
             self.action_compare(axes_text(self.settings.compare))
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
-        for message in self.theme_failures:
-            self.notify(self.error_text(message), title=self.msg("key.theme"), severity="warning", timeout=8,
+        for message in self.theme_failures:  # already in the user's language
+            self.notify(message, title=self.msg("key.theme"), severity="warning", timeout=8,
                         markup=False)  # text from a file
         if self.warm_up_helper:  # after the first frame: its start would compete with it
             self.call_after_refresh(_start_helper)

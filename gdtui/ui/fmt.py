@@ -20,6 +20,7 @@ def fmt(value: float, width: int = 10) -> str:
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
+    value = value + 0.0  # -0.0 (e.g. -η·0) is shown as 0: a sign on zero only puzzles
     for digits in range(6, 0, -1):
         text = f"{value:.{digits}g}"
         if len(text) <= width:

@@ -19,7 +19,7 @@ from gdtui.sanitize import shown
 # The catalogue's names are re-exported: code that loads Textual themes finds all it
 # needs here (the app, the snapshot tests).
 from gdtui.theme_catalog import (  # noqa: F401
-    BUILTIN_ORDER, DEFAULT_THEME, EXTRA_THEMES, GD_VARIABLES, ThemeFileError, builtin_theme_dir,
+    BUILTIN_ORDER, DEFAULT_THEME, EXTRA_THEMES, GD_VARIABLES, ThemeFileError, Why, builtin_theme_dir,
     default_theme_variables, known_theme_names, load_theme_files, parse_theme_spec, read_theme,
     theme_names, user_theme_dirs,
 )
@@ -41,7 +41,7 @@ def _build(text: str) -> Theme:
     try:
         theme.to_color_system().generate()
     except Exception as exc:  # textual's own checks; keep the app alive whatever they raise
-        raise ValueError(f"textual rejects the colours: {shown(exc, 80)}") from None
+        raise Why("theme.textual", err=shown(exc, 80)) from None
     return theme
 
 
@@ -52,9 +52,9 @@ def theme_from_toml(text: str) -> Theme:
 
 
 def load_themes(
-    dirs: Iterable[Path], *, trusted: Iterable[Path] = ()
+    dirs: Iterable[Path], *, trusted: Iterable[Path] = (), lang: str = "en"
 ) -> tuple[dict[str, Theme], list[tuple[Path, str]]]:
     """Textual themes from every ``*.toml`` file in ``dirs`` (later dirs override earlier
-    names), and the failures as (file, one line "theme skipped: FILE, line N: why");
-    see :func:`gdtui.theme_catalog.load_theme_files`.  Never raises."""
-    return load_theme_files(dirs, theme_from_toml, trusted=trusted)
+    names), and the failures as (file, one line "theme skipped: FILE, line N: why" in
+    ``lang``); see :func:`gdtui.theme_catalog.load_theme_files`.  Never raises."""
+    return load_theme_files(dirs, theme_from_toml, trusted=trusted, lang=lang)

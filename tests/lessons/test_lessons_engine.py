@@ -123,5 +123,11 @@ def test_a_compare_step_compares_what_its_question_offers(lesson):
         assert steps is not None and steps >= p.at
         for choice in p.choices:
             for name, value in choice.setup.items():
-                if name in lists:
+                if name == "batch-size" and value not in lists.get(name, ()) and "full" in lists.get(name, ()):
+                    # a batch of every row is the full batch (BatchSampler: batch_size >= rows)
+                    from gdtui.lessons.runner import Evaluator
+
+                    rows = Evaluator().problem(lesson.settings_at(i)).dataset.n_rows
+                    assert value >= rows, (lesson.name, i + 1, name, value, rows)
+                elif name in lists:
                     assert value in lists[name], (lesson.name, i + 1, name, value)

@@ -98,11 +98,11 @@ def _meaning(text: str, lang: str) -> str:
 
 def _key_word(key: str, lang: str) -> str:
     """The state table's own words (batch, full) as the Korean table writes them."""
-    if lang == "en" or key not in ("batch", "full"):
+    if lang == "en" or key not in ("batch", "full", "arrows"):
         return key
     from gdtui.i18n import tr
 
-    return tr(f"state.{key}", lang)
+    return tr("help.key.arrows" if key == "arrows" else f"state.{key}", lang)
 
 
 def _column(title: str, rows: list[tuple[str, ...]], ascii: bool, lang: str = "en") -> str:

@@ -30,7 +30,7 @@ from gdtui.ui.widgets.landscape import Landscape
 from gdtui.ui.widgets.loss_plot import LossPlot
 from gdtui.ui.widgets.optimizer_pane import OptimizerPane
 from gdtui.ui.widgets.recent_steps import RecentSteps
-from gdtui.ui.widgets.state_table import StateTable
+from gdtui.ui.widgets.state_table import StateTable, bottom_edge
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
 if TYPE_CHECKING:
@@ -152,13 +152,11 @@ class MainScreen(Screen[None]):
                     view.worked if view is not None else None)
         recent.show_title(self.app.notice_text(recent.title()))
         state = self.query_one("#state")
-        hidden = table.hidden
-        subtitle = self.app.msg("main.hidden", n=len(hidden), names=", ".join(hidden)) if hidden else ""
-        if table.note:  # inf or nan on show: say what it means, beside any hidden columns
-            note = _TABLE_NOTES.get(table.note)
-            note = self.app.msg(note) if note else table.note
-            subtitle = f"{note} · {subtitle}" if subtitle else note
-        subtitle = self.app.notice_text(subtitle)  # ASCII under --ascii
+        note = _TABLE_NOTES.get(table.note)  # inf or nan on show: what it means
+        note = self.app.msg(note) if note else table.note
+        # the edge's room: the pane less its corners and the title's margins
+        edge = bottom_edge(table.hidden, note, state.outer_size.width - 6, self.app.msg)
+        subtitle = self.app.notice_text(edge)  # ASCII under --ascii
         if state.border_subtitle != subtitle:
             state.border_subtitle = subtitle
         status = self.query_one(StatusBar)

@@ -184,7 +184,9 @@ class CompareLandscape(_Painted):
             self._bg = D.surface_background(obj, box, w, h, pts[0], (0, 1), g)
             self._bg_key = key
         p = obj.params
-        slice_note = "  slice" if obj.dims > 2 else ""
+        from gdtui.ui.lang import t
+
+        slice_note = "  " + t(self, "land.slice") if obj.dims > 2 else ""
         return self._bg, box, f"{p[0]} {box.x0:.3g}..{box.x1:.3g}  {p[1]} {box.y0:.3g}..{box.y1:.3g}{slice_note}"
 
     def _curve_bg(self, w: int, h: int, pts: np.ndarray, current: np.ndarray, g: Any) -> tuple:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
@@ -280,7 +281,9 @@ class Landscape(PaintedWidget, can_focus=True):
         best = None if self._best is None or self._best >= len(self._path) else self._path[self._best, [i, j]]
         D.surface_overlay(canvas, self._box, pts, current[[i, j]], grad, g, minimum, best, norm)
         b, p = self._box, obj.params
-        slice_note = " slice" if obj.dims > 2 else ""
+        from gdtui.ui.lang import t
+
+        slice_note = " " + t(self, "land.slice") if obj.dims > 2 else ""
         return canvas, _caption(w, [(p[i], b.x0, b.x1), (p[j], b.y0, b.y1)], slice_note)
 
     def _fit_view(self, pts: np.ndarray, w: int, h: int, current: np.ndarray) -> L.Box:
@@ -316,9 +319,9 @@ def _caption(width: int, ranges: list[tuple[str, float, float]], tail: str) -> s
     for digits, sep in ((3, "  "), (2, " "), (1, " ")):
         text = sep.join(f"{name} {lo:.{digits}g}..{hi:.{digits}g}" for name, lo, hi in ranges) + tail
         text = text.replace("e+", "e")
-        if len(text) <= width:
+        if cell_len(text) <= width:  # cells: a Korean word takes two a character
             return text
-    return text if len(text) <= width else ""
+    return text if cell_len(text) <= width else ""
 
 
 def _batch_caption(batch: Any, width: int, node: Any = None) -> str:

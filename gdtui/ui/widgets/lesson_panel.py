@@ -98,11 +98,21 @@ class LessonPanel(Vertical):
     def _set(self, part: str, content: Any, side_content: Any = None) -> None:
         """Show ``content`` as one part (text, question, reveal, hint) here and beside any
         view (``side_content`` there, when given)."""
-        shown = content if side_content is None else side_content
+        content = self._plain(content)
+        shown = content if side_content is None else self._plain(side_content)
         self.parts[part] = shown
         self.query_one(f"#lesson-{part}", Static).update(content)
         for side in self.sides():
             side.show_part(part, shown)
+
+    def _plain(self, content: Any) -> Any:
+        """``content`` (a str or a rich Text) as shown: under ``--ascii`` its symbols in
+        ASCII (x², η, ∂ ...), its Hangul kept (see :mod:`gdtui.ui.ascii`)."""
+        if not getattr(self.app, "ascii", False):
+            return content
+        from gdtui.ui.ascii import plain, plain_text
+
+        return plain_text(content) if isinstance(content, Text) else plain(str(content))
 
     def sides(self) -> list["LessonSide"]:
         """The copies of this panel beside the views open over the playground."""
@@ -147,7 +157,7 @@ class LessonPanel(Vertical):
         self.shown = None  # until this step's numbers come: its wait is not judged on the old run
         self._waited = False
         self._note = ""
-        self.border_title = tr("panel.title", self.lang, i=index + 1, n=len(self.lesson))
+        self.border_title = self._plain(tr("panel.title", self.lang, i=index + 1, n=len(self.lesson)))
         for side in self.sides():
             side.border_title = self.border_title
         self._set("text", tr("panel.loading", self.lang))

@@ -27,6 +27,9 @@ from gdtui.ui.fmt import fmt, label
 
 __all__ = ["OptimizerPane"]
 
+#: Why the learning rate is what it is (``Settings.lr_note``, set without the UI) -> message id.
+_LR_NOTES = {"suggested from curvature": "opt.lr.suggested"}
+
 
 class OptimizerPane(Vertical):
     """Fields for one optimizer's settings; shows only the ones it has."""
@@ -101,7 +104,10 @@ class OptimizerPane(Vertical):
         self._lr_typed = s.lr_given
         self._preset_lr = dict(preset_lr or {})
         if s.lr_note:
-            self._message = (f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {s.lr_note}", True)
+            from gdtui.ui.lang import t
+
+            note = t(self, _LR_NOTES[s.lr_note]) if s.lr_note in _LR_NOTES else s.lr_note
+            self._message = (f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {note}", True)
         else:
             self._message = (None, False)
         if self._ready:

@@ -187,7 +187,7 @@ class RecentSteps(PaintedWidget):
             blocks = [[f"{self._params[self.view]}:", *lines]]
             for i in range(self.view + 1, len(self._params)):
                 used = sum(map(len, blocks))
-                more = worked_pages(worked, i, width, rows - used - 1, self.ascii)
+                more = worked_pages(worked, i, width, rows - used - 1, self.ascii, lang=node_lang(self))
                 if len(more) != 1 or used + 1 + len(more[0]) > rows:
                     break
                 blocks.append([f"{self._params[i]}:", *more[0]])
@@ -211,7 +211,11 @@ class RecentSteps(PaintedWidget):
         first = len(rows.ks) - n
         kw = max(len(str(rows.ks[-1])), 2)
         room = self.size.width - kw
-        f_label = label("batch", self.ascii) if rows.batch else "f(w)"
+        from rich.cells import cell_len
+
+        from gdtui.ui.lang import t
+
+        f_label = t(self, "recent.batch_f") if rows.batch else "f(w)"
         cell = CELL
         shown_w = 0
         for cell in (CELL, 8):
@@ -226,7 +230,9 @@ class RecentSteps(PaintedWidget):
         head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii)] if with_norm else [])
         text = Text(no_wrap=True, end="")
         marker = f" +{hidden}" if hidden else ""
-        text.append(f"{'k':>{kw}}" + "".join(f" {h:>{cell}}" for h in head) + marker + "\n", style="bold")
+        # right-aligned in cells (a Korean label is two cells a character)
+        heads = "".join(" " + " " * max(0, cell - cell_len(h)) + h for h in head)
+        text.append(f"{'k':>{kw}}" + heads + marker + "\n", style="bold")
         lines = []
         for i in range(first, len(rows.ks)):
             k = rows.ks[i]

@@ -19,6 +19,7 @@ from the first to the last changed cell), and nothing at all when no text change
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -52,6 +53,20 @@ def _note(shown: set[str], status: str) -> str:
     if status == "diverged" and shown & {"inf", "-inf"}:
         return "inf = overflow"
     return "not finite: see the status line"
+
+
+def bottom_edge(hidden: tuple[str, ...], note: str, room: int, msg: "Callable[..., str]") -> str:
+    """What the state pane's bottom edge says in at most ``room`` cells: the parameters
+    that did not fit (``+1 more: z (x: axes)``, shorter forms when that is too long) and
+    what an inf or nan means (``note``, already in the user's language).  Shortened, never
+    cut: the hidden parameters go first, then their names, then the note (the marked
+    cells still show it).  ``msg(id, **values)`` gives a catalog message."""
+    n, names = len(hidden), ", ".join(hidden)
+    more = [msg("main.hidden", n=n, names=names), msg("main.hidden.names", n=n, names=names),
+            msg("main.hidden.axes", n=n), msg("main.hidden.short", n=n)] if hidden else [""]
+    candidates = [f"{note} · {m}" if m else note for m in more] if note else []
+    candidates += more
+    return next((c for c in candidates if cell_len(c) <= room), candidates[-1])
 
 
 @dataclass(frozen=True)

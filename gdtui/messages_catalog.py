@@ -469,7 +469,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "graph.adj": {"en": "∂f/∂node", "ko": "∂f/∂노드"},
     "graph.const": {"en": "(const)", "ko": "(상수)"},
     "graph.shared": {"en": "(shared)", "ko": "(공유)"},
-    "graph.pass": {"en": "backward pass {i} of {n}", "ko": "역전파 {n}단계 중 {i}"},
+    "graph.pass": {"en": "backward pass {i} of {n}", "ko": "역전파 {n}단계 중 {i}단계"},
     "graph.forward": {"en": "only the forward pass (values, leaves to output). → starts backprop at the output: ∂f/∂f = 1.",
                       "ko": "지금은 순전파만 (값을 잎에서 출력으로). →를 누르면 출력에서 역전파 시작: ∂f/∂f = 1."},
     "graph.output": {"en": "#{i} {label} is the output, so ∂f/∂#{i} = 1", "ko": "#{i} {label}이(가) 출력이므로 ∂f/∂#{i} = 1"},

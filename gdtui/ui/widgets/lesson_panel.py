@@ -461,6 +461,8 @@ class LessonPanel(Vertical):
         from gdtui.messages_catalog import CATALOG
 
         def word(v: Any) -> str:
+            if r.quantity == "status" and v == "running":
+                v = "max-steps"  # still going at the asked step: what the compare view's leaderboard says
             return tr(f"status.{v}", self.lang) if isinstance(v, str) and f"status.{v}" in CATALOG else fmt_value(v)
 
         name = f"panel.q.{r.quantity}"

@@ -42,6 +42,8 @@ MAX_STEPS_AT = 100_000  # the furthest step a lesson may ask about (keeps the ch
 MAX_TEXT = 4000
 LESSON_KEYS = ("name", "title", "concepts", "setup", "step")
 STEP_KEYS = ("text", "keys", "wait", "setup", "view", "compare", "predict", "check")
+#: The step h of numerical derivatives when a lesson names none (the runner's default too).
+DEFAULT_H = 1e-5
 PREDICT_KEYS = ("question", "quantity", "at", "tol", "scale", "h", "choices", "why")
 CHOICE_KEYS = ("label", "setup", "test", "at")
 CHECK_KEYS = ("quantity", "at", "value", "tol", "h", "scale")
@@ -115,7 +117,7 @@ class Predict:
     quantity: str | None = None  # number questions
     tol: float | None = None  # absolute; None: 5% of the true value
     scale: float = 1.0  # the answer is scale * quantity (e.g. 4 hours * w)
-    h: float = 1e-5  # step of numerical derivatives (numgrad, numerr)
+    h: float = 1e-5  # step of numerical derivatives (numgrad, numerr); DEFAULT_H
     choices: tuple[Choice, ...] = ()
 
     @property
@@ -150,6 +152,12 @@ class Step:
     compare: dict[str, Any] | None = None  # what the compare view compares: {lr = [...], steps = N}
     predict: Predict | None = None
     checks: list[Check] = field(default_factory=list)
+
+    @property
+    def h(self) -> float:
+        """The step h of the numerical derivatives this step talks about: its question's
+        (``predict.h``), else the default its text's numbers use (10⁻⁵)."""
+        return self.predict.h if self.predict is not None else DEFAULT_H
 
 
 @dataclass

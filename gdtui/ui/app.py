@@ -14,9 +14,13 @@ from textual.app import App
 from textual.binding import Binding
 
 from gdtui.settings import Settings
+from gdtui.ui.ascii import AsciiFilter
+from gdtui.ui.charset import ASCII, UNICODE, charset_of
+
 if TYPE_CHECKING:
     from gdtui.lessons.model import Lesson
 from gdtui.ui.controller import Session
+from gdtui.ui.lang import localize_bindings
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
 from gdtui.ui.screens.live import DRAW_FPS
@@ -71,30 +75,22 @@ class GdApp(App[int]):
         self.theme_failures: list[str] = []
         self.theme_cycle: list[str] = []
         """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
-        self.ascii_filter = None
+        self.charset = ASCII if self.settings.ascii else UNICODE
+        """How symbols are written (``--ascii``): every screen and widget asks for it
+        with :func:`gdtui.ui.charset.charset_of`."""
+        self.ascii_filter: AsciiFilter | None = AsciiFilter() if self.charset.ascii else None
+        """Under ``--ascii``: what Textual draws itself (scroll bars, arrows, corners) in ASCII."""
         self.warm_up_helper = False
         """Start the symbolic helper right after the first frame (the ``gdtui`` command)."""
-        if self.ascii:  # a last safety net: every panel writes ASCII itself
-            from gdtui.ui.ascii import AsciiFilter
-
-            self.ascii_filter = AsciiFilter()
         # Before the first CSS parse: a theme switched at mount parses every style again.
         self._load_themes()
 
     def get_line_filters(self):  # type: ignore[no-untyped-def]
-        """Textual's filters, then (under ``--ascii``) the ASCII safety net last."""
+        """Textual's filters, then (under ``--ascii``) the ASCII filter last."""
         filters = super().get_line_filters()  # asked for each widget drawn: no copy unless needed
         if self.ascii_filter is None:
             return filters
         return [*filters, self.ascii_filter]
-
-    @property
-    def ascii(self) -> bool:
-        """``--ascii``, the one switch: the app sets its ``-ascii`` CSS class (borders) and
-        the safety-net line filter from it, and hands it to each screen as ``ascii=``,
-        which hands it to its widgets; they write ASCII themselves (``ascii.plain``,
-        ``fmt.label``, the plots' glyph sets, ``ascii.asciify`` for Textual's own widgets)."""
-        return bool(self.settings.ascii)
 
     # ------------------------------------------------------------ themes
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -132,14 +128,9 @@ class GdApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.set_class(self.ascii, "-ascii")  # ASCII borders (app.tcss, panes.tcss)
-        self.install_screen(MainScreen(ascii=self.ascii), "main")
-        if self.settings.lang != "en":  # footer labels in the user's language
-            from gdtui.ui.lang import localize_bindings
-
-            localize_bindings(self, self.settings.lang)
-            localize_bindings(self.get_screen("main"), self.settings.lang)
-            self.call_after_refresh(self._localize_widgets)
+        self.set_class(self.charset.ascii, "-ascii")  # ASCII border styles (the .tcss files)
+        localize_bindings(self)  # footer labels in the user's language and character set
+        self.install_screen(MainScreen(), "main")
         self.push_screen("main")
         if self.lesson is not None:
             self.call_after_refresh(self._mount_lesson)
@@ -169,20 +160,18 @@ class GdApp(App[int]):
 
     def notice_text(self, text: str) -> str:
         """``text`` as this app shows it (ASCII symbols under ``--ascii``)."""
-        from gdtui.ui.ascii import plain
-
-        return plain(text, self.ascii)
+        return self.charset.text(text)
 
     # ------------------------------------------------------------ palette and screenshots
     def action_command_palette(self) -> None:
-        """The command palette; under ``--ascii`` its search icon is ASCII too."""
+        """The command palette, its placeholder in the app's language and character set."""
         from textual.command import CommandPalette
 
-        if not self.ascii and self.settings.lang == "en":
+        if not self.charset.ascii and self.settings.lang == "en":
             super().action_command_palette()
         elif self.use_command_palette and not CommandPalette.is_open(self):
-            cls = _ascii_palette() if self.ascii else CommandPalette
-            self.push_screen(cls(id="--command-palette", placeholder=self.msg("cmd.search")))
+            self.push_screen(_palette()(id="--command-palette",
+                                        placeholder=self.notice_text(self.msg("cmd.search"))))
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
@@ -215,24 +204,6 @@ class GdApp(App[int]):
         for command in super().get_system_commands(screen):
             if allowed or command.title != "Screenshot":
                 yield _system_command_in(command, self.settings.lang)
-
-    def _localize_widgets(self) -> None:
-        from gdtui.ui.lang import localize_bindings
-        from gdtui.ui.widgets.landscape import Landscape
-
-        for widget in self.main_screen.query(Landscape):
-            localize_bindings(widget, self.settings.lang)
-        self.refresh_bindings()
-        from textual.widgets import Label
-
-        for label in self.main_screen.query(Label).filter(".lbl"):  # field names in the panes
-            text = str(label.content)
-            if f"label.{text}" in _catalog():
-                label.update(self.msg(f"label.{text}"))
-        from textual.widgets import Select
-
-        for select in self.main_screen.query(Select).filter("#preset"):
-            select.prompt = self.msg("select.own")
 
     # ------------------------------------------------------------ hosted (gdtui classroom)
     def set_live_frame_rate(self, fps: float) -> None:
@@ -339,7 +310,7 @@ class GdApp(App[int]):
 
             text = default_text(base)
         self.main_screen.stop_live()
-        self.push_screen(CompareScreen(base.copy(compare=()), text, ascii=self.ascii))
+        self.push_screen(CompareScreen(base.copy(compare=()), text))
 
     def leave_compare(self, settings: Settings | None) -> None:
         """Back to the single view, going on with ``settings`` (the first run's)."""
@@ -355,7 +326,7 @@ class GdApp(App[int]):
     def action_help(self) -> None:
         """Show the keys; escape closes."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(ascii=self.ascii, lang=self.settings.lang))
+            self.push_screen(HelpScreen())
 
     def action_view(self, name: str) -> None:
         """Open a panel by view name over the playground ('single': back to the playground)."""
@@ -373,7 +344,7 @@ class GdApp(App[int]):
             self.pop_screen()
         elif current is not self.main_screen:
             return  # help or another modal screen is open: it keeps the keys
-        self.push_screen(cls(ascii=self.ascii))
+        self.push_screen(cls())
 
 
 def _start_helper() -> None:
@@ -382,21 +353,17 @@ def _start_helper() -> None:
     default_worker().start()
 
 
-def _ascii_palette() -> type:
-    """Textual's command palette with an ASCII search icon (its own is 🔎)."""
-    from textual.command import CommandInput, CommandPalette, SearchIcon
+def _palette() -> type:
+    """Textual's command palette with its search icon in the app's character set (🔎 is
+    two cells: the line filter would make it "??")."""
+    from textual.command import CommandPalette, SearchIcon
 
-    from gdtui.ui.ascii import asciify, plain
-
-    class AsciiPalette(CommandPalette):
+    class Palette(CommandPalette):
         def on_mount(self) -> None:
             for icon in self.query(SearchIcon):
-                icon.icon = ">"
-            for field in self.query(CommandInput):
-                field.placeholder = plain(str(field.placeholder))
-            asciify(self)  # ASCII scroll bars on the list
+                icon.icon = charset_of(self).pick(icon.icon, ">")
 
-    return AsciiPalette
+    return Palette
 
 
 def save_screenshot_file(svg: str, directory: str | None, filename: str | None,

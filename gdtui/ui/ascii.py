@@ -1,12 +1,11 @@
-"""``--ascii``: plain-ASCII text for terminals without Unicode.
+"""The ASCII spellings behind ``--ascii`` (used through :mod:`gdtui.ui.charset`).
 
-One switch under one name: ``GdApp.ascii`` (from ``--ascii``), handed down as
-``ascii=`` to every screen and from there to every widget (attributes down).  Each pane writes ASCII itself in ascii mode (labels from :mod:`gdtui.ui.fmt`, the
-glyph sets of the plots, :func:`plain` for punctuation in messages).  Textual's own
-widgets get ASCII too: :func:`asciify` swaps the Select arrows and the scroll bars.
-:class:`AsciiFilter` is the safety net under all of that: a line filter that turns any
-character left over into ASCII of the same width and remembers which ones it had to
-change (the tests assert that the main and help screens leave it nothing to do).
+Two layers, because the width of a symbol may change: :func:`plain`,
+:func:`plain_math` and :func:`plain_text` spell our own text before layout
+(``η`` → ``lr``), and :class:`AsciiFilter`, a line filter, turns what Textual draws
+itself (scroll bars, Select arrows, box corners) into ASCII of the same width, cell by
+cell, and records what it changed: the tests assert it only ever meets
+:data:`CHROME`, never a symbol one of our panes wrote.
 
 Only the *drawing* becomes ASCII: box lines, arrows, blocks, super- and subscripts,
 Greek letters and maths symbols.  Hangul is the language a Korean student reads, not
@@ -21,13 +20,12 @@ import re
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 from textual.filter import LineFilter
-from textual.scrollbar import ScrollBarRender
-from textual.widget import Widget
 
-__all__ = ["AsciiFilter", "AsciiScrollBarRender", "asciify", "is_language", "plain", "plain_text"]
+__all__ = ["CHROME", "AsciiFilter", "is_language", "plain", "plain_math", "plain_text"]
 
 #: Punctuation and symbols the panes use in messages, in ASCII (any length).
 _PLAIN = {
@@ -57,13 +55,27 @@ def is_language(ch: str) -> bool:
     code = ord(ch)
     return any(lo <= code <= hi for lo, hi in _HANGUL)
 
-#: One-cell replacements the filter uses (anything else becomes "?" per cell).
-_CELL = {
+#: Symbols of the math panels and worked updates, spelled before :data:`_PLAIN` (longest first).
+_MATH = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "├─": "+-", "└─": "`-", "·": "*", "│": "|"}
+
+#: What Textual draws itself, with the filter's replacement: scroll bars (the thumb is its
+#: colour), Select arrows, box corners and lines.
+CHROME = {
     **{c: "-" for c in "─━┄┅┈┉╌╍═▔▁"}, **{c: "|" for c in "│┃┆┇┊┋╎╏║▏▕"},
     **{c: "+" for c in "┌┐└┘├┤┬┴┼╭╮╯╰╔╗╚╝╠╣╦╩╬┏┓┗┛┣┫┳┻╋"},
-    "▼": "v", "▲": "^", "▶": ">", "◀": "<", "→": ">", "←": "<", "↑": "^", "↓": "v",
-    "•": "o", "●": "X", "○": "o", "·": ".", "…": ".", "×": "x", "−": "-", "≈": "~",
-    **{c: " " for c in "▂▃▄▅▆▇█▉▊▋▌▍▎▐░▒▓"}, "\u00a0": " ",
+    "▼": "v", "▲": "^",
+    **{c: " " for c in "▂▃▄▅▆▇█▉▊▋▌▍▎▐░▒▓"},
+}
+
+#: Eighth blocks: the ends of a scroll bar's thumb.
+_PARTIAL = frozenset("▁▂▃▄▅▆▇▉▊▋▌▍▎▏")
+_UNREVERSE = Style(reverse=False)
+
+#: Replacements the filter uses, of the character's width or one cell repeated to it
+#: (anything else becomes "?" per cell).
+_CELL = {
+    **CHROME, "▶": ">", "◀": "<", "→": ">", "←": "<", "↑": "^", "↓": "v",
+    "•": "o", "●": "X", "○": "o", "·": ".", "…": ".", "×": "x", "−": "-", "≈": "~", "\u00a0": " ",
 }
 
 
@@ -92,28 +104,14 @@ def plain_text(text: Text, ascii: bool = True) -> Text:
     return out
 
 
-class AsciiScrollBarRender(ScrollBarRender):
-    """Scroll bars drawn with spaces only: the thumb is its background colour."""
-
-    VERTICAL_BARS = [" "] * 8
-    HORIZONTAL_BARS = [" "] * 8
-
-
-def asciify(root: Widget) -> None:
-    """ASCII arrows on every Select under ``root`` and ASCII scroll bars on ``root``
-    and every scrollable widget under it (call after they are composed)."""
-    from textual.widgets import Select
-
-    for select in root.query(Select):
-        for arrow, char in ((".down-arrow", "v"), (".up-arrow", "^")):
-            for static in select.query(arrow):
-                static.update(char)  # type: ignore[attr-defined]
-    for widget in [root, *root.query("*")]:
-        styles = widget.styles
-        if styles.overflow_y in ("auto", "scroll"):
-            widget.vertical_scrollbar.renderer = AsciiScrollBarRender
-        if styles.overflow_x in ("auto", "scroll"):
-            widget.horizontal_scrollbar.renderer = AsciiScrollBarRender
+def plain_math(text: str) -> str:
+    """Arithmetic and the math panels' symbols in ASCII: a product dot is ``*`` here
+    (:func:`plain` makes ``·``, a separator in interface text, a dash)."""
+    if text.isascii():
+        return text
+    for symbol, spelled in _MATH.items():
+        text = text.replace(symbol, spelled)
+    return plain(text)
 
 
 class AsciiFilter(LineFilter):
@@ -122,7 +120,7 @@ class AsciiFilter(LineFilter):
     def __init__(self, enabled: bool = True) -> None:
         super().__init__(enabled)
         self.replaced: set[str] = set()
-        """Characters that needed replacing (for tests: should stay empty)."""
+        """Characters that needed replacing (for tests: only :data:`CHROME`)."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
         if all(seg.text.isascii() for seg in segments):
@@ -130,6 +128,12 @@ class AsciiFilter(LineFilter):
         out = []
         for seg in segments:
             text = seg.text
+            if seg.style is not None and seg.style.reverse and text and set(text) <= _PARTIAL:
+                # A partly filled cell (a scroll bar's end) is drawn empty: without the
+                # reverse its blank shows the track, as Textual draws a bar of blanks.
+                self.replaced.update(text)
+                out.append(Segment(" " * len(text), seg.style + _UNREVERSE, seg.control))
+                continue
             if not text.isascii():
                 chars = []
                 for ch in text:
@@ -139,7 +143,7 @@ class AsciiFilter(LineFilter):
                     self.replaced.add(ch)
                     width = cell_len(ch)
                     rep = _CELL.get(ch, "?")
-                    chars.append(rep * width if width else "")
+                    chars.append(rep if len(rep) == width else rep[:1] * width)
                 text = "".join(chars)
                 seg = Segment(text, seg.style, seg.control)
             out.append(seg)

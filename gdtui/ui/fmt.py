@@ -2,14 +2,14 @@
 
 Numbers are shortened by dropping significant digits, never by cutting the
 string, so an 80-column table never shows half a number.  Labels come in a
-Unicode and an ASCII set (``--ascii``).
+Unicode and an ASCII spelling; :meth:`gdtui.ui.charset.Charset.label` picks one.
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["LABELS", "fmt", "label"]
+__all__ = ["LABELS", "fmt"]
 
 
 def fmt(value: float, width: int = 10) -> str:
@@ -49,10 +49,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "velocity": ("velocity", "velocity"),
 }
 
-
-def label(key: str, ascii: bool = False) -> str:
-    """The display label of a quantity or hyperparameter (the key itself if unknown)."""
-    pair = LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[1] if ascii else pair[0]

@@ -1,8 +1,9 @@
-"""The interface in the user's language: key descriptions in the footer.
+"""The interface in the user's language (and character set): catalog text, field
+labels and the key descriptions in the footer.
 
-Each node keeps its own copy of its bindings, so a Korean app gets Korean footer
-labels without touching the classes other apps in the same process use (see
-:func:`gdtui.ui.textual_compat.describe_bindings`).
+Each node keeps its own copy of its bindings, so a Korean (or ``--ascii``) app gets
+its own footer labels without touching the classes other apps in the same process
+use (see :func:`gdtui.ui.textual_compat.describe_bindings`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from gdtui.i18n import tr
 from gdtui.messages_catalog import CATALOG
 
-__all__ = ["localize_bindings", "node_lang", "t", "wrap_cells"]
+__all__ = ["field_label", "localize_bindings", "node_lang", "t", "wrap_cells"]
 
 
 def _word(description: str, lang: str) -> str:
@@ -20,13 +21,27 @@ def _word(description: str, lang: str) -> str:
     return tr(key, lang) if key in CATALOG else description
 
 
-def localize_bindings(node: Any, lang: str) -> None:
-    """Footer descriptions (and binding groups) of ``node`` in ``lang``."""
-    if lang == "en":
+def localize_bindings(node: Any) -> None:
+    """Footer descriptions, binding groups and key names of ``node`` in its app's
+    language and character set (call once, from the node's ``__init__`` or mount)."""
+    from gdtui.ui.charset import charset_of
+
+    lang, charset = node_lang(node), charset_of(node)
+    if lang == "en" and not charset.ascii:
         return
     from gdtui.ui.textual_compat import describe_bindings
 
-    describe_bindings(node, lambda text: _word(text, lang))
+    describe_bindings(node, lambda text: charset.text(_word(text, lang)), key_display=charset.ascii)
+
+
+def field_label(node: Any, name: str) -> str:
+    """The label of a pane's field ``name`` (``preset``, ``lr``, ``β1`` …) as ``node``'s
+    app shows it: in its language, then its character set."""
+    from gdtui.ui.charset import charset_of
+
+    key = f"label.{name}"
+    text = tr(key, node_lang(node)) if key in CATALOG else name
+    return charset_of(node).text(text)
 
 
 def node_lang(node: Any) -> str:

@@ -13,36 +13,24 @@ from __future__ import annotations
 from typing import Sequence
 
 from gdtui.engine.explain import Equation, WorkedUpdate
-from gdtui.ui.ascii import plain
+from gdtui.ui.charset import UNICODE, Charset
 from gdtui.ui.fmt import fmt
 from gdtui.ui.lang import wrap_cells
 
-__all__ = ["equation_lines", "subscript", "worked_lines", "worked_notes", "worked_pages"]
-
-_SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+__all__ = ["equation_lines", "worked_lines", "worked_notes", "worked_pages"]
 
 
-def subscript(k: int, ascii: bool = False) -> str:
-    """Step k as a subscript: 20 -> ₂₀ (ASCII: _20)."""
-    return f"_{k}" if ascii else str(k).translate(_SUB)
+def _steps(text: str, k: int, p: str, cs: Charset) -> str:
+    out = text.replace("{p}", p).replace("[k-1]", cs.sub(k - 1))
+    out = out.replace("[k]", cs.sub(k))
+    return cs.math(out)
 
 
-def _ascii(text: str, ascii: bool) -> str:
-    """ASCII spelling for arithmetic: a product is "*" here (plain() makes "·" a dash)."""
-    return plain(text.replace("·", "*"), ascii) if ascii else text
-
-
-def _steps(text: str, k: int, p: str, ascii: bool) -> str:
-    out = text.replace("{p}", p).replace("[k-1]", subscript(k - 1, ascii))
-    out = out.replace("[k]", subscript(k, ascii))
-    return _ascii(out, ascii)
-
-
-def _numbers(eq: Equation, width: int, ascii: bool) -> str:
+def _numbers(eq: Equation, width: int, cs: Charset) -> str:
     first = eq.numbers.startswith("{}")  # a leading negative needs no brackets
     text = eq.numbers.format(*[fmt(v, width) if i == 0 and first else _paren(fmt(v, width))
                                for i, v in enumerate(eq.values)])
-    return _ascii(text, ascii)
+    return cs.math(text)
 
 
 def _paren(text: str) -> str:
@@ -51,15 +39,15 @@ def _paren(text: str) -> str:
 
 
 def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool = True,
-                   ascii: bool = False) -> list[str]:
+                   charset: Charset = UNICODE) -> list[str]:
     """One equation in as few lines as fit ``width`` (at most three): all six digits on
     one line if they fit, else fewer digits, else broken at its ``=`` signs."""
-    target = _steps(eq.target, k, p, ascii)
-    form = _steps(eq.form, k, p, ascii)
+    target = _steps(eq.target, k, p, charset)
+    form = _steps(eq.form, k, p, charset)
     pad = " " * (len(target) + 1)
 
     def options(digits: int) -> list[list[str]]:
-        nums, result = _numbers(eq, digits, ascii), fmt(eq.result, digits)
+        nums, result = _numbers(eq, digits, charset), fmt(eq.result, digits)
         if symbolic:
             return [[f"{target} = {form} = {nums} = {result}"],
                     [f"{target} = {form}", f"{pad}= {nums} = {result}"],
@@ -71,18 +59,18 @@ def equation_lines(eq: Equation, k: int, p: str, width: int, *, symbolic: bool =
             if all(len(line) <= width for line in lines):
                 return lines
     # too narrow for any: the numbers wrapped at their spaces (whole numbers stay together)
-    nums, result = _numbers(eq, 8, ascii), fmt(eq.result, 8)
+    nums, result = _numbers(eq, 8, charset), fmt(eq.result, 8)
     first, *rest = wrap_cells(f"{target} = {nums} = {result}", width - 2)
     return [first, *[f"  {line}" for line in rest]]
 
 
-def worked_notes(worked: WorkedUpdate, ascii: bool = False, lang: str = "en") -> list[str]:
+def worked_notes(worked: WorkedUpdate, charset: Charset = UNICODE, lang: str = "en") -> list[str]:
     """The notes under a worked update (mini-batch gradient, Newton's fallback) in ``lang``."""
     from gdtui.i18n import tr
 
     extra = []
     if worked.batch:
-        extra.append(tr("worked.batch", lang, g=f"g{subscript(worked.k - 1, ascii)}"))
+        extra.append(tr("worked.batch", lang, g=f"g{charset.sub(worked.k - 1)}"))
     if worked.note:
         from gdtui.engine.optimizers.newton import NEWTON_FALLBACK_NOTE
 
@@ -92,18 +80,18 @@ def worked_notes(worked: WorkedUpdate, ascii: bool = False, lang: str = "en") ->
 
 
 def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
-                 ascii: bool = False, lang: str = "en") -> list[list[str]]:
+                 charset: Charset = UNICODE, lang: str = "en") -> list[list[str]]:
     """The update of parameter ``param`` as pages of at most ``rows`` lines of ``width``:
     one page with the symbolic forms when they fit, else one with the numbers alone,
     else several (whole equations per page); notes (mini-batch, Newton) at the end."""
     k, p = worked.k, worked.params[param]
     eqs: Sequence[Equation] = worked.equations[param]
 
-    tail = [line for text in worked_notes(worked, ascii, lang) for line in wrap_cells(plain(text, ascii), width)]
+    tail = [line for text in worked_notes(worked, charset, lang) for line in wrap_cells(charset.text(text), width)]
     rows = max(rows, 1)
     groups: list[list[str]] = []
     for symbolic in (True, False):
-        groups = [equation_lines(eq, k, p, width, symbolic=symbolic, ascii=ascii) for eq in eqs]
+        groups = [equation_lines(eq, k, p, width, symbolic=symbolic, charset=charset) for eq in eqs]
         if sum(map(len, groups)) + len(tail) <= rows:
             return [[line for g in groups for line in g] + tail]
     pages: list[list[str]] = [[]]
@@ -115,6 +103,6 @@ def worked_pages(worked: WorkedUpdate, param: int, width: int, rows: int,
 
 
 def worked_lines(worked: WorkedUpdate, param: int, width: int, rows: int,
-                 ascii: bool = False, lang: str = "en") -> list[str]:
+                 charset: Charset = UNICODE, lang: str = "en") -> list[str]:
     """The first page of :func:`worked_pages`."""
-    return worked_pages(worked, param, width, rows, ascii, lang)[0]
+    return worked_pages(worked, param, width, rows, charset, lang)[0]

@@ -137,3 +137,22 @@ def test_no_english_phrase_literal_goes_to_the_screen():
                 if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and phrase.search(sub.value):
                     found.append(f"{path.relative_to(root)}:{node.lineno}: {sub.value!r}")
     assert not found, "\n".join(found)
+
+
+def test_the_catalog_names_each_message_once():
+    """A message id written twice in the catalog's source keeps only its last text, so
+    an edit to the first one would silently do nothing."""
+    import ast
+    from pathlib import Path
+
+    import gdtui.messages_catalog as catalog
+
+    tree = ast.parse(Path(catalog.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and len(node.keys) > 50:  # the catalog itself
+            ids = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            repeated = sorted({i for i in ids if ids.count(i) > 1})
+            assert not repeated, repeated
+            break
+    else:
+        raise AssertionError("no catalog dict found")

@@ -11,6 +11,7 @@ import asyncio
 import pytest
 from ui_waits import workers_done
 
+from gdtui.ui.ascii import CHROME
 from gdtui.engine import analysis as A
 from gdtui.engine.graph import evaluate_graph, graph_of_text
 from gdtui.ui.screens.curvature import CurvaturePanel
@@ -281,4 +282,4 @@ async def test_panels_in_ascii(ui, view) -> None:
         text = ui.screen_text(app)
     bad = sorted({ch for ch in text if not ch.isascii()})
     assert not bad
-    assert app.ascii_filter is not None and app.ascii_filter.replaced == set()
+    assert app.ascii_filter is not None and app.ascii_filter.replaced <= set(CHROME)  # Textual's own

@@ -7,6 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
+from gdtui.ui.charset import ASCII, UNICODE
 from gdtui.engine.objective import Objective
 from gdtui.ui.themes import builtin_theme_dir, default_theme_variables, load_themes
 from gdtui.ui.widgets import Landscape, LossPlot
@@ -49,9 +50,10 @@ def descend(obj: Objective, start: list[float], steps: int = 12, lr: float = 0.0
 class PlotApp(App[None]):
     """One widget, the gdtui themes registered, chalkboard on."""
 
-    def __init__(self, widget: Widget) -> None:
+    def __init__(self, widget: Widget, ascii: bool = False) -> None:
         super().__init__()
         self.widget = widget
+        self.charset = ASCII if ascii else UNICODE  # as GdApp holds it (--ascii)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return default_theme_variables()
@@ -82,8 +84,8 @@ async def shown(land: Landscape, name: str, pilot) -> np.ndarray:
 @pytest.mark.parametrize("name", list(PROBLEMS))
 @pytest.mark.parametrize("ascii", [False, True])
 async def test_landscape_renders_at_80x24(name: str, ascii: bool) -> None:
-    land = Landscape(ascii=ascii)
-    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+    land = Landscape()
+    async with PlotApp(land, ascii=ascii).run_test(size=(80, 24)) as pilot:
         path = await shown(land, name, pilot)
         rows = lines(land)
         assert len(rows) == land.size.height and all(len(r) == land.size.width for r in rows)
@@ -106,8 +108,8 @@ async def test_view_holds_start_path_and_optimum() -> None:
 
 
 async def test_arrow_points_down_the_gradient() -> None:
-    land = Landscape(ascii=True)
-    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+    land = Landscape()
+    async with PlotApp(land, ascii=True).run_test(size=(60, 20)) as pilot:
         land.set_problem(BOWL, [2.0, 0.0])
         land.show_path(np.array([[2.0, 0.0]]), 0, [4.0, 0.0])  # −∇f points left
         await pilot.pause()
@@ -117,8 +119,8 @@ async def test_arrow_points_down_the_gradient() -> None:
 
 
 async def test_one_d_draws_tangent_and_arrow() -> None:
-    land = Landscape(ascii=True)
-    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+    land = Landscape()
+    async with PlotApp(land, ascii=True).run_test(size=(60, 20)) as pilot:
         land.set_problem(ONE, [0.0])
         land.show_path(np.array([[0.0]]), 0, [1.0])  # f'(0) = 1: downhill is left
         await pilot.pause()
@@ -145,12 +147,14 @@ async def test_background_is_sampled_only_when_the_view_changes() -> None:
         assert land._bg is not background
 
 
-async def test_ascii_toggle_redraws_the_cached_background() -> None:
+async def test_the_cached_background_follows_the_character_set() -> None:
     land = Landscape()
-    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+    app = PlotApp(land)
+    async with app.run_test(size=(60, 20)) as pilot:
         await shown(land, "1d", pilot)
         assert "·" in land.render().plain
-        land.ascii = True
+        app.charset = ASCII  # the background cached for Unicode must not be reused
+        land.refresh()
         await pilot.pause()
         assert land.render().plain.isascii()
 
@@ -188,8 +192,8 @@ async def test_arrow_keys_move_the_start() -> None:
 
 
 async def test_data_fit_panel_and_toggle() -> None:
-    land = Landscape(ascii=True)
-    async with PlotApp(land).run_test(size=(80, 24)) as pilot:
+    land = Landscape()
+    async with PlotApp(land, ascii=True).run_test(size=(80, 24)) as pilot:
         land.set_problem(LINE, [2.0, 1.0])  # the exact fit
         await pilot.pause()
         rows = lines(land)
@@ -240,8 +244,8 @@ def test_downsample_keeps_extremes() -> None:
 
 @pytest.mark.parametrize("ascii", [False, True])
 async def test_loss_plot_long_history_and_ascii(ascii: bool) -> None:
-    plot = LossPlot(ascii=ascii)
-    async with PlotApp(plot).run_test(size=(80, 24)) as pilot:
+    plot = LossPlot()
+    async with PlotApp(plot, ascii=ascii).run_test(size=(80, 24)) as pilot:
         loss = np.exp(-np.arange(1_000_000) / 1e5) + 1e-3
         plot.show_history(loss, 999_999)
         await pilot.pause()
@@ -326,8 +330,8 @@ async def test_surface_is_solid_shading_lightest_at_the_minimum(size: tuple[int,
 
 
 async def test_start_point_is_marked() -> None:
-    land = Landscape(ascii=True)
-    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+    land = Landscape()
+    async with PlotApp(land, ascii=True).run_test(size=(60, 20)) as pilot:
         path = await shown(land, "2d", pilot)
         x, y = land.point_cell(path[0])  # type: ignore[misc]
         assert lines(land)[y][x] == "s"
@@ -361,8 +365,8 @@ async def test_two_d_view_reaches_a_far_minimum() -> None:
 
 
 async def test_arrow_keeps_its_head_at_the_edge() -> None:
-    land = Landscape(ascii=True)
-    async with PlotApp(land).run_test(size=(60, 20)) as pilot:
+    land = Landscape()
+    async with PlotApp(land, ascii=True).run_test(size=(60, 20)) as pilot:
         land.set_problem(BOWL, [2.0, 0.0])
         await pilot.pause()
         land.render()

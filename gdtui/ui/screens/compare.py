@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from gdtui.settings import Settings
+from gdtui.ui.lang import localize_bindings
 from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
 from gdtui.ui.widgets.footer import Footer
@@ -80,8 +81,6 @@ class CompareScreen(Screen[None]):
     CompareScreen #cmp-basins { display: none; }
     CompareScreen.-one-d #cmp-basins { display: block; }
     CompareScreen #cmp-status { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    CompareScreen.-ascii #cmp-land-pane, CompareScreen.-ascii #cmp-loss-pane,
-    CompareScreen.-ascii #cmp-board-pane { border: ascii $panel-lighten-2; }
     """
 
     BINDINGS = [
@@ -100,11 +99,10 @@ class CompareScreen(Screen[None]):
         Binding("escape,v", "leave", "single view", id="gd.compare.leave"),
     ]
 
-    def __init__(self, base: Settings, text: str, ascii: bool = False) -> None:
+    def __init__(self, base: Settings, text: str) -> None:
         super().__init__()
         self.base = base
         self.text = text
-        self.ascii = ascii
         self.session: "CompareSession | None" = None
         # live running as in the playground: the same runner, stepping every run at once
         self.runner = LiveRunner(self, lambda: self.session, self.draw,
@@ -114,11 +112,7 @@ class CompareScreen(Screen[None]):
         self._kept = ""  # where an export went: the whole line until the next key
         self.quiz = False  # a lesson asks about these runs: 2/λmax and its stars wait for the reveal
         self._basin_key: tuple | None = None
-        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from gdtui.ui.ascii import plain
-            from gdtui.ui.textual_compat import describe_bindings
-
-            describe_bindings(self, plain)
+        localize_bindings(self)  # footer labels in the app's language and character set
 
     def _t(self, msg_id: str, **values: object) -> str:
         """A message in the app's language."""
@@ -128,37 +122,26 @@ class CompareScreen(Screen[None]):
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        a = self.ascii
         with Horizontal(id="cmp-what"):
             yield Static(self._t("cmp.label"), id="cmp-label")
             yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
                         placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
         with Horizontal(id="cmp-top"):
             with Vertical(id="cmp-land-pane"):
-                yield CompareLandscape(ascii=a, id="cmp-landscape").data_bind(CompareScreen.live)
-                yield BasinStrip(ascii=a, id="cmp-basins").data_bind(CompareScreen.live)
+                yield CompareLandscape(id="cmp-landscape").data_bind(CompareScreen.live)
+                yield BasinStrip(id="cmp-basins").data_bind(CompareScreen.live)
             with Vertical(id="cmp-loss-pane"):
-                yield CompareLoss(ascii=a, id="cmp-loss").data_bind(CompareScreen.live)
+                yield CompareLoss(id="cmp-loss").data_bind(CompareScreen.live)
         with VerticalScroll(id="cmp-board-pane"):
-            yield Leaderboard(ascii=a, id="cmp-board").data_bind(CompareScreen.live)
+            yield Leaderboard(id="cmp-board").data_bind(CompareScreen.live)
         yield Static("", id="cmp-status", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#cmp-input", Input).can_focus = False  # until `e`: keys are run keys
-        self.set_class(self.ascii, "-ascii")
         self.query_one("#cmp-land-pane").border_title = self._t("cmp.land")
         self.query_one("#cmp-loss-pane").border_title = self._t("cmp.loss")
         self.query_one("#cmp-board-pane").border_title = self._t("cmp.board")
-        lang = getattr(getattr(self.app, "settings", None), "lang", "en")
-        if lang != "en":  # footer labels in the user's language
-            from gdtui.ui.lang import localize_bindings
-
-            localize_bindings(self, lang)
-        if self.ascii:
-            from gdtui.ui.ascii import asciify
-
-            asciify(self)
         self.set_focus(None)
         self._status()
         self.build(self.text)

@@ -20,8 +20,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from gdtui.ui.charset import charset_of
 from gdtui.ui.screens.math_panel import MathPanel, PanelInput
-from gdtui.ui.widgets._canvas import Ink, glyphs
+from gdtui.ui.widgets._canvas import Ink
 from gdtui.ui.widgets.math_plots import CanvasView, arrows_canvas, curves_canvas
 
 __all__ = ["CurvaturePanel"]
@@ -33,7 +34,8 @@ class CurvaturePanel(MathPanel):
     VIEW = "curvature"
     DEFAULT_CSS = """
     CurvaturePanel #cv-row { height: 1fr; }
-    CurvaturePanel #math-text { width: 48; height: 1fr; padding: 0 1 0 0; }
+    CurvaturePanel #cv-text { width: 48; height: 1fr; scrollbar-size-vertical: 1; }
+    CurvaturePanel #math-text { height: auto; padding: 0 1 0 0; }
     CurvaturePanel #cv-side { width: 1fr; height: 1fr; }
     CurvaturePanel #cv-caption { height: auto; color: $text-muted; }
     CurvaturePanel #cv-plot { height: 1fr; }
@@ -41,7 +43,10 @@ class CurvaturePanel(MathPanel):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="cv-row"):
-            yield Static(id="math-text")
+            from textual.containers import VerticalScroll
+
+            with VerticalScroll(id="cv-text"):  # short terminals: the lowest rows scroll, not lost
+                yield Static(id="math-text")
             with Horizontal(id="cv-side"):
                 from textual.containers import Vertical
 
@@ -63,7 +68,7 @@ class CurvaturePanel(MathPanel):
         obj, w = inp.problem.objective, list(inp.w)
         lr = inp.lr if inp.lr > 0 and math.isfinite(inp.lr) else 1e-3  # a schedule decayed to 0
         width, height = self._plot_size()
-        ramp = len(glyphs(self.ascii).ramp)
+        ramp = len(charset_of(self).glyphs.ramp)
 
         def compute() -> dict[str, Any]:
             from gdtui.engine import analysis as A
@@ -82,7 +87,7 @@ class CurvaturePanel(MathPanel):
             return
         c = result["curvature"]
         text.update(self._text(c))
-        g = glyphs(self.ascii)
+        g = charset_of(self).glyphs
         pic = result["picture"]
         if pic is None:
             caption.update(self.m("curv.nopic"))

@@ -9,6 +9,7 @@ right (large h), round-off on the left (tiny h), the best h of each marked.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from rich.text import Text
@@ -16,8 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from gdtui.ui.charset import charset_of
 from gdtui.ui.screens.math_panel import MathPanel, PanelInput
-from gdtui.ui.widgets._canvas import glyphs
 from gdtui.ui.widgets.math_plots import CanvasView, loglog_canvas
 
 __all__ = ["GradCheckPanel"]
@@ -42,14 +43,24 @@ class GradCheckPanel(MathPanel):
                 tooltip="h ten times smaller"),
     ]
 
-    def __init__(self, ascii: bool = False) -> None:
-        super().__init__(ascii)
+    def __init__(self) -> None:
+        super().__init__()
         self.h_exp = -5
+        self._h: float | None = None  # an h given by set_h that is not a power of ten
 
     @property
     def h(self) -> float:
-        """The step of the differences in the table (a power of ten)."""
-        return float(f"1e{self.h_exp}")
+        """The step of the differences in the table (a power of ten, unless set_h gave another)."""
+        return self._h if self._h is not None else float(f"1e{self.h_exp}")
+
+    def set_h(self, h: float) -> None:
+        """Show the differences for ``h`` (the h a lesson's question names); + and - go on
+        from the nearest power of ten."""
+        exp = round(math.log10(h))
+        self.h_exp = min(max(exp, H_RANGE[0]), H_RANGE[1])
+        self._h = None if float(f"1e{self.h_exp}") == h else float(h)
+        if self.is_mounted:
+            self.poll()
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="math-text")
@@ -57,11 +68,12 @@ class GradCheckPanel(MathPanel):
         yield CanvasView(id="gc-plot")
 
     def settings_key(self) -> tuple:
-        return (self.h_exp,)
+        return (self.h,)
 
     def action_h_times(self, direction: int) -> None:
         """h ×10 (direction 1) or ÷10 (-1), within 1e-15 .. 1."""
         self.h_exp = min(max(self.h_exp + direction, H_RANGE[0]), H_RANGE[1])
+        self._h = None
         self.poll()
 
     def compute_function(self, inp: PanelInput) -> Callable[[], Any]:
@@ -105,7 +117,7 @@ class GradCheckPanel(MathPanel):
         legend.update(Text(self.m("gc.legend") + "\n" + self.m("gc.best", central=_h(best["central"]),
                                                                 forward=_h(best["forward"]))))
         sweep = result["sweep"]
-        g = glyphs(self.ascii)
+        g = charset_of(self).glyphs
         hs = [r.h for r in sweep]
         fe = [r.forward_error for r in sweep]
         ce = [r.central_error for r in sweep]

@@ -70,7 +70,6 @@ class GraphPanel(MathPanel):
     GraphPanel #gr-scroll { height: 1fr; overflow-x: auto; overflow-y: auto; }
     GraphPanel #math-text { width: auto; height: auto; }
     GraphPanel #gr-step { height: auto; max-height: 9; border-top: solid $foreground 30%; }
-    GraphPanel.-ascii #gr-step { border-top: ascii $foreground 30%; }
     """
     BINDINGS = [
         Binding("right", "backstep(1)", "backprop", id="gd.graph.next", priority=True, key_display="→",
@@ -83,8 +82,8 @@ class GraphPanel(MathPanel):
                 show=False, tooltip="the previous data row"),
     ]
 
-    def __init__(self, ascii: bool = False) -> None:
-        super().__init__(ascii)
+    def __init__(self) -> None:
+        super().__init__()
         self.stage = 0  # how many nodes of the backward pass are done (0: forward pass only)
         self.row = 0
         self._graph_key: tuple | None = None
@@ -108,7 +107,6 @@ class GraphPanel(MathPanel):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_class(self.ascii, "-ascii")
         self.query_one("#gr-scroll").focus()
 
     def settings_key(self) -> tuple:

@@ -14,6 +14,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from gdtui.ui.charset import UNICODE, Charset, charset_of
+from gdtui.ui.lang import localize_bindings, node_lang
+
 __all__ = ["HelpScreen", "help_columns"]
 
 #: (key, meaning) or (key, meaning, ascii key, ascii meaning); "" key continues a row.
@@ -120,10 +123,11 @@ LESSON_KEYS: list[tuple[str, ...]] = [
 ]
 
 
-def help_columns(ascii: bool = False, lang: str = "en", lesson: bool = False) -> tuple[str, str, str]:
+def help_columns(charset: Charset = UNICODE, lang: str = "en", lesson: bool = False) -> tuple[str, str, str]:
     """The keys column, the state-table column and the notes (Textual markup); in lesson
     mode the keys column ends with the lesson's keys."""
     keys = KEYS[:-1] + LESSON_KEYS + KEYS[-1:] if lesson else KEYS
+    ascii = charset.ascii
     if lang != "en":
         from gdtui.i18n import tr
 
@@ -131,7 +135,7 @@ def help_columns(ascii: bool = False, lang: str = "en", lesson: bool = False) ->
         notes = f"{tr('help.live', lang)}\n{legend}\n{tr('help.close', lang)}"
         return (_column(tr("help.keys", lang), keys, ascii, lang),
                 _column(tr("help.state", lang), STATE, ascii, lang),
-                notes.replace("≤", "<=") if ascii else notes)
+                charset.text(notes))
     return (_column("Keys", keys, ascii),
             _column("State table (row k: after k steps)", STATE, ascii),
             NOTES[ascii])
@@ -144,14 +148,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "close", id="gd.help.close"),
     ]
 
-    def __init__(self, ascii: bool = False, lang: str = "en") -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.ascii = ascii
-        self.lang = lang
+        self.lang = node_lang(self)
+        localize_bindings(self)  # footer labels in the app's language and character set
 
     def compose(self) -> ComposeResult:
         lesson = getattr(self.app, "lesson", None) is not None
-        keys, state, notes = help_columns(self.ascii, self.lang, lesson=lesson)
+        keys, state, notes = help_columns(charset_of(self), self.lang, lesson=lesson)
         with VerticalScroll(id="help"):
             with Horizontal(id="help-columns"):
                 yield Static(keys, id="help-keys")
@@ -163,14 +167,6 @@ class HelpScreen(ModalScreen[None]):
         from gdtui.i18n import tr
 
         self.query_one("#help").border_title = tr("help.title", self.lang)
-        if self.lang != "en":
-            from gdtui.ui.lang import localize_bindings
-
-            localize_bindings(self, self.lang)
-        if self.ascii:
-            from gdtui.ui.ascii import asciify
-
-            asciify(self)
 
     def action_close(self) -> None:
         """Back to the playground."""

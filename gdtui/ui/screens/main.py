@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from gdtui.ui import jobs
+from gdtui.ui.lang import localize_bindings
 from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.footer import Footer
@@ -81,14 +82,9 @@ class MainScreen(Screen[None]):
         Binding("escape", "leave_field", "leave field · enter applies", id="gd.field.leave"),
     ]
 
-    def __init__(self, ascii: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.ascii = ascii
-        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from gdtui.ui.ascii import plain
-            from gdtui.ui.textual_compat import describe_bindings
-
-            describe_bindings(self, plain)
+        localize_bindings(self)  # footer labels in the app's language and character set
         self.runner = LiveRunner(self, lambda: self.app.session, self._draw,
                                  on_running=lambda running: setattr(self, "live", running))
         self._preview_text: str | None = None
@@ -97,21 +93,20 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        ascii = self.ascii
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield FunctionPane(jobs.preset_options(), ascii=ascii, id="function")
-                yield OptimizerPane(jobs.optimizer_specs(), ascii=ascii, id="optimizer")
+                yield FunctionPane(jobs.preset_options(), id="function")
+                yield OptimizerPane(jobs.optimizer_specs(), id="optimizer")
                 with Vertical(id="state"):
-                    yield StateTable(ascii=ascii, id="table")
-                    yield RecentSteps(ascii=ascii, id="recent").data_bind(MainScreen.live)
+                    yield StateTable(id="table")
+                    yield RecentSteps(id="recent").data_bind(MainScreen.live)
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
-                    yield Landscape(ascii=ascii, id="landscape").data_bind(MainScreen.live)
+                    yield Landscape(id="landscape").data_bind(MainScreen.live)
                 with Vertical(id="loss-pane"):
-                    yield LossPlot(ascii=ascii, id="loss").data_bind(MainScreen.live)
-        yield StatusBar(ascii=ascii, id="status")
-        yield TooSmall(ascii=ascii, id="too-small")
+                    yield LossPlot(id="loss").data_bind(MainScreen.live)
+        yield StatusBar(id="status")
+        yield TooSmall(id="too-small")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -119,10 +114,6 @@ class MainScreen(Screen[None]):
                   "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent"}
         for selector, title in titles.items():
             self.query_one(selector).border_title = self.app.msg(f"pane.{title}")
-        if self.ascii:
-            from gdtui.ui.ascii import asciify
-
-            asciify(self)
         self.query_one(FunctionPane).show_busy()
         self.query_one(Landscape).focus()
         # After the first frame: the compile thread would compete with it for the GIL.
@@ -203,12 +194,11 @@ class MainScreen(Screen[None]):
         session = self.app.session
         problem = message.problem
         session.set_problem(problem)
-        self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
-        self.query_one(FunctionPane).show_formulas(problem.objective.params,
-                                                   problem.objective.derivative_formulas)
-        self.query_one(OptimizerPane).show_settings(problem.settings, problem.objective.params,
-                                                    problem.objective.uses_data, session.preset_lr())
-        self.query_one(FunctionPane).mark_rejected(False)
+        obj = problem.objective
+        self.query_one(FunctionPane).show_running(problem.settings.fn, problem.settings.preset,
+                                                  obj.params, obj.derivative_formulas)
+        self.query_one(OptimizerPane).show_settings(problem.settings, obj.params,
+                                                    obj.uses_data, session.preset_lr())
         self.stop_live()
         self._paused = False
         self._notice = ""
@@ -418,11 +408,11 @@ class MainScreen(Screen[None]):
         problem's settings replace it)."""
         focused = self.focused
         problem = self.app.session.problem
-        if isinstance(focused, Input) and focused.id == "fn" and problem is not None:
-            self.query_one(FunctionPane).set_function(problem.settings.fn, problem.settings.preset)
-            self.query_one(FunctionPane).mark_rejected(False)
+        fn_pane, opt_pane = self.query_one(FunctionPane), self.query_one(OptimizerPane)
+        if focused is not None and fn_pane in focused.ancestors and problem is not None:
             obj = problem.objective
-            self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
-        elif isinstance(focused, Input):
-            self.query_one(OptimizerPane).mark_invalid()
+            fn_pane.show_running(problem.settings.fn, problem.settings.preset, obj.params,
+                                 obj.derivative_formulas)
+        elif focused is not None and opt_pane in focused.ancestors:
+            opt_pane.mark_invalid()
         self.query_one(Landscape).focus()

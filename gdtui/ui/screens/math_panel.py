@@ -24,8 +24,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from gdtui.ui.ascii import plain
+from gdtui.ui.charset import charset_of
 from gdtui.ui.fmt import fmt
+from gdtui.ui.lang import localize_bindings
 from gdtui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -39,20 +40,6 @@ PANELS: dict[str, tuple[str, str]] = {
     "curvature": ("c", "curvature"),
     "graph": ("d", "computation graph"),
 }
-
-#: Symbols only the panels use, in ASCII (before :func:`gdtui.ui.ascii.plain`).
-_ASCII_EXTRA = {"½ΔᵀHΔ": "d'Hd/2", "λmax": "lambda_max", "Σ": "sum", "·": "*", "÷": "/", "ᵀ": "^T", "⁻¹": "^-1", "½": "1/2", "↑": "^", "×": "x", "│": "|", "├─": "+-",
-                "└─": "`-"}
-
-
-def ascii_text(text: str, ascii: bool) -> str:
-    """``text`` in ASCII when ``ascii`` (the panels' symbols, then the app's)."""
-    if not ascii or text.isascii():
-        return text
-    for k, v in _ASCII_EXTRA.items():
-        text = text.replace(k, v)
-    return plain(text)
-
 
 #: How often a panel looks whether the run moved (a live run, a new problem), in seconds.
 POLL = 0.25
@@ -120,13 +107,9 @@ class MathPanel(Screen[None]):
         result: Any
         error: str | None = None
 
-    def __init__(self, ascii: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.ascii = ascii
-        if ascii:  # footer descriptions in ASCII (this screen's copy of the bindings)
-            from gdtui.ui.textual_compat import describe_bindings
-
-            describe_bindings(self, lambda text: ascii_text(text, True), key_display=True)
+        localize_bindings(self)  # footer labels in the app's language and character set
         self._seen: tuple | None = None
         self._token = 0
         self.shown_token = -1  # the token of the result on screen
@@ -145,16 +128,6 @@ class MathPanel(Screen[None]):
         yield Static(id="math-text")
 
     def on_mount(self) -> None:
-        if self.ascii:
-            from gdtui.ui.ascii import asciify
-
-            asciify(self)
-        from gdtui.ui.lang import node_lang
-
-        if node_lang(self) != "en":  # footer labels in the user's language
-            from gdtui.ui.lang import localize_bindings
-
-            localize_bindings(self, node_lang(self))
         self._head()
         self.poll()
         self.set_interval(POLL, self.poll)
@@ -168,8 +141,8 @@ class MathPanel(Screen[None]):
 
     # ------------------------------------------------------------ text helpers
     def t(self, text: str) -> str:
-        """``text`` as shown (ASCII under --ascii)."""
-        return ascii_text(text, self.ascii)
+        """``text`` as shown (the panels' symbols in ASCII under --ascii)."""
+        return charset_of(self).math(text)
 
     def m(self, msg_id: str, **values: object) -> str:
         """The catalog message ``msg_id`` in the app's language, as shown (ASCII under --ascii)."""
@@ -189,7 +162,7 @@ class MathPanel(Screen[None]):
     def _head(self) -> None:
         title = self.m(f"view.{self.VIEW}") if self.VIEW in PANELS else self.VIEW
         inp = self.input
-        dot = "|" if self.ascii else "·"
+        dot = charset_of(self).pick("·", "|")
         text = Text(f"{title}", style="bold")
         if inp is None:
             text.append(f"  {dot} {self.m('math.wait')}")

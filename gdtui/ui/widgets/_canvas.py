@@ -24,7 +24,7 @@ from rich.text import Span, Text
 from textual.geometry import Region
 from textual.strip import Strip
 
-__all__ = ["ASCII", "Canvas", "Glyphs", "Ink", "Painter", "UNICODE", "glyphs", "ink_styles", "merge_segments", "put_text",
+__all__ = ["ASCII", "Canvas", "Glyphs", "Ink", "Painter", "UNICODE", "ink_styles", "merge_segments", "put_text",
            "text_grid"]
 
 
@@ -80,11 +80,6 @@ UNICODE = Glyphs(" .:;=+*#%@", "•", "○", "●", "·", "•", "", ("→", "�
                  ("─", "╱", "│", "╲"), "│")
 ASCII = Glyphs(" .:;=+*#%@", "o", "s", "X", ".", "o", "", (">", ">", "^", "<", "<", "<", "v", ">"),
                ("-", "/", "|", "\\"), "|", ("~", "/", "!", "\\"), "M", "B", "@")
-
-
-def glyphs(ascii: bool) -> Glyphs:
-    """The glyph set for ``ascii`` mode or not."""
-    return ASCII if ascii else UNICODE
 
 
 def line_glyph(g: Glyphs, visual_slope: float) -> str:

@@ -24,9 +24,10 @@ from textual.geometry import Region
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
+from gdtui.ui.charset import charset_of
 from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets import _draw as D
-from gdtui.ui.widgets._canvas import Ink, Painter, glyphs, put_text, text_grid
+from gdtui.ui.widgets._canvas import Painter, put_text, text_grid
 from gdtui.ui.widgets._painted import PaintedWidget
 
 __all__ = ["BasinStrip", "CompareLandscape", "CompareLoss", "Leaderboard", "RUN_COLOURS", "run_colour"]
@@ -57,9 +58,8 @@ class _Painted(PaintedWidget):
 
     FPS = 15
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii = ascii
         self._painter = Painter()
         self._gate = FrameGate(self, self.FPS, self.refresh_changed, self.is_live)
 
@@ -81,8 +81,8 @@ class CompareLandscape(_Painted):
 
     DEFAULT_CSS = "CompareLandscape { width: 1fr; height: 1fr; min-height: 4; }"
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
-        super().__init__(ascii=ascii, id=id)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._obj: Objective | None = None
         self._paths: list[np.ndarray] = []
         self._markers: list[str] = []
@@ -125,7 +125,7 @@ class CompareLandscape(_Painted):
             from gdtui.ui.lang import t
 
             return self._text_paint(Text(t(self, "cmp.compiling") if obj is None else ""))
-        g = glyphs(self.ascii)
+        g = charset_of(self).glyphs
         h = H - 1
         pts = self._fit_points()
         current = np.array([p[-1] for p in self._paths])
@@ -179,7 +179,7 @@ class CompareLandscape(_Painted):
         if box is None or not box.contains(current[:, :2]) or self._bg_key and self._bg_key[1:3] != (w, h):
             start = pts[:1, :2]
             box = self._box = L.view_box(obj, start[0], pts[:, :2], pts[0], (0, 1), cells=(w, h))
-        key = (box, w, h, self.ascii, id(obj))
+        key = (box, w, h, charset_of(self).ascii, id(obj))
         if key != self._bg_key:
             self._bg = D.surface_background(obj, box, w, h, pts[0], (0, 1), g)
             self._bg_key = key
@@ -196,7 +196,7 @@ class CompareLandscape(_Painted):
         inside = box is not None and bool(((current[:, 0] >= box.x0) & (current[:, 0] <= box.x1)).all())
         if box is None or not inside or self._bg_key and self._bg_key[1:3] != (w, h):
             box = self._box = L.view_span(obj, float(pts[0, 0]), pts[:, 0], w)
-        key = (box, w, h, self.ascii, id(obj))
+        key = (box, w, h, charset_of(self).ascii, id(obj))
         if key != self._bg_key:
             xs, ys = L.curve(obj, box.x0, box.x1, w)
             self._bg = D.curve_background(xs, ys, box.y0, box.y1, h, g)
@@ -220,8 +220,8 @@ class CompareLoss(_Painted):
     #: Most curves drawn (the best-ranked); plotext's time grows with each one.
     MAX_CURVES = 16
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
-        super().__init__(ascii=ascii, id=id)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.log_scale = True
         self.note = ""
         self._series: list[tuple[int, str, np.ndarray]] = []
@@ -278,9 +278,9 @@ class CompareLoss(_Painted):
         lo, hi = float(vals.min()), float(vals.max())
         if lo == hi:
             lo, hi = lo - 1, hi + 1
-        axis = "|" if self.ascii else "│"
+        axis = "|" if charset_of(self).ascii else "│"
         chars[1 : 1 + h, lm] = axis
-        chars[1 + h, lm:] = "-" if self.ascii else "─"
+        chars[1 + h, lm:] = "-" if charset_of(self).ascii else "─"
         ink[1 : 2 + h, lm:][ink[1 : 2 + h, lm:] == 0] = 0
         for r in (0, h // 2, h - 1):  # three y labels: top, middle, bottom
             v = hi - (hi - lo) * r / max(h - 1, 1)
@@ -335,8 +335,8 @@ class Leaderboard(_Painted):
     DEFAULT_CSS = "Leaderboard { width: 1fr; height: auto; }"
     FPS = 10
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
-        super().__init__(ascii=ascii, id=id)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._rows: list[Any] = []
         self._lr_max: float | None = None
         self._k = 0
@@ -375,8 +375,8 @@ class Leaderboard(_Painted):
         character) and (row, run) of each marker (at column 3)."""
         from gdtui.ui.lang import t
 
-        dash = "-" if self.ascii else "—"
-        grad = "|grad|" if self.ascii else "‖∇f‖"
+        dash = "-" if charset_of(self).ascii else "—"
+        grad = "|grad|" if charset_of(self).ascii else "‖∇f‖"
         wide = width >= 76
         label_w = max(8, width - (62 if wide else 48))
         head = (f"{'#':>2} {'':1} {_ljust(t(self, 'cmp.col.run'), label_w)} {_ljust(t(self, 'cmp.col.status'), 10)} "
@@ -391,7 +391,7 @@ class Leaderboard(_Painted):
         for r in self._rows:
             label = r.label + (" *" if r.above_lr_max else "")
             if len(label) > label_w:
-                label = label[: label_w - 1] + ("~" if self.ascii else "…")
+                label = label[: label_w - 1] + ("~" if charset_of(self).ascii else "…")
             steps = dash if r.steps is None else str(r.steps)
             status = t(self, f"run.{r.status}") if words else _STATUS_SHORT.get(r.status, r.status)
             regime = t(self, f"regime.{r.regime}") if words and r.regime else r.regime or dash
@@ -402,7 +402,7 @@ class Leaderboard(_Painted):
             marks.append((len(lines), r.index))
             lines.append(line)
         if self._lr_max is not None:
-            lam = "lambda_max" if self.ascii else "λmax"
+            lam = "lambda_max" if charset_of(self).ascii else "λmax"
             lines.append(t(self, "cmp.lrmax", lam=lam, v=f"{self._lr_max:.4g}"))
         return lines, marks
 
@@ -417,8 +417,8 @@ class BasinStrip(_Painted):
 
     DEFAULT_CSS = "BasinStrip { width: 1fr; height: 3; }"
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
-        super().__init__(ascii=ascii, id=id)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._basins: Any = None
         self._names: list[str] = []
         self._message = ""  # the screen says "computing" in the app's language

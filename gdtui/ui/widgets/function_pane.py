@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
-from gdtui.ui.ascii import plain
+from gdtui.ui.charset import charset_of
+
 
 __all__ = ["FunctionPane"]
 
@@ -51,24 +52,22 @@ class FunctionPane(Vertical):
 
         name: str
 
-    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, ascii: bool = False,
-                 id: str | None = None) -> None:
+    def __init__(self, presets: Sequence[tuple[str, str]] = (), *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._presets = list(presets)
-        self._ascii = ascii
         self._debounce: Timer | None = None
         # The preset the program last showed: its change event is not a user choice.
         self._shown_preset: str | None = None
 
     def compose(self) -> ComposeResult:
-        from gdtui.ui.lang import t
+        from gdtui.ui.lang import field_label, t
 
         with Horizontal(classes="row"):
             yield Label("f =", classes="lbl")
-            yield Input(placeholder=t(self, "fn.placeholder"), id="fn", compact=True,
+            yield Input(placeholder=self._plain(t(self, "fn.placeholder")), id="fn", compact=True,
                         select_on_focus=False)
         with Horizontal(classes="row", id="preset-row"):
-            yield Label("preset", classes="lbl")
+            yield Label(field_label(self, "preset"), classes="lbl")
         yield Static(self._plain(t(self, "status.compiling")), id="fn-info", markup=False)
 
     def on_mount(self) -> None:
@@ -77,17 +76,15 @@ class FunctionPane(Vertical):
         self.screen.call_after_refresh(self._mount_picker)
 
     async def _mount_picker(self) -> None:
-        picker = Select(self._presets, prompt="(own function)", id="preset", compact=True)
+        from gdtui.ui.lang import t
+
+        picker = Select(self._presets, prompt=self._plain(t(self, "select.own")), id="preset", compact=True)
         await self.query_one("#preset-row").mount(picker)
         if self._shown_preset is not None:
             picker.value = self._shown_preset  # its change event is ignored: it is shown
-        if self._ascii:
-            from gdtui.ui.ascii import asciify
-
-            asciify(self)
 
     def _plain(self, text: str) -> str:
-        return plain(text, self._ascii)
+        return charset_of(self).text(text)
 
     # ------------------------------------------------------------ program -> pane
     def set_function(self, text: str, preset: str | None = None) -> None:
@@ -98,6 +95,13 @@ class FunctionPane(Vertical):
         self.query_one("#fn", Input).value = text
         for picker in self.query("#preset").results(Select):  # not there in the first frame
             picker.value = Select.NULL if preset is None else preset
+
+    def show_running(self, text: str, preset: str | None, params: Sequence[str],
+                     formulas: Sequence[str]) -> None:
+        """Show the function now running as valid: its text, preset and derivatives."""
+        self.set_function(text, preset)
+        self.show_formulas(params, formulas)
+        self.mark_rejected(False)
 
     @property
     def text(self) -> str:
@@ -110,7 +114,7 @@ class FunctionPane(Vertical):
 
     def show_formulas(self, params: Sequence[str], formulas: Sequence[str]) -> None:
         """Show ∂f/∂p = … for each parameter (the function is valid)."""
-        d = "d" if self._ascii else "∂"
+        d = charset_of(self).pick("∂", "d")
         parts = [f"{d}f/{d}{p} = {f}" for p, f in zip(params, formulas)]
         if len(parts) <= 2:
             text = "\n".join(parts)

@@ -32,11 +32,12 @@ from textual.reactive import reactive
 
 from gdtui.engine import landscape as L
 from gdtui.engine.objective import Objective
-from gdtui.ui.ascii import plain
+from gdtui.ui.charset import charset_of
+from gdtui.ui.lang import localize_bindings
 from gdtui.ui.widgets import _draw as D
 from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
-from gdtui.ui.widgets._canvas import Canvas, Ink, Painter, glyphs, ink_styles, text_grid
+from gdtui.ui.widgets._canvas import Canvas, Ink, Painter, ink_styles, text_grid
 
 __all__ = ["Landscape"]
 
@@ -60,8 +61,6 @@ class Landscape(PaintedWidget, can_focus=True):
         Binding("f", "toggle_fit", "fit", id="gd.landscape.fit", tooltip="Show or hide the data and current fit"),
     ]
 
-    ascii: reactive[bool] = reactive(False)
-    """Draw with ASCII only."""
     axes: reactive[tuple[int, int]] = reactive((0, 1))
     """The two parameters a 3+-D slice shows."""
     fit_panel: reactive[bool] = reactive(True)
@@ -73,10 +72,10 @@ class Landscape(PaintedWidget, can_focus=True):
 
         start: list[float]
 
-    def __init__(self, *, ascii: bool = False, name: str | None = None,
+    def __init__(self, *, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.set_reactive(Landscape.ascii, ascii)
+        localize_bindings(self)  # "fit" in the footer, in the app's language
         self._obj: Objective | None = None
         self._data: Mapping[str, np.ndarray] | None = None
         self._start: list[float] = []
@@ -235,7 +234,7 @@ class Landscape(PaintedWidget, can_focus=True):
             from gdtui.ui.lang import t
 
             return Text(t(self, "land.nofn") if obj is None else "")
-        g = glyphs(self.ascii)
+        g = charset_of(self).glyphs
         canvas = Canvas(W, H)
         current = self._path[self._k]
         fit = L.linear_fit(obj.params, current, self._data) if self.fit_panel else None
@@ -256,10 +255,10 @@ class Landscape(PaintedWidget, can_focus=True):
                 canvas.put_many(np.full(ah, aw), np.arange(1, H), g.separator, Ink.GRID)
                 canvas.text(0, 0, caption[:aw])
                 caption = _batch_caption(batch, fw, self) if batch is not None else t(self, "land.fit.short")
-                canvas.text(0, W - fw, plain(caption, self.ascii))
+                canvas.text(0, W - fw, charset_of(self).text(caption))
                 return canvas
             caption = _batch_caption(batch, fw, self) if batch is not None else t(self, "land.fit")
-        canvas.text(0, 0, plain(caption, self.ascii)[:W])
+        canvas.text(0, 0, charset_of(self).text(caption)[:W])
         return canvas
 
     def _surface(self, w: int, h: int, current: np.ndarray, g: Any) -> tuple[Canvas, str]:
@@ -269,7 +268,7 @@ class Landscape(PaintedWidget, can_focus=True):
         if self._box is None or self._bg_key and self._bg_key[1:3] != (w, h):
             self._box = self._fit_view(pts, w, h, current)
         fixed = tuple(current) if obj.dims > 2 else ()
-        key = (self._box, w, h, (i, j), fixed, self.ascii, id(obj))
+        key = (self._box, w, h, (i, j), fixed, charset_of(self).ascii, id(obj))
         if key != self._bg_key or self._bg is None:
             self._bg = D.surface_background(obj, self._box, w, h, current, (i, j), g)
             self._bg_key = key
@@ -301,7 +300,7 @@ class Landscape(PaintedWidget, can_focus=True):
         if box is None or self._bg_key and self._bg_key[1:3] != (w, h):
             start = self._start[0] if self._start else float(xs_path[0])
             box = self._box = L.view_span(obj, start, D.sample_path(xs_path[:, None])[:, 0], w)
-        key = (box, w, h, (0, 0), (), self.ascii, id(obj))
+        key = (box, w, h, (0, 0), (), charset_of(self).ascii, id(obj))
         if key != self._bg_key or self._bg is None:
             xs, ys = L.curve(obj, box.x0, box.x1, w)
             self._bg, self._bg_key = D.curve_background(xs, ys, box.y0, box.y1, h, g), key

@@ -34,6 +34,7 @@ __all__ = ["LessonPanel", "LessonSide", "StepShown"]
 
 POLL = 0.25  # seconds between checks of a step's wait condition
 WIDE = 110  # terminals at least this wide show the lesson right of a view, else under it
+TALL = 30  # under a view, terminals less tall than this (80x24) get the compact layout
 
 
 #: State-table rows (gdtui.ui.widgets.state_table) that show a question's quantity.
@@ -108,11 +109,12 @@ class LessonPanel(Vertical):
     def _plain(self, content: Any) -> Any:
         """``content`` (a str or a rich Text) as shown: under ``--ascii`` its symbols in
         ASCII (x², η, ∂ ...), its Hangul kept (see :mod:`gdtui.ui.ascii`)."""
-        if not getattr(self.app, "ascii", False):
-            return content
-        from gdtui.ui.ascii import plain, plain_text
+        from gdtui.ui.charset import charset_of
 
-        return plain_text(content) if isinstance(content, Text) else plain(str(content))
+        charset = charset_of(self)
+        if not charset.ascii:
+            return content
+        return charset.styled(content) if isinstance(content, Text) else charset.text(str(content))
 
     def sides(self) -> list["LessonSide"]:
         """The copies of this panel beside the views open over the playground."""
@@ -133,6 +135,7 @@ class LessonPanel(Vertical):
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
+            self._panel_h()
             self._quiz(self._asks)  # the view keeps the answers to come to itself too
 
     def _answer_field(self, asks: bool, placeholder: str = "") -> None:
@@ -304,12 +307,22 @@ class LessonPanel(Vertical):
             if isinstance(top, CompareScreen):
                 self._close_views()
             app.action_view(view)
+            self._panel_h()
             key, title = PANELS[view]
             self._note = tr("panel.view.open", self.lang, key=key, title=app.msg(f"view.{view}"))
         else:
             self._close_views()
             return
         app.call_after_refresh(self._attach_side)
+
+    def _panel_h(self) -> None:
+        """A gradient-check panel shows the h the step talks about (its question's h, e.g.
+        lesson 6's 0.1 and 10⁻¹²; else 10⁻⁵), so its table is the question's numbers."""
+        from gdtui.ui.screens.gradcheck import GradCheckPanel
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, GradCheckPanel) and screen.h != self.runner.step.h:
+                screen.set_h(self.runner.step.h)
 
     def _quiz(self, asks: bool) -> None:
         """While a question is open the views keep its answer to themselves: the compare
@@ -587,14 +600,30 @@ class LessonSide(Vertical):
     def body(self) -> VerticalScroll:
         return self.query_one("#side-body", VerticalScroll)
 
-    def on_resize(self) -> None:
+    @property
+    def compact(self) -> bool:
+        """Under a view on a short terminal (80x24): the view keeps the rows it needs to
+        draw, the lesson gives way (its keys on its bottom edge, its text scrolls)."""
+        size = self.screen.size
+        return size.width < WIDE and size.height < TALL
+
+    def _fit(self) -> None:
         # at 80 columns the views need their width: the lesson goes under them; wide
-        # terminals have room for it on the right
+        # terminals have room for it on the right; short ones get the compact layout
+        # (styles/lesson.tcss: the view's screen gets -lesson-compact too)
+        compact = self.compact
         self.set_class(self.screen.size.width >= WIDE, "-wide")
+        self.set_class(compact, "-compact")
+        self.screen.set_class(compact, "-lesson-compact")
+        if self.query("#side-hint"):  # composed: the keys move to or from the bottom edge
+            self.show_part("hint", self.panel.parts.get("hint", ""))
+
+    def on_resize(self) -> None:
+        self._fit()
 
     def on_mount(self) -> None:
         panel = self.panel
-        self.set_class(self.screen.size.width >= WIDE, "-wide")
+        self._fit()
         self.border_title = panel.border_title
         for part, content in panel.parts.items():
             self.show_part(part, content)
@@ -608,6 +637,11 @@ class LessonSide(Vertical):
         widget = self.query_one(f"#side-{part}", Static)
         widget.update(content)
         widget.display = bool(str(content))  # rows are few: an empty part takes none
+        if part == "hint":  # compact: the keys on the bottom edge, a row for the text
+            compact = self.has_class("-compact")
+            widget.display = widget.display and not compact
+            lines = [line for line in str(content).splitlines() if line.strip()]
+            self.border_subtitle = Text(" · ".join(lines)) if compact and lines else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,7 +1,7 @@
 """LossPlot: the loss against the step number, drawn with plotext.
 
 The owner calls :meth:`LossPlot.show_history` whenever the run moves; the widget
-redraws only then (or on resize, theme change, ``log_scale``/``ascii`` change),
+redraws only then (or on resize, theme change, ``log_scale`` change),
 and while the run is live at most ``LIVE_FPS`` times a second (a trailing redraw
 shows the last frame).  A million-step history is reduced to a min/max pair per
 column before plotext sees it, so a frame costs the same at any length.  The plot
@@ -21,6 +21,7 @@ from textual.color import Color, ColorParseError
 from textual.geometry import Region
 from textual.reactive import reactive
 
+from gdtui.ui.charset import charset_of
 from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.textual_compat import set_plot_size
 from gdtui.ui.widgets._painted import PaintedWidget
@@ -54,7 +55,7 @@ def downsample(loss: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class LossPlot(PaintedWidget):
-    """Loss per step with the current step marked; ``log_scale`` and ``ascii`` modes."""
+    """Loss per step with the current step marked; a log scale, and ASCII under ``--ascii``."""
 
     DEFAULT_CSS = """
     LossPlot { width: 1fr; height: 1fr; min-height: 5; }
@@ -62,16 +63,13 @@ class LossPlot(PaintedWidget):
 
     log_scale: reactive[bool] = reactive(True)
     """Plot the loss on a log axis (falls back to linear, with a note, if a loss is ≤ 0)."""
-    ascii: reactive[bool] = reactive(False)
-    """Draw with ASCII only (no braille, block or box-drawing characters)."""
 
     def __init__(
-        self, *, log_scale: bool = True, ascii: bool = False,
+        self, *, log_scale: bool = True,
         name: str | None = None, id: str | None = None, classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(LossPlot.log_scale, log_scale)
-        self.set_reactive(LossPlot.ascii, ascii)
         self._loss: np.ndarray | tuple = ()  # (no numpy before the first frame)
         self._step = 0
         self._batch = False
@@ -139,7 +137,7 @@ class LossPlot(PaintedWidget):
         """The plot as Text, cached until something shown changes (the screen uses
         :meth:`render_line`)."""
         width, height = self.size.width, self.size.height
-        key = (self._version, width, height, self.log_scale, self.ascii, self.app.theme,
+        key = (self._version, width, height, self.log_scale, charset_of(self).ascii, self.app.theme,
                getattr(self.app, "no_color", False))
         if key != self._cache_key:
             self._cache = self._build(width, height)
@@ -177,7 +175,7 @@ class LossPlot(PaintedWidget):
         except Exception as exc:  # plotext edge cases must never take the app down
             out = f"{title}\n{t(self, 'loss.failed', err=type(exc).__name__)}"
             own_heading = False
-        if self.ascii:
+        if charset_of(self).ascii:
             out = out.translate(_ASCII)
         text = Text.from_ansi(out, no_wrap=True, end="")
         if own_heading:
@@ -200,13 +198,13 @@ class LossPlot(PaintedWidget):
             plt.title(_heading(title, self.note, log, width))
         if log:  # plot log10 and label the ticks in loss units: plotext's own log axis mislabels ylim
             ys = np.log10(ys)
-        marker = "*" if self.ascii else "hd"
+        marker = "*" if charset_of(self).ascii else "hd"
         plt.plot(xs.tolist(), ys.tolist(), marker=marker, color=self._colour("gd-plot-line", "primary"))
         point = self._colour("gd-point", "accent")
         plt.vline(k, color=point)
         if math.isfinite(current) and (current > 0 or not log):
             y_now = math.log10(current) if log else current
-            plt.scatter([k], [y_now], marker="X" if self.ascii else "●", color=point)
+            plt.scatter([k], [y_now], marker="X" if charset_of(self).ascii else "●", color=point)
         right = max(float(len(self._loss) - 1), 1.0)
         plt.xlim(0, right)
         xt = sorted({int(round(v)) for v in np.linspace(0, right, min(5, max(2, width // 12)))})

@@ -22,8 +22,8 @@ from textual.widgets import Input, Label, Select, Static
 
 from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
 from gdtui.settings import Settings
-from gdtui.ui.ascii import plain
-from gdtui.ui.fmt import fmt, label
+from gdtui.ui.charset import charset_of
+from gdtui.ui.fmt import fmt
 
 __all__ = ["OptimizerPane"]
 
@@ -51,12 +51,10 @@ class OptimizerPane(Vertical):
         seed: int
         lr_typed: bool = True  # the learning rate is one the user gave
 
-    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, ascii: bool = False,
-                 id: str | None = None) -> None:
+    def __init__(self, specs: Mapping[str, Mapping[str, float]], *, id: str | None = None) -> None:
         """`specs`: optimizer name -> its hyperparameters and defaults, `lr` included."""
         super().__init__(id=id)
         self._specs = {k: dict(v) for k, v in specs.items()}
-        self._ascii = ascii
         self._names: list[str] = []  # every hyperparameter of any optimizer, but lr
         for spec in self._specs.values():
             self._names += [n for n in spec if n != "lr" and n not in self._names]
@@ -75,16 +73,12 @@ class OptimizerPane(Vertical):
 
     def on_mount(self) -> None:
         self.screen.call_after_refresh(
-            lambda: self.mount(OptimizerFields(self._specs, self._names, self._ascii)))
+            lambda: self.mount(OptimizerFields(self._specs, self._names)))
 
     def on_optimizer_fields_mounted(self, message: "OptimizerFields.Mounted") -> None:
         """The fields exist now: show what the pane was told before."""
         message.stop()
         self._ready = True
-        if self._ascii:
-            from gdtui.ui.ascii import asciify
-
-            asciify(self)
         if self._settings is not None:
             self._fill_settings(*self._settings)
         self._show_start_fields()
@@ -107,7 +101,7 @@ class OptimizerPane(Vertical):
             from gdtui.ui.lang import t
 
             note = t(self, _LR_NOTES[s.lr_note]) if s.lr_note in _LR_NOTES else s.lr_note
-            self._message = (f"{label('lr', self._ascii)} {fmt(s.hyper.get('lr', 0.0), 8)} · {note}", True)
+            self._message = (f"{charset_of(self).label('lr')} {fmt(s.hyper.get('lr', 0.0), 8)} · {note}", True)
         else:
             self._message = (None, False)
         if self._ready:
@@ -186,7 +180,7 @@ class OptimizerPane(Vertical):
         message, info = self._message
         err = self.query_one("#opt-error", Static)
         err.set_class(info, "-info")
-        err.update(plain(message or "", self._ascii))
+        err.update(charset_of(self).text(message or ""))
         err.display = bool(message)
 
     # ------------------------------------------------------------ user -> messages
@@ -250,32 +244,33 @@ class OptimizerFields(Vertical):
     class Mounted(Message):
         """The fields are mounted and can be filled."""
 
-    def __init__(self, specs: Mapping[str, Mapping[str, float]], names: Sequence[str],
-                 ascii: bool) -> None:
+    def __init__(self, specs: Mapping[str, Mapping[str, float]], names: Sequence[str]) -> None:
         """``specs``: optimizer -> hyperparameters; ``names``: every hyperparameter but lr,
         in the order the fields show them."""
         super().__init__()
-        self._specs, self._names, self._ascii = specs, list(names), ascii
+        self._specs, self._names = specs, list(names)
 
     def compose(self) -> ComposeResult:
+        from gdtui.ui.lang import field_label
+
         with Horizontal(classes="row"):
             yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
                          value=next(iter(self._specs), Select.NULL))
-            yield Label(label("lr", self._ascii), classes="lbl")
+            yield Label(charset_of(self).label("lr"), classes="lbl")
             yield Input(id="hp-lr", compact=True, classes="num")
         with Horizontal(classes="row", id="hyper-row"):
             for name in self._names:
-                yield Label(label(name, self._ascii), classes=f"lbl hp hp-{name}")
+                yield Label(charset_of(self).label(name), classes=f"lbl hp hp-{name}")
                 yield Input(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
         with Horizontal(classes="row"):
-            yield Label("schedule", classes="lbl")
+            yield Label(field_label(self, "schedule"), classes="lbl")
             yield Input(id="schedule", compact=True, classes="sched",
                         placeholder="constant, step:S:G, exp:G, cosine:T")
-        yield Horizontal(Label("start", classes="lbl"), classes="row", id="start-row")
+        yield Horizontal(Label(field_label(self, "start"), classes="lbl"), classes="row", id="start-row")
         with Horizontal(classes="row", id="data-row"):
-            yield Label("batch", classes="lbl")
+            yield Label(field_label(self, "batch"), classes="lbl")
             yield Input(id="batch", compact=True, classes="num", placeholder="all")
-            yield Label("seed", classes="lbl")
+            yield Label(field_label(self, "seed"), classes="lbl")
             yield Input(id="seed", compact=True, classes="num")
         yield Static("", id="opt-error", markup=False)
 

@@ -24,9 +24,9 @@ from textual.geometry import Region
 from textual.message import Message
 
 from gdtui.engine.explain import WorkedUpdate
-from gdtui.ui.ascii import plain
+from gdtui.ui.charset import charset_of
 from gdtui.ui.controller import RecentRows
-from gdtui.ui.fmt import fmt, label
+from gdtui.ui.fmt import fmt
 from gdtui.ui.worked import worked_pages
 from gdtui.ui.widgets.frame_gate import FrameGate
 from gdtui.ui.widgets._painted import PaintedWidget
@@ -49,9 +49,8 @@ class RecentSteps(PaintedWidget):
     class Resized(Message):
         """The number of rows that fit changed: the owner should send new rows."""
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii = ascii
         self._text = Text()
         self._capacity = 0
         self._rows: RecentRows | None = None
@@ -124,14 +123,14 @@ class RecentSteps(PaintedWidget):
         last = max(self.view, self._through)
         nxt = t(self, "recent.recent") if last + 1 >= len(self._params) else self._params[last + 1]
         if worked is None:
-            return plain(t(self, "recent.last", nxt=nxt), self.ascii)
+            return charset_of(self).text(t(self, "recent.last", nxt=nxt))
         of = t(self, "recent.of", p=self._params[self.view]) if len(self._params) > 1 and last == self.view else ""
         span = f"{worked.k - 1}→{worked.k}"
         if self.page + 1 < self._pages:
-            return plain(t(self, "recent.update", span=span, of=of, page=f" {self.page + 1}/{self._pages}",
-                           nxt=t(self, "recent.more")), self.ascii)
+            return charset_of(self).text(t(self, "recent.update", span=span, of=of, page=f" {self.page + 1}/{self._pages}",
+                           nxt=t(self, "recent.more")))
         page = f" {self.page + 1}/{self._pages}" if self._pages > 1 else ""
-        return plain(t(self, "recent.update", span=span, of=of, page=page, nxt=nxt), self.ascii)
+        return charset_of(self).text(t(self, "recent.update", span=span, of=of, page=page, nxt=nxt))
 
     def cycle(self) -> None:
         """Next view: the next page of this update, the next parameter's update, then
@@ -171,13 +170,13 @@ class RecentSteps(PaintedWidget):
             self._pages = 1
             from gdtui.ui.lang import t, wrap_cells
 
-            lines = wrap_cells(plain(t(self, "recent.none"), self.ascii), width)
+            lines = wrap_cells(charset_of(self).text(t(self, "recent.none")), width)
             if len(lines) > max(rows, 1):  # one row: the short form, whole
-                lines = wrap_cells(plain(t(self, "recent.none.short"), self.ascii), width)
+                lines = wrap_cells(charset_of(self).text(t(self, "recent.none.short")), width)
             return lines[: max(rows, 1)]
         from gdtui.ui.lang import node_lang
 
-        pages = worked_pages(worked, self.view, width, rows, self.ascii, lang=node_lang(self))
+        pages = worked_pages(worked, self.view, width, rows, charset_of(self), lang=node_lang(self))
         self._pages = len(pages)
         self.page = min(self.page, len(pages) - 1)
         lines = list(pages[self.page])
@@ -187,7 +186,7 @@ class RecentSteps(PaintedWidget):
             blocks = [[f"{self._params[self.view]}:", *lines]]
             for i in range(self.view + 1, len(self._params)):
                 used = sum(map(len, blocks))
-                more = worked_pages(worked, i, width, rows - used - 1, self.ascii, lang=node_lang(self))
+                more = worked_pages(worked, i, width, rows - used - 1, charset_of(self), node_lang(self))
                 if len(more) != 1 or used + 1 + len(more[0]) > rows:
                     break
                 blocks.append([f"{self._params[i]}:", *more[0]])
@@ -227,7 +226,7 @@ class RecentSteps(PaintedWidget):
                 break
         hidden = len(params) - shown_w
         with_norm = not hidden and room >= (shown_w + 2) * (cell + 1)
-        head = [p for p in params[:shown_w]] + [f_label] + ([label("norm", self.ascii)] if with_norm else [])
+        head = [p for p in params[:shown_w]] + [f_label] + ([charset_of(self).label("norm")] if with_norm else [])
         text = Text(no_wrap=True, end="")
         marker = f" +{hidden}" if hidden else ""
         # right-aligned in cells (a Korean label is two cells a character)

@@ -31,8 +31,9 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from gdtui.ui.charset import charset_of
 from gdtui.ui.controller import StateView
-from gdtui.ui.fmt import fmt, label
+from gdtui.ui.fmt import fmt
 from gdtui.ui.widgets._canvas import merge_segments
 
 __all__ = ["CELL", "Column", "StateTable"]
@@ -118,9 +119,8 @@ class StateTable(ScrollView, can_focus=True):
 
     _looks: tuple | None = None  # see _styles_now
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii = ascii
         self._layout: tuple | None = None
         self._view: StateView | None = None
         self._columns_: list[Column] = []
@@ -260,13 +260,13 @@ class StateTable(ScrollView, can_focus=True):
     def _names(self, keys: list[str], view: StateView) -> dict[str, str]:
         """Row labels; a mini-batch run says which values are the batch's and which the
         full data's, in short labels when the long ones leave no room for two columns."""
-        a = self.ascii
-        names = {key: label(key, a) for key in keys}
+        cs = charset_of(self)
+        names = {key: cs.label(key) for key in keys}
         if not view.is_batch:
             return names
         from gdtui.ui.lang import t
 
-        g, n = label("grad", a), label("norm", a)
+        g, n = cs.label("grad"), cs.label("norm")
         b, f = t(self, "state.batch"), t(self, "state.full")  # the words in the app's language
         long = {**names, "grad": f"{g} {b}", "grad_full": f"{g} {f}", "batch": f"f {b}",
                 "loss": f"f {f}", "norm": f"{n} {b}", "norm_full": f"{n} {f}"}

@@ -9,7 +9,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from gdtui.ui.ascii import plain
+from gdtui.ui.charset import charset_of
+
 
 __all__ = ["StatusBar", "TooSmall"]
 
@@ -30,9 +31,8 @@ class StatusBar(Static):
     StatusBar { height: auto; max-height: 3; }
     """
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii = ascii
         self._shown: Text | None = None
 
     def show(self, status: str, reason: str, *, live: bool, speed: int, k: int,
@@ -57,19 +57,19 @@ class StatusBar(Static):
         self.set_class(status in ("diverged", "domain-error"), "-problem")
         self.set_class(status in ("converged", "max-steps"), "-done")
         self.set_class(live, "-live")
-        dot = "|" if self.ascii else "·"
+        dot = "|" if charset_of(self).ascii else "·"
         step = tr("status.step", lang, k=f"{k:,}") if lang != "en" else f"step {k:,}"
         text = Text(f" {step} {dot} ")
         text.append(word, style="bold")
         if reason and status != "running":
-            text.append(f": {plain(reason, self.ascii)}")
+            text.append(f": {charset_of(self).text(reason)}")
         if status == "running":  # a stopped run's reason needs the room more than the speed
             if lang != "en":
                 text.append(f"  {dot} " + tr("status.speed", lang, speed=f"{speed:,}"))
             else:
                 text.append(f"  {dot} {speed:,} step{'s' if speed != 1 else ''}/s")
         if notice:
-            text.append(f"  {dot} {plain(notice, self.ascii)}")
+            text.append(f"  {dot} {charset_of(self).text(notice)}")
         hint = tr("status.commands", lang)  # the footer has no room for the palette key at 80 columns
         room = self.size.width - text.cell_len
         if room > cell_len(hint):
@@ -89,13 +89,12 @@ class TooSmall(Static):
     TooSmall { width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
     """
 
-    def __init__(self, *, ascii: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.ascii = ascii
 
     def show(self, width: int, height: int, need: tuple[int, int]) -> None:
         """Say what size is needed and what we have."""
-        x = "x" if self.ascii else "×"
+        x = "x" if charset_of(self).ascii else "×"
         from gdtui.ui.lang import t
 
         self.update(f"{t(self, 'small.title')}\n"

@@ -97,7 +97,7 @@ class GraphPanel(MathPanel):
         student works it out node by node, or sees it at the reveal."""
         if on != self.gradient_hidden:
             self.gradient_hidden = on
-            if self.result is not None:
+            if self.result is not None and self.query("#gr-step"):  # drawn already: draw again
                 self.show(self.result)
 
     def compose_body(self) -> ComposeResult:

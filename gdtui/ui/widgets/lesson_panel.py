@@ -136,7 +136,9 @@ class LessonPanel(Vertical):
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
             self._panel_h()
-            self._quiz(self._asks)  # the view keeps the answers to come to itself too
+            self._mask_table(self._asks)  # the graph keeps the gradient a question to come asks for
+            if self._asks:
+                self._quiz(True)
 
     def _answer_field(self, asks: bool, placeholder: str = "") -> None:
         self._asks, self._placeholder = asks, placeholder

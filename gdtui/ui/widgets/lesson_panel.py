@@ -120,7 +120,8 @@ class LessonPanel(Vertical):
         """The copies of this panel beside the views open over the playground."""
         out = []
         for screen in self.app.screen_stack:
-            out.extend(screen.query(LessonSide))
+            # one still mounting copies everything from the panel when it is ready (on_mount)
+            out.extend(side for side in screen.query(LessonSide) if side.is_mounted)
         return out
 
     def _attach_side(self) -> None:
@@ -636,7 +637,10 @@ class LessonSide(Vertical):
             field.focus()
 
     def show_part(self, part: str, content: Any) -> None:
-        widget = self.query_one(f"#side-{part}", Static)
+        found = self.query(f"#side-{part}")
+        if not found:
+            return  # not composed yet: on_mount copies every part from the panel
+        widget = found.first(Static)
         widget.update(content)
         widget.display = bool(str(content))  # rows are few: an empty part takes none
         if part == "hint":  # compact: the keys on the bottom edge, a row for the text

@@ -176,6 +176,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "cmd.lesson.again": {"en": "lesson: this step again", "ko": "레슨: 이 단계 다시"},
     "tip.next theme": {"en": "next theme", "ko": "다음 테마"},
     "cmd.search": {"en": "Search for commands…", "ko": "명령 찾기…"},
+    "cmd.nomatch": {"en": "No matches found", "ko": "맞는 명령이 없습니다 (영어 이름으로도 찾을 수 있습니다)"},
     "cmd.preset": {"en": "preset: {name}", "ko": "프리셋: {name}"},
     "cmd.optimizer": {"en": "optimizer: {name}", "ko": "옵티마이저: {name}"},
     "cmd.optimizer.help": {"en": "restart with it", "ko": "이것으로 다시 시작"},

@@ -355,13 +355,19 @@ def _start_helper() -> None:
 
 def _palette() -> type:
     """Textual's command palette with its search icon in the app's character set (🔎 is
-    two cells: the line filter would make it "??")."""
+    two cells: the line filter would make it "??") and "no matches" in its language."""
     from textual.command import CommandPalette, SearchIcon
 
     class Palette(CommandPalette):
         def on_mount(self) -> None:
             for icon in self.query(SearchIcon):
                 icon.icon = charset_of(self).pick(icon.icon, ">")
+
+        def _start_no_matches_countdown(self, search_value: str) -> None:
+            from gdtui.ui.lang import t
+            from gdtui.ui.textual_compat import no_matches_countdown
+
+            no_matches_countdown(self, search_value, charset_of(self).text(t(self, "cmd.nomatch")))
 
     return Palette
 

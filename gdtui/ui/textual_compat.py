@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.widget import Widget
 
-__all__ = ["describe_bindings", "forget_dirty_regions", "rewrite_bindings", "set_plot_size"]
+__all__ = ["describe_bindings", "forget_dirty_regions", "no_matches_countdown", "rewrite_bindings",
+           "set_plot_size"]
 
 
 def rewrite_bindings(node: "DOMNode", change: Callable[["Binding"], "Binding"]) -> None:
@@ -63,3 +64,27 @@ def set_plot_size(plt: Any, width: int, height: int) -> None:
     figure at its own size (textual-plotext issue 5), so set the private size too."""
     plt.plotsize(width, height)
     plt._set_size(width, height)
+
+
+def no_matches_countdown(palette: Any, search_value: str, text: str) -> None:
+    """What ``CommandPalette._start_no_matches_countdown`` does in textual 8.2.8, with
+    ``text`` instead of its fixed English "No matches found" (a palette subclass
+    overrides that private method with this).  The palette's own attributes used:
+    ``_stop_no_matches_countdown``, ``_no_matches_timer``, ``_NO_MATCHES``,
+    ``_NO_MATCHES_COUNTDOWN``, ``_list_visible``."""
+    from rich.align import Align
+    from rich.text import Text
+    from textual.command import CommandList
+    from textual.widgets.option_list import Option
+
+    palette._stop_no_matches_countdown()
+
+    def show() -> None:
+        if search_value:
+            palette.query_one(CommandList).add_option(
+                Option(Align.center(Text(text, style="not bold")), disabled=True, id=palette._NO_MATCHES))
+            palette._list_visible = True
+        else:  # discovery mode: nothing to say
+            palette._list_visible = False
+
+    palette._no_matches_timer = palette.set_timer(palette._NO_MATCHES_COUNTDOWN, show)

@@ -7,11 +7,11 @@ they answer at once.  Every user error ends in one clear line on stderr and exit
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from typing import NoReturn, Sequence
 
 from gdtui import __version__
+from gdtui.cli_types import float_type, hyper_option, int_type, point_type
 from gdtui.errors import GdtuiError, OptionError
 from gdtui.settings import DEFAULT_PRESET, VIEWS, Settings
 
@@ -88,64 +88,7 @@ _LEAN_SKIPS = ("compare", "lesson", "classroom", "serve")
 
 
 # ------------------------------------------------------------------ option types
-def _float(name: str, *, positive: bool = False, nonneg: bool = False):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{name} must be finite, got {text!r}")
-        if positive and value <= 0:
-            raise argparse.ArgumentTypeError(f"{name} must be positive, got {text}")
-        if nonneg and value < 0:
-            raise argparse.ArgumentTypeError(f"{name} must be >= 0, got {text}")
-        return value
-
-    return parse
-
-
-def hyper_option(name: str):
-    """The argparse type of a hyperparameter option: the engine's validator, the one
-    the TUI uses too (also for `gdtui compare`)."""
-
-    def parse(text: str) -> float:
-        from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
-
-        try:
-            return parse_hyperparameter(name, text)
-        except OptionError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
-
-
-def _int(name: str, *, minimum: int = 0):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
-        return value
-
-    return parse
-
-
-def _point(option: str):
-    def parse(text: str) -> dict[str, float]:
-        from gdtui.engine.points import parse_point
-
-        try:
-            return parse_point(text, option)
-        except OptionError as exc:
-            # argparse puts "argument --start: " in front: do not name the option twice
-            message = str(exc).removeprefix(option).lstrip(": ")
-            raise argparse.ArgumentTypeError(message) from None
-
-    return parse
-
+_float, _int, _point = float_type, int_type, point_type
 
 # ----------------------------------------------------------------------- parsers
 def _add_problem_options(p: argparse.ArgumentParser, *, tui: bool) -> None:

@@ -61,7 +61,7 @@ def add_compare_parser(sub: Any, float_type: Any, int_type: Any) -> argparse.Arg
     opt.add_argument("--lr", action=_Ordered, metavar="F,...", help="learning rates, e.g. 0.01,0.1,0.7")
     for name in ("momentum", "beta1", "beta2"):
         opt.add_argument(f"--{name}", action=_Ordered, metavar="F,...")
-    from gdtui.cli import hyper_option
+    from gdtui.cli_types import hyper_option
 
     opt.add_argument("--eps", type=hyper_option("eps"), metavar="F")
     opt.add_argument("--alpha", type=hyper_option("alpha"), metavar="F")

@@ -20,7 +20,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
 if TYPE_CHECKING:
-    from gdtui.expr.symbolic import Guard
+    from gdtui.expr.guards import Guard
 
 __all__ = ["function_source"]
 

@@ -46,33 +46,16 @@ import sympy as sp
 from gdtui.expr.codegen import function_source
 from gdtui.expr.errors import ExprError
 from gdtui.expr.formulas import display, formula
+from gdtui.expr.guards import Guard
 from gdtui.expr.nodes import Node
 from gdtui.expr.printing import to_text
 from gdtui.expr.spec import CompiledSpec
 from gdtui.expr.sympy_functions import SYMPY_CONSTANTS, SYMPY_FUNCTIONS, keep_power, real_parts, stable, stable_log
 
-__all__ = ["Guard", "build_spec", "to_sympy"]
+__all__ = ["build_spec", "to_sympy"]
 
 
 # ------------------------------------------------------------ tree -> sympy
-class Guard:
-    """A condition the typed function needs: ``expr > 0``, ``expr >= 0`` or ``expr != 0``."""
-
-    __slots__ = ("expr", "op", "node")
-
-    def __init__(self, expr: sp.Expr, op: str, node: Node) -> None:
-        self.expr, self.op, self.node = expr, op, node
-
-    def known(self) -> bool | None:
-        """True if it always holds, False if never, None if it depends on the point."""
-        if self.op == ">":
-            return self.expr.is_extended_positive
-        if self.op == ">=":
-            return self.expr.is_extended_nonnegative
-        zero = self.expr.is_zero
-        return None if zero is None else not zero
-
-
 def to_sympy(node: Node, symbols: dict[str, sp.Symbol]) -> tuple[sp.Expr, list[Guard]]:
     """The sympy expression of a tree and its domain guards (innermost first)."""
     guards: list[Guard] = []

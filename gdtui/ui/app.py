@@ -198,6 +198,22 @@ class GdApp(App[int]):
         """Same as the palette's "Screenshot"."""
         self.deliver_screenshot(filename, path)
 
+    def search_themes(self) -> None:
+        """The list of themes (the palette's "Theme") as Textual shows it, but in our
+        palette (its icon, "no matches") with its placeholder in the app's language."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(_palette()(providers=[ThemeProvider],
+                                    placeholder=self.notice_text(self.msg("cmd.search.themes"))))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (Textual's rule, since it copies in a field): say which
+        key does, in the app's language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(self.msg("quit.how", key=key), title=self.msg("quit.title"), markup=False)
+                return
+
     def get_system_commands(self, screen):  # type: ignore[no-untyped-def]
         """Textual's palette commands, without "Screenshot" where files may not be written."""
         allowed = self.check_action("screenshot", ()) is not False

@@ -557,3 +557,47 @@ async def test_math_panel_steps_at_80x24_keep_their_rows(ui, lang: str) -> None:
                 assert step_note.region.bottom <= side.region.y
                 assert step_note.region.height == step_note.virtual_size.height or \
                     step_note.region.height >= 3
+
+
+@pytest.mark.parametrize("ascii", [False, True])
+async def test_theme_search_and_the_ctrl_c_notice_speak_korean(ui, ascii: bool) -> None:
+    """Two texts Textual writes itself: the theme list's placeholder (the palette's
+    "Theme") and what ctrl+c says (it does not quit)."""
+    from textual.command import CommandInput, CommandPalette
+
+    app = ui.make_app(preset="parabola", lang="ko", ascii=ascii)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ui.ready(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert ("끝낼까요?", "끝내려면 ctrl+q를 누르세요") in notes, notes
+        app.search_themes()
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette) and bool(app.screen.query(CommandInput)))
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == ("테마 찾기..." if ascii else "테마 찾기…")
+        text = ui.screen_text(app)
+        assert "Search for" not in text and "테마 찾기" in text
+        if ascii:
+            assert "🔎" not in text and "??" not in text
+            assert drawing(text) == set(), drawing(text)
+
+
+async def test_a_compare_step_in_korean_ascii_at_80x24_is_hangul_and_ascii_only(ui) -> None:
+    from gdtui.ui.screens.compare import CompareScreen
+
+    lesson = find_lesson("learning-rates")
+    step = next(i for i, s in enumerate(lesson.steps) if s.compare)
+    app = lesson_app(lesson, lang="ko", ascii=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, 0)
+        panel(app).go(step)
+        await shown(pilot, step)
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.session is not None)
+        side = await _question_and_field_shown(pilot)
+        await pilot.pause()
+        text = ui.screen_text(app)
+        assert "어느 학습률에서 발산할까요" in " ".join(text.split()), text
+        assert drawing(text) == set(), drawing(text)
+        assert str(side.border_subtitle).isascii() or all(
+            ch.isascii() or is_language(ch) for ch in str(side.border_subtitle))

@@ -131,12 +131,12 @@ class LessonPanel(Vertical):
 
         screen = self.app.screen
         if isinstance(screen, (CompareScreen, MathPanel)) and not screen.query(LessonSide):
+            self._panel_h()  # a gradient check the student opened shows the step's h too
             from textual.widgets import Footer
 
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
-            self._panel_h()
             self._mask_table(self._asks)  # the graph keeps the gradient a question to come asks for
             if self._asks:
                 self._quiz(True)
@@ -647,7 +647,10 @@ class LessonSide(Vertical):
             compact = self.has_class("-compact")
             widget.display = widget.display and not compact
             lines = [line for line in str(content).splitlines() if line.strip()]
-            self.border_subtitle = Text(" · ".join(lines)) if compact and lines else None
+            from gdtui.ui.charset import charset_of
+
+            sep = charset_of(self).pick(" · ", " - ")
+            self.border_subtitle = Text(sep.join(lines)) if compact and lines else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -358,6 +358,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "theme.file.missing": {"en": "no such file", "ko": "파일이 없습니다"},
     "theme.file.dir": {"en": "is a directory, not a theme file", "ko": "테마 파일이 아니라 폴더입니다"},
     "main.theme": {"en": "theme: {name}", "ko": "테마: {name}"},
+    "main.loading": {"en": "loading…", "ko": "불러오는 중…"},
     "fn.placeholder": {"en": "type a loss, e.g. x^2 + 3*x*y + y^2", "ko": "손실 함수를 입력하세요, 예: x^2 + 3*x*y + y^2"},
     "fn.checking": {"en": "checking…", "ko": "확인 중…"},
     "fn.constant": {"en": "constant function", "ko": "상수 함수"},

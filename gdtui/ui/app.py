@@ -19,7 +19,7 @@ from gdtui.ui.charset import ASCII, UNICODE, charset_of
 
 if TYPE_CHECKING:
     from gdtui.lessons.model import Lesson
-from gdtui.ui.controller import Session
+    from gdtui.ui.controller import Session
 from gdtui.ui.lang import localize_bindings
 from gdtui.ui.palette import GdCommands
 from gdtui.ui.screens.help import HelpScreen
@@ -71,7 +71,7 @@ class GdApp(App[int]):
         super().__init__()
         self.settings = settings or Settings()
         self.lesson = lesson  # lesson mode when set (gdtui lesson NAME)
-        self.session = Session(self.settings)
+        self._session: "Session | None" = None
         self.theme_failures: list[str] = []
         self.theme_cycle: list[str] = []
         """Theme names in the order `t` cycles them (gdtui's own first), once loaded."""
@@ -84,6 +84,17 @@ class GdApp(App[int]):
         """Start the symbolic helper right after the first frame (the ``gdtui`` command)."""
         # Before the first CSS parse: a theme switched at mount parses every style again.
         self._load_themes()
+
+    @property
+    def session(self) -> "Session":
+        """The user's session (problem, run, speed), made on first use: right after the
+        first frame, with the panes (its module needs numpy's stand-in and dataclasses
+        that the first frame can do without)."""
+        if self._session is None:
+            from gdtui.ui.controller import Session
+
+            self._session = Session(self.settings)
+        return self._session
 
     def get_line_filters(self):  # type: ignore[no-untyped-def]
         """Textual's filters, then (under ``--ascii``) the ASCII filter last."""
@@ -100,19 +111,51 @@ class GdApp(App[int]):
         return default_theme_variables()
 
     def _load_themes(self) -> None:
-        from gdtui.ui.themes import (DEFAULT_THEME, builtin_theme_dir, known_theme_names,
-                                     load_themes, user_theme_dirs)
+        """The theme to start with, set before the first CSS parse.  A built-in one with
+        no user theme folder around: only its own file is read now, every theme after
+        the first frame (:meth:`_load_all_themes`, from ``on_ready``).  Else all now."""
+        from gdtui.ui.themes import DEFAULT_THEME, load_builtin_theme, user_theme_dirs
 
+        wanted = self.settings.theme or DEFAULT_THEME
+        theme = None if user_theme_dirs() else load_builtin_theme(wanted)
+        if theme is None:
+            self._load_all_themes()
+            return
+        self.register_theme(theme)
+        self._set_first_theme(wanted)
+
+    def _load_all_themes(self) -> None:
+        """Every theme file (built-in and the user's): registered, the `t` cycle, and a
+        warning for each file skipped.  The first time only."""
+        from gdtui.ui.themes import builtin_theme_dir, known_theme_names, load_themes, user_theme_dirs
+
+        if self.theme_cycle:
+            return
         themes, failures = load_themes([builtin_theme_dir(), *user_theme_dirs()], lang=self.settings.lang)
         for theme in themes.values():
             self.register_theme(theme)
         self.theme_failures = [message for _, message in failures]
         self.theme_cycle = known_theme_names(themes)
-        wanted = self.settings.theme or DEFAULT_THEME
+        if not self.is_running:
+            self._set_first_theme(self.settings.theme)
+        else:
+            self._notify_theme_failures()
+
+    def _set_first_theme(self, name: str | None) -> None:
+        from gdtui.ui.themes import DEFAULT_THEME
+
+        wanted = name or DEFAULT_THEME
         if wanted in self.available_themes:
-            self.theme = wanted
+            from gdtui.ui.textual_compat import set_theme_before_start
+
+            set_theme_before_start(self, wanted)  # not `self.theme =`: that parses all CSS twice
         elif self.settings.theme:
             self.theme_failures.append(self.msg("theme.unknown", name=repr(wanted)))
+
+    def _notify_theme_failures(self) -> None:
+        for message in self.theme_failures:  # already in the user's language
+            self.notify(message, title=self.msg("key.theme"), severity="warning", timeout=8,
+                        markup=False)  # text from a file
 
     def next_theme(self) -> None:
         """Switch to the next theme in the cycle (gdtui's own first)."""
@@ -140,10 +183,14 @@ class GdApp(App[int]):
             self.action_compare(axes_text(self.settings.compare))
         elif self.settings.view not in ("single", "", None):
             self.action_view(self.settings.view)
-        for message in self.theme_failures:  # already in the user's language
-            self.notify(message, title=self.msg("key.theme"), severity="warning", timeout=8,
-                        markup=False)  # text from a file
-        if self.warm_up_helper:  # after the first frame: its start would compete with it
+        self._notify_theme_failures()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the playground's panes come now, and the
+        symbolic helper starts (before, it would compete with the first frame)."""
+        self.main_screen.first_frame_shown()
+        self.call_after_refresh(self._load_all_themes)  # the rest of the themes (`t`, the palette)
+        if self.warm_up_helper:
             self.call_after_refresh(_start_helper)
 
     def msg(self, msg_id: str, **values: object) -> str:

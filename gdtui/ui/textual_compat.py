@@ -13,12 +13,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.binding import Binding
     from textual.dom import DOMNode
     from textual.widget import Widget
 
 __all__ = ["describe_bindings", "forget_dirty_regions", "no_matches_countdown", "rewrite_bindings",
-           "set_plot_size"]
+           "set_plot_size", "set_theme_before_start"]
 
 
 def rewrite_bindings(node: "DOMNode", change: Callable[["Binding"], "Binding"]) -> None:
@@ -64,6 +65,29 @@ def set_plot_size(plt: Any, width: int, height: int) -> None:
     figure at its own size (textual-plotext issue 5), so set the private size too."""
     plt.plotsize(width, height)
     plt._set_size(width, height)
+
+
+def set_theme_before_start(app: "App[Any]", name: str) -> None:
+    """Make the registered theme ``name`` the app's theme before it runs, without the
+    full CSS re-parse that setting ``App.theme`` queues.
+
+    In textual 8.2.8 ``App._watch_theme`` sets the ``-theme-NAME``/``-dark-mode``/
+    ``-light-mode`` classes, swaps the ANSI→truecolor filter
+    (``App._refresh_truecolor_filter``) and queues ``refresh_css``, which parses every
+    stylesheet again (at start-up: the app's and Textual's own CSS a second time).
+    Before the app runs nothing is parsed yet, so the new variables alone are enough;
+    the rest is what the watcher does.  Switching later (``t``) goes through
+    ``App.theme`` as usual.
+    """
+    from textual.app import App
+
+    app.set_reactive(App.theme, app._validate_theme(name))
+    theme = app.current_theme
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    classes.update({f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark})
+    app.update_classes(classes, update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app.stylesheet.set_variables(app.get_css_variables())
 
 
 def no_matches_countdown(palette: Any, search_value: str, text: str) -> None:

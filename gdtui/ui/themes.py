@@ -24,7 +24,7 @@ from gdtui.theme_catalog import (  # noqa: F401
     theme_names, user_theme_dirs,
 )
 
-__all__ = ["load_themes", "theme_from_toml"]
+__all__ = ["load_builtin_theme", "load_themes", "theme_from_toml"]
 
 
 def _is_colour(value: str) -> bool:
@@ -58,3 +58,18 @@ def load_themes(
     names), and the failures as (file, one line "theme skipped: FILE, line N: why" in
     ``lang``); see :func:`gdtui.theme_catalog.load_theme_files`.  Never raises."""
     return load_theme_files(dirs, theme_from_toml, trusted=trusted, lang=lang)
+
+
+def load_builtin_theme(name: str) -> Theme | None:
+    """Only the built-in theme ``name`` (its file ``NAME.toml``), for the first frame;
+    None when there is no such file or it does not give a theme of that name (the
+    caller then loads every theme).  Never raises."""
+    from gdtui.files import TEXT_LIMIT, read_bounded_text
+
+    if name not in BUILTIN_ORDER:
+        return None
+    try:
+        theme = theme_from_toml(read_bounded_text(builtin_theme_dir() / f"{name}.toml", TEXT_LIMIT, "theme file"))
+    except Exception:  # noqa: BLE001 - the full load reports what is wrong
+        return None
+    return theme if theme.name == name else None

@@ -21,17 +21,10 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
 
-from gdtui.ui import jobs
+from textual.widgets import Static
+
 from gdtui.ui.lang import localize_bindings
-from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
 from gdtui.ui.screens.live import LiveRunner
-from gdtui.ui.widgets.footer import Footer
-from gdtui.ui.widgets.function_pane import FunctionPane
-from gdtui.ui.widgets.landscape import Landscape
-from gdtui.ui.widgets.loss_plot import LossPlot
-from gdtui.ui.widgets.optimizer_pane import OptimizerPane
-from gdtui.ui.widgets.recent_steps import RecentSteps
-from gdtui.ui.widgets.state_table import StateTable, bottom_edge
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
 if TYPE_CHECKING:
@@ -39,6 +32,13 @@ if TYPE_CHECKING:
 
     from gdtui.ui.app import GdApp
     from gdtui.ui.controller import Session
+    from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
+    from gdtui.ui.widgets.function_pane import FunctionPane
+    from gdtui.ui.widgets.landscape import Landscape
+    from gdtui.ui.widgets.loss_plot import LossPlot
+    from gdtui.ui.widgets.optimizer_pane import OptimizerPane
+    from gdtui.ui.widgets.recent_steps import RecentSteps
+    from gdtui.ui.widgets.state_table import StateTable
 
 __all__ = ["MIN_SIZE", "MainScreen"]
 
@@ -50,6 +50,8 @@ SPEED = Binding.Group("speed", compact=True)
 #: Actions whose keys a focused text field takes for itself (hidden from the footer there).
 _RUN_KEYS = {"step", "toggle_live", "back", "reset", "faster", "slower", "log", "next_theme",
              "cycle_update", "next_axes"}
+#: Keys pressed before the first problem is ready are kept (in order) and acted on then.
+PENDING_KEYS = 32
 
 
 class MainScreen(Screen[None]):
@@ -90,35 +92,129 @@ class MainScreen(Screen[None]):
         self._preview_text: str | None = None
         self._notice = ""
         self._paused = False  # a live run was paused (and nothing else happened since)
+        self._panes_asked = False  # first_frame_shown was called
+        self._panes_mounted = False  # the panes replace the first frame's placeholders
+        self._pending: list[tuple[str, tuple[object, ...]]] | None = []
+        """Run keys pressed before the first problem was ready (None once it was)."""
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        """The first frame: the panes' frames and titles, each saying "loading…".
+
+        It needs Textual and nothing else: the panes themselves (and with them the
+        engine, numpy and plotext) come right after it, in :meth:`_mount_panes`."""
+        loading = self.app.notice_text(self.app.msg("main.loading"))
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield FunctionPane(jobs.preset_options(), id="function")
-                yield OptimizerPane(jobs.optimizer_specs(), id="optimizer")
+                yield Static(loading, id="function-loading", classes="loading loading-pane")
+                yield Static(id="optimizer-loading", classes="loading loading-pane")
                 with Vertical(id="state"):
-                    yield StateTable(id="table")
-                    yield RecentSteps(id="recent").data_bind(MainScreen.live)
+                    yield Static(loading, classes="loading")
             with Vertical(id="right"):
                 with Vertical(id="landscape-pane"):
-                    yield Landscape(id="landscape").data_bind(MainScreen.live)
+                    yield Static(loading, classes="loading")
                 with Vertical(id="loss-pane"):
-                    yield LossPlot(id="loss").data_bind(MainScreen.live)
+                    yield Static(loading, classes="loading")
         yield StatusBar(id="status")
         yield TooSmall(id="too-small")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Static(id="footer-loading", classes="loading")  # the footer's row
 
     def on_mount(self) -> None:
+        self._set_titles()
+        self.query_one(StatusBar).update(self.app.notice_text(self.app.msg("status.compiling")))
+
+    def first_frame_shown(self) -> None:
+        """The app's first frame is on the terminal (Textual's ``Ready``): the panes now.
+
+        Not ``call_after_refresh`` from ``on_mount`` alone: while Textual starts an app
+        (in a batch update) a screen's idle callbacks can run before anything is
+        painted, and on a slow machine the panes then came before the first frame."""
+        if not self._panes_asked:
+            self._panes_asked = True
+            # queued on this screen (after any paint it has queued), run in its context
+            self.call_later(self.call_after_refresh, self._mount_panes)
+
+    def _set_titles(self) -> None:
         titles = {"#function": "function", "#optimizer": "optimizer", "#state": "state",
-                  "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent"}
+                  "#landscape-pane": "landscape", "#loss-pane": "loss", "#recent": "recent",
+                  "#function-loading": "function", "#optimizer-loading": "optimizer"}
         for selector, title in titles.items():
-            self.query_one(selector).border_title = self.app.msg(f"pane.{title}")
-        self.query_one(FunctionPane).show_busy()
-        self.query_one(Landscape).focus()
-        # After the first frame: the compile thread would compete with it for the GIL.
+            for node in self.query(selector):
+                node.border_title = self.app.msg(f"pane.{title}")
+
+    async def _mount_panes(self) -> None:
+        """Right after the first frame: the real panes in place of the placeholders, in one
+        screen update; then compiling starts.  Only from here on does anything import
+        the engine, numpy or plotext."""
+        from gdtui.ui import jobs
+        from gdtui.ui.widgets.footer import Footer
+        from gdtui.ui.widgets.function_pane import FunctionPane
+        from gdtui.ui.widgets.landscape import Landscape
+        from gdtui.ui.widgets.loss_plot import LossPlot
+        from gdtui.ui.widgets.optimizer_pane import OptimizerPane
+        from gdtui.ui.widgets.recent_steps import RecentSteps
+        from gdtui.ui.widgets.state_table import StateTable
+
+        with self.app.batch_update():  # no frame shows half of it
+            await self.query(".loading").remove()
+            await self.query_one("#left").mount(
+                FunctionPane(jobs.preset_options(), id="function"),
+                OptimizerPane(jobs.optimizer_specs(), id="optimizer"), before="#state")
+            await self.query_one("#state").mount(
+                StateTable(id="table"),
+                RecentSteps(id="recent").data_bind(MainScreen.live))
+            await self.query_one("#landscape-pane").mount(
+                Landscape(id="landscape").data_bind(MainScreen.live))
+            await self.query_one("#loss-pane").mount(LossPlot(id="loss").data_bind(MainScreen.live))
+            await self.mount(Footer(compact=True, show_command_palette=False))
+            self._set_titles()
+            self._panes_mounted = True
+            self._function_pane.show_busy()
+            if self.focused is None:  # a lesson's answer field may have it already
+                self._landscape.focus()
+            self._draw()
+        # After this frame: the compile thread would compete with it for the GIL.
         self.call_after_refresh(jobs.compile_problem, self, self.app.settings, "")
-        self._draw()
+
+    # ------------------------------------------------------------ the panes (mounted after the first frame)
+    @property
+    def _function_pane(self) -> "FunctionPane":
+        return self.query_one("#function")  # type: ignore[return-value]
+
+    @property
+    def _optimizer_pane(self) -> "OptimizerPane":
+        return self.query_one("#optimizer")  # type: ignore[return-value]
+
+    @property
+    def _landscape(self) -> "Landscape":
+        return self.query_one("#landscape")  # type: ignore[return-value]
+
+    @property
+    def _loss_plot(self) -> "LossPlot":
+        return self.query_one("#loss")  # type: ignore[return-value]
+
+    @property
+    def _recent_steps(self) -> "RecentSteps":
+        return self.query_one("#recent")  # type: ignore[return-value]
+
+    @property
+    def _state_table(self) -> "StateTable":
+        return self.query_one("#table")  # type: ignore[return-value]
+
+    def _keep_key(self, action: str, *args: object) -> bool:
+        """Before the first problem is ready: keep a run key's action for then (in order, at
+        most ``PENDING_KEYS``) and say True; once it is ready, False (act now)."""
+        if self._pending is None:
+            return False
+        if len(self._pending) < PENDING_KEYS:
+            self._pending.append((action, args))
+        return True
+
+    def _act_on_kept_keys(self) -> None:
+        """The first problem is ready (or failed): the keys pressed meanwhile, in order."""
+        pending, self._pending = self._pending or [], None
+        for action, args in pending:
+            getattr(self, f"action_{action}")(*args)
 
     def on_resize(self, event: events.Resize) -> None:
         w, h = event.size
@@ -131,11 +227,13 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------ drawing
     def _draw(self) -> None:
         """Push the session's current row to every pane (called at most once a frame)."""
+        if not self._panes_mounted:
+            return  # the first frame: placeholders
         session = self.app.session
         view = session.view()
-        recent = self.query_one(RecentSteps)
-        table = self.query_one(StateTable)
-        landscape = self.query_one(Landscape)
+        recent = self._recent_steps
+        table = self._state_table
+        landscape = self._landscape
         table.priority = landscape.axes
         table.show_state = not recent.showing_update
         table.show(view)
@@ -145,6 +243,8 @@ class MainScreen(Screen[None]):
         state = self.query_one("#state")
         note = _TABLE_NOTES.get(table.note)  # inf or nan on show: what it means
         note = self.app.msg(note) if note else table.note
+        from gdtui.ui.widgets.state_table import bottom_edge
+
         # the edge's room: the pane less its corners and the title's margins
         edge = bottom_edge(table.hidden, note, state.outer_size.width - 6, self.app.msg)
         subtitle = self.app.notice_text(edge)  # ASCII under --ascii
@@ -172,7 +272,7 @@ class MainScreen(Screen[None]):
         notice = self.app.notice_text(notice)
         status.show(view.status, view.reason, live=self.live, speed=session.speed, k=view.k,
                     notice=notice, paused=self._paused and not self.live)
-        self.query_one(LossPlot).show_history(view.losses, view.k, view.is_batch)
+        self._loss_plot.show_history(view.losses, view.k, view.is_batch)
         # the arrow and the tangent belong to the picture of f, which is the full loss
         landscape.show_path(view.path, view.k, view.gradient, view.best, view.batch)
 
@@ -180,7 +280,7 @@ class MainScreen(Screen[None]):
         """After the problem or start changed: tell the landscape, then draw."""
         session = self.app.session
         if session.problem is not None:
-            self.query_one(Landscape).set_problem(session.problem.objective, session.start_point(),
+            self._landscape.set_problem(session.problem.objective, session.start_point(),
                                                   session.problem.dataset, session.known_minimum())
         self._draw()
 
@@ -191,59 +291,69 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------ worker results
     def on_problem_ready(self, message: ProblemReady) -> None:
+        if not self._panes_mounted:  # e.g. a compare view left before the panes came
+            self.call_after_refresh(self.on_problem_ready, message)
+            return
         session = self.app.session
         problem = message.problem
         session.set_problem(problem)
         obj = problem.objective
-        self.query_one(FunctionPane).show_running(problem.settings.fn, problem.settings.preset,
-                                                  obj.params, obj.derivative_formulas)
-        self.query_one(OptimizerPane).show_settings(problem.settings, obj.params,
-                                                    obj.uses_data, session.preset_lr())
+        self._function_pane.show_running(problem.settings.fn, problem.settings.preset,
+                                         obj.params, obj.derivative_formulas)
+        self._optimizer_pane.show_settings(problem.settings, obj.params,
+                                           obj.uses_data, session.preset_lr())
         self.stop_live()
         self._paused = False
         self._notice = ""
         self._new_problem_drawn()
+        self._act_on_kept_keys()
 
     def on_problem_failed(self, message: ProblemFailed) -> None:
+        if not self._panes_mounted:
+            self.call_after_refresh(self.on_problem_failed, message)
+            return
         self._show_error(message.error)
         # the field keeps the rejected text: it looks invalid until fixed (or escape)
-        self.query_one(FunctionPane).mark_rejected(True)
+        self._function_pane.mark_rejected(True)
         running = self.app.session.problem
         self.notice(self.app.msg("status.kept") if running else self.app.msg("status.nofn"))
+        self._act_on_kept_keys()
 
     def _show_error(self, error: Exception) -> None:
         """An expression error under the input: its one line, and a caret when it has a column."""
         text = getattr(error, "text", None)
         column = getattr(error, "column", None)
-        if text != self.query_one(FunctionPane).text:
+        if text != self._function_pane.text:
             column = None  # the caret would point into other text
         line = str(error)
         if column is not None and getattr(error, "message", None):
             hint = getattr(error, "hint", "")  # the caret shows where: say what and how to fix
             line = f"{error.message}: {hint}" if hint else error.message
-        self.query_one(FunctionPane).show_error(self.app.error_text(line), column)
+        self._function_pane.show_error(self.app.error_text(line), column)
 
     def on_preview_ready(self, message: PreviewReady) -> None:
-        if message.text != self._preview_text:
+        if message.text != self._preview_text or not self._panes_mounted:
             return  # the user kept typing: a newer preview is on its way
-        pane = self.query_one(FunctionPane)
+        pane = self._function_pane
         if message.error is not None:
             self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
-            self.query_one(FunctionPane).mark_rejected(False)
+            self._function_pane.mark_rejected(False)
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
         problem = self.app.session.problem
         if problem is not None and message.text.strip() == problem.settings.fn.strip():
             self._preview_text = None  # the function already running: nothing to check
-            self.query_one(FunctionPane).mark_rejected(False)
+            self._function_pane.mark_rejected(False)
             obj = problem.objective
-            self.query_one(FunctionPane).show_formulas(obj.params, obj.derivative_formulas)
+            self._function_pane.show_formulas(obj.params, obj.derivative_formulas)
             return
         self._preview_text = message.text
-        self.query_one(FunctionPane).show_busy()
+        self._function_pane.show_busy()
+        from gdtui.ui import jobs
+
         jobs.preview(self, message.text, self.app.session.columns)
 
     def on_function_pane_submitted(self, message: FunctionPane.Submitted) -> None:
@@ -252,9 +362,11 @@ class MainScreen(Screen[None]):
         base = session.problem.settings if session.problem else self.app.settings
         settings = base.copy(fn=message.text, preset=None, start={})
         start = dict(base.start) if session.problem else {}
-        self.query_one(FunctionPane).show_busy()
+        self._function_pane.show_busy()
+        from gdtui.ui import jobs
+
         jobs.compile_problem(self, settings, message.text, keep_start=start)
-        self.query_one(Landscape).focus()
+        self._landscape.focus()
 
     def on_function_pane_preset_chosen(self, message: FunctionPane.PresetChosen) -> None:
         self.choose_preset(message.name)
@@ -263,13 +375,16 @@ class MainScreen(Screen[None]):
         """Load a preset with its own settings (display options kept)."""
         s = self.app.settings
         settings = type(s)(preset=name, theme=s.theme, ascii=s.ascii)
-        self.query_one(FunctionPane).show_busy()
+        if self._panes_mounted:
+            self._function_pane.show_busy()
+        from gdtui.ui import jobs
+
         jobs.compile_problem(self, settings, name)
 
     def on_optimizer_pane_applied(self, message: OptimizerPane.Applied) -> None:
         from gdtui.errors import GdtuiError
 
-        pane = self.query_one(OptimizerPane)
+        pane = self._optimizer_pane
         try:
             self.app.session.apply_options(message.optimizer, message.hyper, message.schedule,
                                            message.start, message.batch_size, message.seed,
@@ -280,12 +395,15 @@ class MainScreen(Screen[None]):
         self.stop_live()
         pane.show_error(None)
         self._notice = self.app.msg("status.applied")
-        self.query_one(Landscape).focus()
+        self._landscape.focus()
         self._new_problem_drawn()
 
     def choose_optimizer(self, name: str) -> None:
         """Switch optimizer from the command palette (same as picking it in the pane)."""
-        self.query_one(OptimizerPane).choose(name)
+        if not self._panes_mounted:  # the palette was quicker than the first frame
+            self.call_after_refresh(self.choose_optimizer, name)
+            return
+        self._optimizer_pane.choose(name)
 
     def on_recent_steps_resized(self, message: RecentSteps.Resized) -> None:
         message.stop()
@@ -297,21 +415,27 @@ class MainScreen(Screen[None]):
             return
         self.stop_live()
         session.set_start(message.start)
-        self.query_one(OptimizerPane).show_start(session.params, session.start_point())
+        self._optimizer_pane.show_start(session.params, session.start_point())
         self._notice = ""
         self._draw()  # the landscape keeps its view; the path now starts elsewhere
 
     # ------------------------------------------------------------ actions
     def action_step(self, n: int) -> None:
         """Take n steps now (pauses a live run first)."""
+        if self._keep_key("step", n):
+            return
         self._move(lambda session: session.step(n))
 
     def action_back(self) -> None:
         """One step back, exactly."""
+        if self._keep_key("back"):
+            return
         self._move(lambda session: session.back(1))
 
     def action_reset(self) -> None:
         """Back to step 0."""
+        if self._keep_key("reset"):
+            return
         self._move(lambda session: session.reset())
 
     def _move(self, intent: "Callable[[Session], object]") -> None:
@@ -324,6 +448,8 @@ class MainScreen(Screen[None]):
 
     def action_toggle_live(self) -> None:
         """Run or pause live."""
+        if self._keep_key("toggle_live"):
+            return
         if self.live:
             self.stop_live()
             self._paused = True
@@ -345,11 +471,15 @@ class MainScreen(Screen[None]):
 
     def action_faster(self) -> None:
         """Next speed up."""
+        if self._keep_key("faster"):
+            return
         self.app.session.faster()
         self._respeed()
 
     def action_slower(self) -> None:
         """Next speed down."""
+        if self._keep_key("slower"):
+            return
         self.app.session.slower()
         self._respeed()
 
@@ -359,16 +489,22 @@ class MainScreen(Screen[None]):
 
     def action_log(self) -> None:
         """Toggle the loss plot's log scale."""
-        self.query_one(LossPlot).toggle_log()
+        if self._keep_key("log"):
+            return
+        self._loss_plot.toggle_log()
 
     def action_cycle_update(self) -> None:
         """The worked update of the next parameter, then the recent steps."""
-        self.query_one(RecentSteps).cycle()
+        if self._keep_key("cycle_update"):
+            return
+        self._recent_steps.cycle()
         self._draw()
 
     def action_next_axes(self) -> None:
         """The next pair of parameters in the landscape's slice (and first in the table)."""
-        pair = self.query_one(Landscape).next_axes()
+        if self._keep_key("next_axes"):
+            return
+        pair = self._landscape.next_axes()
         params = self.app.session.params
         if len(params) > 2:
             self.notice(self.app.msg("main.axes", a=params[pair[0]], b=params[pair[1]]))
@@ -381,7 +517,7 @@ class MainScreen(Screen[None]):
         in_field = isinstance(self.focused, Input)
         if action in _RUN_KEYS and in_field:
             return False
-        if action == "leave_field" and (self.focused is None or isinstance(self.focused, Landscape)):
+        if action == "leave_field" and (self.focused is None or self.focused.id == "landscape"):
             return False  # already where the run keys work: nothing to leave
         return True
 
@@ -406,13 +542,15 @@ class MainScreen(Screen[None]):
         The function field gets the running function back; a number field that does
         not parse keeps its text but looks invalid (enter applies, or the next
         problem's settings replace it)."""
+        if not self._panes_mounted:
+            return
         focused = self.focused
         problem = self.app.session.problem
-        fn_pane, opt_pane = self.query_one(FunctionPane), self.query_one(OptimizerPane)
+        fn_pane, opt_pane = self._function_pane, self._optimizer_pane
         if focused is not None and fn_pane in focused.ancestors and problem is not None:
             obj = problem.objective
             fn_pane.show_running(problem.settings.fn, problem.settings.preset, obj.params,
                                  obj.derivative_formulas)
         elif focused is not None and opt_pane in focused.ancestors:
             opt_pane.mark_invalid()
-        self.query_one(Landscape).focus()
+        self._landscape.focus()

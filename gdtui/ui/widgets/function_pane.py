@@ -68,20 +68,8 @@ class FunctionPane(Vertical):
                         select_on_focus=False)
         with Horizontal(classes="row", id="preset-row"):
             yield Label(field_label(self, "preset"), classes="lbl")
+            yield Select(self._presets, prompt=self._plain(t(self, "select.own")), id="preset", compact=True)
         yield Static(self._plain(t(self, "status.compiling")), id="fn-info", markup=False)
-
-    def on_mount(self) -> None:
-        # The preset picker (a Select of every preset) is mounted just after the first
-        # frame: styling it is a noticeable share of start-up time.
-        self.screen.call_after_refresh(self._mount_picker)
-
-    async def _mount_picker(self) -> None:
-        from gdtui.ui.lang import t
-
-        picker = Select(self._presets, prompt=self._plain(t(self, "select.own")), id="preset", compact=True)
-        await self.query_one("#preset-row").mount(picker)
-        if self._shown_preset is not None:
-            picker.value = self._shown_preset  # its change event is ignored: it is shown
 
     def _plain(self, text: str) -> str:
         return charset_of(self).text(text)
@@ -93,7 +81,7 @@ class FunctionPane(Vertical):
         preset = preset if preset in names else None
         self._shown_preset = preset
         self.query_one("#fn", Input).value = text
-        for picker in self.query("#preset").results(Select):  # not there in the first frame
+        for picker in self.query("#preset").results(Select):
             picker.value = Select.NULL if preset is None else preset
 
     def show_running(self, text: str, preset: str | None, params: Sequence[str],

@@ -71,9 +71,9 @@ class OptimizerPane(Vertical):
         self._settings: tuple[Settings, bool] | None = None  # the settings, uses data
         self._message: tuple[str | None, bool] = (None, False)  # the line under the fields, info
 
-    def on_mount(self) -> None:
-        self.screen.call_after_refresh(
-            lambda: self.mount(OptimizerFields(self._specs, self._names)))
+    def compose(self) -> ComposeResult:
+        # the whole pane comes after the first frame (MainScreen._mount_panes)
+        yield OptimizerFields(self._specs, self._names)
 
     def on_optimizer_fields_mounted(self, message: "OptimizerFields.Mounted") -> None:
         """The fields exist now: show what the pane was told before."""

@@ -137,6 +137,9 @@ class Reveal:
     why: str
     value: float | int | str  # the true value (a number, or the true choice's index)
     choice: int | None = None  # the true choice's index (choice questions)
+    step: int | None = None  # the run step the true value belongs to (number questions)
+    quantity: str = ""  # choice questions whose choices differ in it: the quantity compared ...
+    values: tuple[float | int | str, ...] = ()  # ... and each choice's value, in choice order
 
 
 def parse_number(text: str) -> float:
@@ -249,9 +252,7 @@ class LessonRunner:
         """Indices of the choices whose test holds (a good question has exactly one)."""
         p = self.step.predict
         assert p is not None
-        values = [self.evaluator.quantity(self.choice_settings(n), c.test.quantity,
-                                          p.at if c.at is None else c.at, p.h)
-                  for n, c in enumerate(p.choices)]
+        values = self.choice_values()
         out = []
         for n, (c, actual) in enumerate(zip(p.choices, values)):
             if c.test.op in ("min", "max"):
@@ -264,6 +265,23 @@ class LessonRunner:
             elif c.test.holds(actual):
                 out.append(n)
         return out
+
+    def choice_values(self) -> list[float | int | str]:
+        """Each choice's value of the quantity its test looks at (at the choice's step)."""
+        p = self.step.predict
+        assert p is not None
+        return [self.evaluator.quantity(self.choice_settings(n), c.test.quantity,
+                                        p.at if c.at is None else c.at, p.h)
+                for n, c in enumerate(p.choices)]
+
+    def truth_step(self) -> int:
+        """The run step the current number question's true value belongs to: the asked
+        step, or an earlier one where the run stopped (converged, diverged)."""
+        p = self.step.predict
+        assert p is not None
+        if p.at == 0:
+            return 0
+        return min(p.at, self.evaluator.run_to(self.settings(), p.at).k)
 
     def reveal_setup(self) -> tuple["Settings", int]:
         """The setup and step the screen shows at the reveal (the true choice's, for choices)."""
@@ -292,6 +310,10 @@ class LessonRunner:
                 raise AnswerError(f"pick a number from 1 to {len(labels)}")
             t = int(truth)
             reveal = Reveal(n == t, f"{t + 1}. {labels[t]}", f"{n + 1}. {labels[n]}", None, why, t, t)
+            compared = {c.test.quantity for c in p.choices}
+            values = self.choice_values()
+            if len(compared) == 1 and len({fmt_value(v) for v in values}) > 1:  # worth showing side by side
+                reveal.quantity, reveal.values = compared.pop(), tuple(values)
         elif isinstance(truth, str):
             given = text.strip()[:40]
             reveal = Reveal(given.lower() == truth.lower(), truth, given, None, why, truth)
@@ -301,7 +323,10 @@ class LessonRunner:
             right = math.isfinite(truth) and abs(x - truth) <= tol
             diff = x - truth if math.isfinite(truth) else math.nan
             sign = "+" if diff > 0 else ""
-            reveal = Reveal(right, fmt_value(truth), fmt_value(x), f"{sign}{fmt_value(diff)}", why, truth)
+            # the same number as shown (8 and 7.9999999958): no difference left to see
+            diff_text = "0" if fmt_value(x) == fmt_value(truth) else f"{sign}{fmt_value(diff)}"
+            reveal = Reveal(right, fmt_value(truth), fmt_value(x), diff_text, why, truth,
+                            step=self.truth_step())
         self.reveals[self.index] = reveal
         return reveal
 

@@ -116,18 +116,25 @@ async def test_a_gradcheck_step_answers_beside_the_panel_and_again_asks_anew(ui)
         await beside(pilot, GradCheckPanel)
 
 
-@pytest.mark.parametrize("name, view", [("hessian-saddle", "curvature"), ("chain-rule", "graph")])
-async def test_math_panel_lessons_open_their_panel(ui, name, view) -> None:
+# hessian-saddle opens its panel with its first question (step 2): the panel shows the
+# eigenvalues and the kind of point that the questions ask for
+@pytest.mark.parametrize("name, view, at", [("hessian-saddle", "curvature", 1), ("chain-rule", "graph", 0)])
+async def test_math_panel_lessons_open_their_panel(ui, name, view, at) -> None:
     from gdtui.ui.screens.math_panel import panel_class
 
     lesson = find_lesson(name)
     app = lesson_app(ui, lesson)
     async with app.run_test(size=(80, 24)) as pilot:
         await shown(pilot, 0)
+        for i in range(1, at + 1):
+            await pilot.press("full_stop")
+            await shown(pilot, i)
         s = await beside(pilot, panel_class(view))
-        first = lesson.steps[0].text.en.split(".")[0][:30]
+        first = lesson.steps[at].text.en.split(".")[0][:30]
         assert first in " ".join(ui.screen_text(app).split()), first
-        assert s.border_title == "lesson · step 1/" + str(len(lesson))
+        assert s.border_title == f"lesson · step {at + 1}/{len(lesson)}"
+        if at:
+            await pilot.press("escape")  # out of the answer field
         await pilot.press("escape")  # the student may leave the panel: the lesson goes on beside the panes
         await until(pilot, lambda: app.screen is app.main_screen)
         assert app.main_screen.query_one("#lesson").display

@@ -88,6 +88,17 @@ class GraphPanel(MathPanel):
         self.row = 0
         self._graph_key: tuple | None = None
         self._graph: Any = None
+        self.gradient_hidden = False
+        """A lesson will ask for the gradient: its line waits for the end of the backward pass."""
+
+    def hide_gradient(self, on: bool) -> None:
+        """Keep the gradient line off the screen (``on``) until the backward pass has reached
+        every leaf, while a lesson's questions about the gradient are still to come: the
+        student works it out node by node, or sees it at the reveal."""
+        if on != self.gradient_hidden:
+            self.gradient_hidden = on
+            if self.result is not None and self.query("#gr-step"):  # drawn already: draw again
+                self.show(self.result)
 
     def compose_body(self) -> ComposeResult:
         with ScrollableContainer(id="gr-scroll"):
@@ -231,6 +242,8 @@ class GraphPanel(MathPanel):
         if result["rows"]:
             vals = ", ".join(f"{k} = {n(v, 8)}" for k, v in result["row_values"].items())
             out.append("\n" + m("graph.row", row=result["row"], rows=result["rows"], vals=t(vals)), style="dim")
+        if self.gradient_hidden and self.stage < len(order):
+            return out
         grad = ", ".join(f"∂f/∂{k} = {n(v, 10)}" for k, v in res.gradient.items())
         mean = m("graph.mean", rows=result["rows"]) if result["rows"] else ""
         out.append("\n" + m("graph.grad", mean=mean) + t(f": {grad}"), style="dim")

@@ -37,6 +37,12 @@ WIDE = 110  # terminals at least this wide show the lesson right of a view, else
 TALL = 30  # under a view, terminals less tall than this (80x24) get the compact layout
 
 
+#: State-table rows (gdtui.ui.widgets.state_table) that show a question's quantity.
+_ANSWER_ROWS = {"grad": {"grad", "grad_full", "norm", "norm_full"},
+                "gradnorm": {"norm", "norm_full"},  # from the gradient it is the student's to work out
+                "loss": {"loss", "batch"}}
+
+
 @dataclass
 class StepShown:
     """What the panel shows for one step (computed in a thread)."""
@@ -114,7 +120,8 @@ class LessonPanel(Vertical):
         """The copies of this panel beside the views open over the playground."""
         out = []
         for screen in self.app.screen_stack:
-            out.extend(screen.query(LessonSide))
+            # one still mounting copies everything from the panel when it is ready (on_mount)
+            out.extend(side for side in screen.query(LessonSide) if side.is_mounted)
         return out
 
     def _attach_side(self) -> None:
@@ -130,6 +137,7 @@ class LessonPanel(Vertical):
             screen.add_class("-lesson")
             footers = screen.query(Footer)
             screen.mount(LessonSide(self), before=footers.first() if footers else None)
+            self._mask_table(self._asks)  # the graph keeps the gradient a question to come asks for
             if self._asks:
                 self._quiz(True)
 
@@ -152,6 +160,7 @@ class LessonPanel(Vertical):
         self.runner.repeat() if again else None
         self._again = again
         self.reveal = self.runner.reveals.get(index)
+        self.shown = None  # until this step's numbers come: its wait is not judged on the old run
         self._waited = False
         self._note = ""
         self.border_title = self._plain(tr("panel.title", self.lang, i=index + 1, n=len(self.lesson)))
@@ -191,14 +200,14 @@ class LessonPanel(Vertical):
         self.shown = shown
         if problem is not None:
             self._send_problem(problem)
+        elif self.lesson.view_at(shown.index) != "compare":
+            self._start_over_if_ahead()
         self._open_view(problem.settings.copy() if problem is not None else None)
         body = Text(shown.text or shown.error)
         if shown.keys:
             body.append("\n" + tr("panel.keys", self.lang, keys=shown.keys), style="bold")
         self._set("text", body)
-        width = self.app.size.width
-        side_width = 33 if width >= WIDE else width - 4  # the LessonSide's text width
-        self._set("question", self._question(shown, self.size.width - 3), self._question(shown, side_width))
+        self._set("question", self._question(shown, self.size.width - 3), self._question(shown, self._side_width()))
         asks = bool(shown.question) and self.reveal is None
         self._answer_field(asks, (tr("panel.answer.choice", self.lang, n=len(shown.labels)) if shown.labels
                                   else tr("panel.answer.number", self.lang)))
@@ -206,6 +215,11 @@ class LessonPanel(Vertical):
             self._scroll_end()  # the question and its options
         self._show_reveal()
         self._hint()
+
+    def _side_width(self) -> int:
+        """The text width of the lesson beside a view (LessonSide)."""
+        width = self.app.size.width
+        return 33 if width >= WIDE else width - 4
 
     @staticmethod
     def _question(shown: StepShown, width: int) -> Text:
@@ -223,6 +237,22 @@ class LessonPanel(Vertical):
                     joined = "\n".join(options)
                 question.append("\n" + joined)
         return question
+
+    def _start_over_if_ahead(self) -> None:
+        """The run kept from an earlier step (its reveal left it at the asked step) starts
+        again from step 0 when it is already where this step is going: an open question
+        about step k must not have its answer on screen, and "press space, wait for step k"
+        must reach step k by the keys the text names."""
+        run = self.app.session.run
+        if run is None or run.k == 0:
+            return
+        step = self.runner.step
+        p = step.predict
+        asks_ahead = (p is not None and self.reveal is None and p.at > 0
+                      and (run.k >= p.at or run.status != "running"))
+        waits_ahead = step.wait is not None and run.k >= step.wait
+        if asks_ahead or waits_ahead:
+            self.app.main_screen.action_reset()
 
     def _send_problem(self, problem: Any, then_at: int | None = None) -> None:
         """Hand a compiled problem to the playground (a fresh copy: the evaluator keeps its own)."""
@@ -303,6 +333,7 @@ class LessonPanel(Vertical):
         from gdtui.ui.screens.compare import CompareScreen
         from gdtui.ui.screens.math_panel import MathPanel
 
+        self._mask_table(asks)
         for screen in self.app.screen_stack:
             if isinstance(screen, CompareScreen) and screen.quiz != asks:
                 screen.quiz = asks
@@ -310,6 +341,32 @@ class LessonPanel(Vertical):
                     screen.draw()
             elif isinstance(screen, MathPanel) and screen.is_mounted:
                 screen.set_quiz(asks, tr("panel.quiz", self.lang))
+
+    def _mask_table(self, asks: bool) -> None:
+        """The playground's state table shows ``?`` for the rows that hold the answer (the
+        gradient, its length, the loss) of this step's open question and of the questions
+        still to come on the same run, at the steps they ask about."""
+        from gdtui.ui.widgets.state_table import StateTable
+
+        runner, lesson = self.runner, self.lesson
+        here = lesson.setup_at(runner.index)
+        rows_at: dict[int, set[str]] = {}
+        for j in range(runner.index, len(lesson)):
+            p = lesson.steps[j].predict
+            if p is None or (j == runner.index and not asks) or j in runner.reveals:
+                continue
+            if lesson.setup_at(j) != here:
+                break  # a new setup is a new run: its questions are about that one
+            for q in [p.quantity or ""] + [c.test.quantity for c in p.choices if not c.setup]:
+                rows_at.setdefault(p.at, set()).update(_ANSWER_ROWS.get(q.split(".")[0], set()))
+        for table in self.app.main_screen.query(StateTable):
+            table.mask({k: frozenset(rows) for k, rows in rows_at.items()})
+        from gdtui.ui.screens.graph import GraphPanel
+
+        asks_gradient = any("grad" in rows for rows in rows_at.values())
+        for screen in self.app.screen_stack:
+            if isinstance(screen, GraphPanel):
+                screen.hide_gradient(asks_gradient)
 
     def _close_views(self) -> None:
         """Back to the playground: close the compare view and the math panels."""
@@ -378,7 +435,8 @@ class LessonPanel(Vertical):
         if self.app.screen is not self.app.main_screen:
             self.app.screen.set_focus(None)  # the view's keys work again
 
-    def _show_reveal(self) -> None:
+    def _reveal_text(self, width: int) -> Text:
+        """The reveal: right or not, the true value (or choice), the difference, why."""
         r = self.reveal
         out = Text()
         if r is not None:
@@ -390,15 +448,46 @@ class LessonPanel(Vertical):
                 out.append(tr("panel.truth.choice", self.lang, truth=r.truth))
                 if not r.right:
                     out.append("\n" + tr("panel.given.choice", self.lang, given=r.given))
+                if r.values:
+                    out.append("\n" + self._choice_values(r, width))
             else:
-                at = p.at if p else 0
-                out.append(tr("panel.truth", self.lang, k=at, truth=r.truth) if at
-                           else tr("panel.truth0", self.lang, truth=r.truth))
+                asked = p.at if p else 0
+                at = asked if r.step is None else r.step  # the run may have stopped before the asked step
+                if not at:
+                    out.append(tr("panel.truth0", self.lang, truth=r.truth))
+                else:
+                    out.append(tr("panel.truth" if at == asked else "panel.truth.stopped", self.lang,
+                                  k=at, truth=r.truth))
                 out.append("\n" + tr("panel.given", self.lang, given=r.given, diff=r.diff or "0"))
             out.append("\n" + r.why, style="italic")
-        self._set("reveal", out)
+        return out
+
+    def _show_reveal(self) -> None:
+        self._set("reveal", self._reveal_text(self.size.width - 3), self._reveal_text(self._side_width()))
+        r = self.reveal
         if r is not None:  # the reveal is what the student looks for now
             self._scroll_end()
+
+    def _choice_values(self, r: "Reveal", width: int) -> str:
+        """``loss of each: 1) 17.05  2) 0.2757  3) 0.2401``: what the choices were judged by
+        (one a line when they do not fit ``width`` cells, rather than one broken in two)."""
+        from rich.cells import cell_len
+
+        from gdtui.lessons.runner import fmt_value
+        from gdtui.messages_catalog import CATALOG
+
+        def word(v: Any) -> str:
+            if r.quantity == "status" and v == "running":
+                v = "max-steps"  # still going at the asked step: what the compare view's leaderboard says
+            return tr(f"status.{v}", self.lang) if isinstance(v, str) and f"status.{v}" in CATALOG else fmt_value(v)
+
+        name = f"panel.q.{r.quantity}"
+        quantity = tr(name, self.lang) if name in CATALOG else r.quantity
+        values = [f"{n}) {word(v)}" for n, v in enumerate(r.values, 1)]
+        line = tr("panel.values", self.lang, quantity=quantity, values="  ".join(values))
+        if cell_len(line) <= max(width, 20):
+            return line
+        return tr("panel.values", self.lang, quantity=quantity, values="").rstrip() + "\n  " + "\n  ".join(values)
 
     def _compare_to(self, at: int) -> None:
         """On a reveal in the compare view: every run goes to the step the question asked about."""
@@ -466,7 +555,7 @@ class LessonPanel(Vertical):
             lines.append(self._note)
         if step.wait is not None and self.shown is not None:
             if self._waited:
-                lines.append(tr("panel.waited", self.lang))
+                lines.append(tr("panel.done" if self.runner.last else "panel.waited", self.lang))
             else:
                 lines.append(tr("panel.wait", self.lang, k=step.wait, now=self._step_now() or 0))
         lines.append(tr("panel.hint", self.lang))
@@ -548,7 +637,10 @@ class LessonSide(Vertical):
             field.focus()
 
     def show_part(self, part: str, content: Any) -> None:
-        widget = self.query_one(f"#side-{part}", Static)
+        found = self.query(f"#side-{part}")
+        if not found:
+            return  # not composed yet: on_mount copies every part from the panel
+        widget = found.first(Static)
         widget.update(content)
         widget.display = bool(str(content))  # rows are few: an empty part takes none
         if part == "hint":  # compact: the keys on the bottom edge, a row for the text

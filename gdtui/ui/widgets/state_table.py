@@ -136,6 +136,18 @@ class StateTable(ScrollView, can_focus=True):
         self.note = ""
         """What an inf or nan on show means ("" when every number is finite); the owner says it."""
         self._cell = CELL
+        self._masked: dict[int, frozenset[str]] = {}
+
+    def mask(self, rows_at: dict[int, frozenset[str]] | None = None) -> None:
+        """Show ``?`` in the rows (keys: grad, norm, loss ...) ``rows_at`` names for a step
+        while the table shows that step: a lesson keeps the answers of its questions off the
+        screen until their reveals.  None: every number shows again."""
+        rows_at = {k: rows for k, rows in (rows_at or {}).items() if rows}
+        if rows_at == self._masked:
+            return
+        self._masked = rows_at
+        if self._view is not None:
+            self.show(self._view)
 
     # ------------------------------------------------------------ what DataTable offered
     @property
@@ -225,9 +237,13 @@ class StateTable(ScrollView, can_focus=True):
         scalars = {"batch": view.loss, "loss": view.loss if view.full_loss is None else view.full_loss,
                    "norm": view.grad_norm, "norm_full": view.full_norm}
         blank = [Text("")] * (len(cols) - 1)
+        rows_masked = self._masked.get(view.k, frozenset())
         out = []
         for key in keys:
-            if key in scalars:
+            if key in rows_masked:
+                hidden = [Text("?", justify="right")]
+                out.append((key, hidden + (blank if key in scalars else hidden * (len(cols) - 1))))
+            elif key in scalars:
                 out.append((key, [self._num(scalars[key]), *blank]))
             else:
                 out.append((key, [self._num(values[key][i]) for i in cols]))

@@ -530,6 +530,9 @@ class LessonPanel(Vertical):
     # ------------------------------------------------------------ status
     def _poll(self) -> None:
         self._attach_side()  # a view the student opened by its key gets the lesson beside it too
+        # a state table mounted after the step opened (the panes come after the first
+        # frame) gets the answers' masks too; the table ignores a mask it already has
+        self._mask_table(self._asks)
         step = self.runner.step
         if step.wait is None or self._waited or self.shown is None:
             return

@@ -11,6 +11,8 @@ import pytest
 import textual.constants
 from textual.widgets import Input
 
+from lesson_waits import panel, shown, until
+
 from gdtui.lessons import find_lesson
 from gdtui.lessons.model import parse_lesson
 from gdtui.lessons.runner import LessonRunner
@@ -34,26 +36,10 @@ def lesson_app(lesson, lang: str = "en"):
     return GdApp(validate_quickly(lesson.settings_at(0, Settings(lang=lang))), lesson=lesson)
 
 
-async def until(pilot, condition, timeout: float = 30.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
 
 
-def panel(app) -> LessonPanel:
-    return app.main_screen.query_one(LessonPanel)
 
 
-async def shown(pilot, index: int) -> LessonPanel:
-    app = pilot.app
-    await until(pilot, lambda: app.main_screen.query(LessonPanel) and panel(app).shown is not None
-                and panel(app).shown.index == index and app.session.ready and app.session.run is not None)
-    await pilot.pause()
-    return panel(app)
 
 
 async def answer(pilot, text: str) -> LessonPanel:

@@ -3,13 +3,13 @@ file, a lesson whose setup the engine refuses, and the panel beside the panes.""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
+from lesson_waits import panel, shown, until
+
 from gdtui.lessons import find_lesson
 from gdtui.lessons.model import parse_lesson
-from gdtui.ui.widgets.lesson_panel import LessonPanel
 
 
 @pytest.fixture(autouse=True)
@@ -27,25 +27,10 @@ def lesson_app(ui, lesson, lang="en"):
     return GdApp(settings, lesson=lesson)
 
 
-async def until(pilot, condition, timeout: float = 30.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
 
 
-def panel(app) -> LessonPanel:
-    return app.main_screen.query_one(LessonPanel)
 
 
-async def shown(pilot, index: int) -> LessonPanel:
-    await until(pilot, lambda: pilot.app.main_screen.query(LessonPanel)
-                and panel(pilot.app).shown is not None and panel(pilot.app).shown.index == index
-                and pilot.app.session.ready)
-    return panel(pilot.app)
 
 
 async def answer(pilot, text: str) -> None:

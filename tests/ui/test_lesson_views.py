@@ -4,15 +4,14 @@ and going back, again and on to a playground step open and close the views."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from test_lesson_mode import lesson_app, panel
-from ui_waits import workers_done
+from lesson_waits import shown, until
 
 from gdtui.lessons import find_lesson
 from gdtui.ui.screens.compare import CompareScreen
-from gdtui.ui.widgets.lesson_panel import LessonPanel, LessonSide
+from gdtui.ui.widgets.lesson_panel import LessonSide
 
 
 @pytest.fixture(autouse=True)
@@ -20,20 +19,8 @@ def state_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
-async def until(pilot, condition, timeout: float = 30.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        await workers_done(pilot.app)  # a panel's worker cancelled when it closes is fine
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
 
 
-async def shown(pilot, index: int) -> None:
-    app = pilot.app
-    await until(pilot, lambda: app.main_screen.query(LessonPanel) and panel(app).shown is not None
-                and panel(app).shown.index == index and app.session.ready)
 
 
 def side(app) -> LessonSide:

@@ -1,4 +1,4 @@
-"""Waiting for the app's workers in tests (imported as `ui_waits`: tests/ui is on sys.path)."""
+"""Waiting for the app's workers in tests (tests/support is on sys.path: `from ui_waits import ...`)."""
 
 from __future__ import annotations
 

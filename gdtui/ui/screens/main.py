@@ -176,6 +176,10 @@ class MainScreen(Screen[None]):
             self._function_pane.show_busy()
             if self.focused is None:  # a lesson's answer field may have it already
                 self._landscape.focus()
+            from gdtui.ui.widgets.lesson_panel import LessonPanel
+
+            for lesson in self.query(LessonPanel):  # its open question's answers stay hidden
+                lesson.panes_mounted()
             self._draw()
         # After this frame: the compile thread would compete with it for the GIL.
         self.call_after_refresh(jobs.compile_problem, self, self.app.settings, "")

@@ -342,6 +342,11 @@ class LessonPanel(Vertical):
             elif isinstance(screen, MathPanel) and screen.is_mounted:
                 screen.set_quiz(asks, tr("panel.quiz", self.lang))
 
+    def panes_mounted(self) -> None:
+        """The playground's panes exist now (they come after the first frame, maybe after
+        this step opened): the state table gets the answers' masks too."""
+        self._mask_table(self._asks)
+
     def _mask_table(self, asks: bool) -> None:
         """The playground's state table shows ``?`` for the rows that hold the answer (the
         gradient, its length, the loss) of this step's open question and of the questions
@@ -530,9 +535,6 @@ class LessonPanel(Vertical):
     # ------------------------------------------------------------ status
     def _poll(self) -> None:
         self._attach_side()  # a view the student opened by its key gets the lesson beside it too
-        # a state table mounted after the step opened (the panes come after the first
-        # frame) gets the answers' masks too; the table ignores a mask it already has
-        self._mask_table(self._asks)
         step = self.runner.step
         if step.wait is None or self._waited or self.shown is None:
             return

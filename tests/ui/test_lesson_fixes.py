@@ -471,21 +471,28 @@ async def _question_and_field_shown(pilot) -> LessonSide:
     return side
 
 
+async def _at_compare_step(pilot, step: int):
+    """Go to the lesson's compare step ``step``; the view built, its question and field shown."""
+    from gdtui.ui.screens.compare import CompareScreen
+
+    app = pilot.app
+    await shown(pilot, 0)
+    panel(app).go(step)
+    await shown(pilot, step)
+    await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.session is not None)
+    return await _question_and_field_shown(pilot)
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("name", ["learning-rates", "batches"])
 async def test_a_compare_step_at_80x24_keeps_plots_leaderboard_and_question(ui, lang: str, name: str) -> None:
-    from gdtui.ui.screens.compare import CompareScreen
     from gdtui.ui.widgets.compare_plots import CompareLoss, Leaderboard
 
     lesson = find_lesson(name)
     step = next(i for i, s in enumerate(lesson.steps) if s.compare)
     app = lesson_app(lesson, lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
-        await shown(pilot, 0)
-        panel(app).go(step)
-        await shown(pilot, step)
-        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.session is not None)
-        side = await _question_and_field_shown(pilot)
+        side = await _at_compare_step(pilot, step)
         screen = app.screen
         loss = screen.query_one(CompareLoss)
         assert loss.size.height >= 6, loss.size  # enough for the plot (it needs 5 to draw at all)
@@ -572,17 +579,12 @@ async def test_theme_search_and_the_ctrl_c_notice_speak_korean(ui, ascii: bool) 
 
 
 async def test_a_compare_step_in_korean_ascii_at_80x24_is_hangul_and_ascii_only(ui) -> None:
-    from gdtui.ui.screens.compare import CompareScreen
 
     lesson = find_lesson("learning-rates")
     step = next(i for i, s in enumerate(lesson.steps) if s.compare)
     app = lesson_app(lesson, lang="ko", ascii=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await shown(pilot, 0)
-        panel(app).go(step)
-        await shown(pilot, step)
-        await until(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.session is not None)
-        side = await _question_and_field_shown(pilot)
+        side = await _at_compare_step(pilot, step)
         await pilot.pause()
         text = ui.screen_text(app)
         assert "어느 학습률에서 발산할까요" in " ".join(text.split()), text

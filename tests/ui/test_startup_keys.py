@@ -41,6 +41,19 @@ def release(held: list, monkeypatch) -> None:
     jobs.compile_problem(*args, **kw)
 
 
+def hold_panes(monkeypatch) -> tuple[list[MainScreen], object]:
+    """Keep the panes from mounting after the first frame: (the screens that asked, the
+    real ``_mount_panes`` to call later with :func:`mount_held`)."""
+    held: list[MainScreen] = []
+
+    async def hold(self: MainScreen) -> None:
+        held.append(self)
+
+    real_mount = MainScreen._mount_panes
+    monkeypatch.setattr(MainScreen, "_mount_panes", hold)
+    return held, real_mount
+
+
 async def mount_held(pilot, screen: MainScreen, real_mount) -> None:
     """Run the held-back ``_mount_panes`` on the screen's own message loop."""
     screen.call_next(real_mount, screen)
@@ -61,13 +74,7 @@ def assert_keys_acted_on(app: GdApp) -> None:
 
 
 async def test_the_first_frame_is_the_pane_frames_saying_loading(ui, monkeypatch) -> None:
-    held_panes: list[MainScreen] = []
-
-    async def hold(self: MainScreen) -> None:
-        held_panes.append(self)
-
-    real_mount = MainScreen._mount_panes
-    monkeypatch.setattr(MainScreen, "_mount_panes", hold)
+    held_panes, real_mount = hold_panes(monkeypatch)
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -85,13 +92,7 @@ async def test_the_first_frame_is_the_pane_frames_saying_loading(ui, monkeypatch
 
 
 async def test_keys_before_the_panes_exist_are_acted_on_once_the_problem_is_ready(ui, monkeypatch) -> None:
-    held_panes: list[MainScreen] = []
-
-    async def hold(self: MainScreen) -> None:
-        held_panes.append(self)
-
-    real_mount = MainScreen._mount_panes
-    monkeypatch.setattr(MainScreen, "_mount_panes", hold)
+    held_panes, real_mount = hold_panes(monkeypatch)
     app = x_squared()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -16,3 +16,28 @@ async def workers_done(app) -> None:
         except WorkerCancelled:
             await asyncio.sleep(0.01)  # the cancelled one leaves the manager when its task ends
     raise AssertionError("workers kept being cancelled")
+
+
+async def palette_run(pilot, text: str, timeout: float = 10.0) -> None:
+    """Open the command palette, type `text`, wait for its first match and run it.
+
+    The palette's providers search in the background: on a loaded machine a fixed
+    pause can end before any match is listed, and enter would run nothing."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    for _ in range(int(timeout / 0.02)):
+        if isinstance(app.screen, CommandPalette):
+            break
+        await pilot.pause(0.02)
+    await pilot.press(*text)
+    commands = app.screen.query_one(CommandList)
+    for _ in range(int(timeout / 0.02)):
+        if commands.option_count and commands.highlighted is not None:
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError(f"the palette listed nothing for {text!r}")
+    await pilot.press("enter")
+    await pilot.pause()

@@ -54,8 +54,18 @@ async def ready(pilot, timeout: float = 30.0) -> None:
 
 
 async def quiet(pilot) -> None:
-    """Let debounced edits fire and every worker they start finish, then redraw."""
+    """Let debounced edits fire and every worker they start finish, then redraw.
+
+    The debounce is a timer: on a loaded machine it can fire later than DEBOUNCE, so
+    wait until no function pane still holds an edit back."""
+    from gdtui.ui.widgets.function_pane import FunctionPane
+
     await asyncio.sleep(DEBOUNCE + 0.1)
+    for _ in range(200):
+        if not any(p.edit_pending for p in pilot.app.screen.query(FunctionPane)):
+            break
+        await asyncio.sleep(0.05)
+    await pilot.pause()
     await workers_done(pilot.app)
     await pilot.pause()
     await workers_done(pilot.app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from ui_waits import workers_done
+from ui_waits import palette_run, workers_done
 from textual.widgets import Input
 
 from gdtui.settings import Settings
@@ -170,12 +170,7 @@ async def test_command_palette_switches_optimizer(ui) -> None:
     app = bowl()
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"optimizer: momentum")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await palette_run(pilot, "optimizer: momentum")
         assert app.session.problem.settings.optimizer == "momentum"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from ui_waits import workers_done
+from ui_waits import palette_run, workers_done
 
 from gdtui.ui.ascii import CHROME
 from gdtui.engine import analysis as A
@@ -92,12 +92,7 @@ async def test_panels_are_in_the_palette_and_help(ui) -> None:
     app = ui.make_app(preset="lesson")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"panel: curvature")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await palette_run(pilot, "panel: curvature")
         assert isinstance(app.screen, CurvaturePanel)
 
 

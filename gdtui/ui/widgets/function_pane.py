@@ -149,7 +149,16 @@ class FunctionPane(Vertical):
         if self._debounce is not None:
             self._debounce.stop()
         text = event.value
-        self._debounce = self.set_timer(DEBOUNCE, lambda: self.post_message(self.Edited(text)))
+        self._debounce = self.set_timer(DEBOUNCE, lambda: self._edited(text))
+
+    def _edited(self, text: str) -> None:
+        self._debounce = None
+        self.post_message(self.Edited(text))
+
+    @property
+    def edit_pending(self) -> bool:
+        """True while typed text waits for the debounce before it is checked."""
+        return self._debounce is not None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

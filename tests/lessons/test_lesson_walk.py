@@ -95,8 +95,8 @@ async def test_a_step_after_a_reveal_does_not_show_its_own_answer() -> None:
         p = await shown(pilot, 3)  # "Press space ... w = (2.5, -1.1)", waits for step 1
         await until(pilot, lambda: app.session.run.k == 0)
         await asyncio.sleep(0.6)  # a few polls of the wait
-        await pilot.pause()
-        assert not p._waited and "waiting for step 1 (now 0)" in str(p.query_one("#lesson-hint").render())
+        await until(pilot, lambda: "waiting for step 1 (now 0)" in str(p.query_one("#lesson-hint").render()))
+        assert not p._waited
         await pilot.press("space")
         await until(pilot, lambda: p._waited)
         assert cells(app, "w") == ["2.5", "-1.1"]  # what the text says the table shows

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
-
-from ui_waits import workers_done
+from ui_waits import until, workers_done
 
 from gdtui.ui.widgets.lesson_panel import LessonPanel
 
 __all__ = ["panel", "shown", "until"]
-
-
-async def until(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:
-    """Wait (workers finished, screen settled) until ``condition()`` holds; fail after ``timeout``."""
-    for _ in range(int(timeout / 0.05)):
-        await workers_done(pilot.app)  # a panel's worker cancelled when it closes is fine
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def panel(app) -> LessonPanel:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Callable
 
 from textual.worker import WorkerCancelled
 
@@ -41,3 +42,14 @@ async def palette_run(pilot, text: str, timeout: float = 10.0) -> None:
         raise AssertionError(f"the palette listed nothing for {text!r}")
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def until(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait (workers finished, screen settled) until ``condition()`` holds; fail after ``timeout``."""
+    for _ in range(int(timeout / 0.05)):
+        await workers_done(pilot.app)  # a panel's worker cancelled when it closes is fine
+        await pilot.pause()
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")

@@ -7,6 +7,8 @@ and afterwards the keys still work: pausing stops the run and a step moves it by
 
 from __future__ import annotations
 
+from ui_waits import until
+
 from gdtui.ui.widgets.state_table import StateTable
 
 PANES = ("function", "optimizer", "state · ", "landscape", "loss")  # "state · live" while running
@@ -25,7 +27,7 @@ async def test_resizing_during_a_live_run_keeps_running_and_responding(ui) -> No
         k_start = run.k
 
         await pilot.resize_terminal(40, 12)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "terminal too small" in screen_text(app))
         text = screen_text(app)
         assert "terminal too small" in text
         assert "need 60×20, have 40×12" in text
@@ -33,7 +35,7 @@ async def test_resizing_during_a_live_run_keeps_running_and_responding(ui) -> No
         assert len(text.splitlines()) == 12 and max(len(line) for line in text.splitlines()) == 40
 
         await pilot.resize_terminal(200, 60)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(screen_text(app).splitlines()) == 60 and "landscape" in screen_text(app))
         text = screen_text(app)
         assert "too small" not in text
         for title in PANES:
@@ -41,13 +43,14 @@ async def test_resizing_during_a_live_run_keeps_running_and_responding(ui) -> No
         assert len(text.splitlines()) == 60
 
         await pilot.resize_terminal(80, 24)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(screen_text(app).splitlines()) == 24 and "landscape" in screen_text(app))
         text = screen_text(app)
         assert "too small" not in text
         for title in PANES:
             assert title in text, title
 
         assert app.main_screen.live, "resizing stopped the live run"
+        await until(pilot, lambda: run.k > k_start, timeout=5.0)
         assert run.k > k_start, "the live run did not advance while resizing"
         assert app.session.run is run  # resizing did not restart anything
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from lesson_waits import panel, until
 
 from gdtui.lessons import find_lesson
 from gdtui.ui.widgets.lesson_panel import LessonPanel
@@ -32,23 +33,11 @@ def lesson_app(lang: str):
 async def reveal_step_two(pilot) -> None:
     app = pilot.app
 
-    async def until(condition) -> None:
-        for _ in range(600):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if condition():
-                return
-            await asyncio.sleep(0.05)
-        raise AssertionError("timed out")
-
-    def panel() -> LessonPanel:
-        return app.main_screen.query_one(LessonPanel)
-
-    await until(lambda: app.session.ready and app.main_screen.query(LessonPanel) and panel().shown is not None)
+    await until(pilot, lambda: app.session.ready and app.main_screen.query(LessonPanel) and panel(app).shown is not None)
     await pilot.press("full_stop")
-    await until(lambda: panel().shown is not None and panel().shown.index == 1)
+    await until(pilot, lambda: panel(app).shown is not None and panel(app).shown.index == 1)
     await pilot.press("3", "enter")
-    await until(lambda: panel().reveal is not None and app.session.run.k == 1)
+    await until(pilot, lambda: panel(app).reveal is not None and app.session.run.k == 1)
     await asyncio.sleep(0.2)
     await app.workers.wait_for_complete()
     await pilot.pause()

@@ -227,6 +227,33 @@ async def test_graph_course_example_fits_and_steps_backward(ui) -> None:
         assert "backward pass 7 of 8" in ui.screen_text(app)
 
 
+async def test_graph_keeps_its_backward_pass_for_a_fresh_copy_of_the_same_function(ui) -> None:
+    """A lesson step hands the playground its own copy of the problem: the student's place
+    in the backward pass stays."""
+    from dataclasses import replace
+
+    from gdtui.ui.messages import ProblemReady
+
+    app = ui.make_app(fn="(w*x + b - y)^2", start={"w": 0.5, "b": 0.1, "x": 2.0, "y": 3.0}, view="graph")
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await panel_ready(pilot)
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert panel.stage == 3
+        old = app.session.problem
+        copy = replace(old, settings=old.settings.copy())
+        app.main_screen.post_message(ProblemReady(old.settings.fn, copy))
+        for _ in range(200):
+            await pilot.pause(0.02)
+            panel.poll()
+            await workers_done(app)
+            if app.session.problem is copy and panel.input is not None and panel.input.problem is copy:
+                break
+        panel = await panel_ready(pilot)
+        assert app.session.problem is copy and panel.input.problem is copy
+        assert panel.stage == 3 and "backward pass 3 of 8" in ui.screen_text(app)
+
+
 async def test_graph_with_data_steps_rows(ui) -> None:
     app = ui.make_app(preset="line", start={"w": 0.5, "b": 0.1}, view="graph")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -145,7 +145,9 @@ class GraphPanel(MathPanel):
         at = {p: v for p, v in zip(params, inp.w)}
         ds = problem.dataset
         columns = tuple(ds.column_names) if ds is not None else ()
-        key = (id(problem), problem.settings.fn, columns)
+        # The graph's shape depends on the text and the data's column names only: the same
+        # function in a new problem (a lesson step's own copy, a new start) keeps the pass.
+        key = (problem.settings.fn, columns)
         cached = self._graph if key == self._graph_key else None
         row = self.row
 

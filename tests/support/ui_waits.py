@@ -19,11 +19,8 @@ async def workers_done(app) -> None:
     raise AssertionError("workers kept being cancelled")
 
 
-async def palette_run(pilot, text: str, timeout: float = 10.0) -> None:
-    """Open the command palette, type `text`, wait for its first match and run it.
-
-    The palette's providers search in the background: on a loaded machine a fixed
-    pause can end before any match is listed, and enter would run nothing."""
+async def open_palette(pilot, text: str = "", timeout: float = 10.0):
+    """Open the command palette and type ``text``; returns the palette's CommandList."""
     from textual.command import CommandList, CommandPalette
 
     app = pilot.app
@@ -32,8 +29,19 @@ async def palette_run(pilot, text: str, timeout: float = 10.0) -> None:
         if isinstance(app.screen, CommandPalette):
             break
         await pilot.pause(0.02)
-    await pilot.press(*text)
-    commands = app.screen.query_one(CommandList)
+    else:
+        raise AssertionError("the command palette did not open")
+    if text:
+        await pilot.press(*text)
+    return app.screen.query_one(CommandList)
+
+
+async def palette_run(pilot, text: str, timeout: float = 10.0) -> None:
+    """Open the command palette, type `text`, wait for its first match and run it.
+
+    The palette's providers search in the background: on a loaded machine a fixed
+    pause can end before any match is listed, and enter would run nothing."""
+    commands = await open_palette(pilot, text, timeout)
     for _ in range(int(timeout / 0.02)):
         if commands.option_count and commands.highlighted is not None:
             break
@@ -42,6 +50,21 @@ async def palette_run(pilot, text: str, timeout: float = 10.0) -> None:
         raise AssertionError(f"the palette listed nothing for {text!r}")
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def palette_entries(pilot, text: str = "", timeout: float = 10.0) -> list[str]:
+    """The palette's entries (title and help) once its list has held still for 0.7 s after
+    typing ``text``; the palette stays open.  The providers fill the list in the
+    background, and "no matches" comes after 0.5 s."""
+    commands = await open_palette(pilot, text, timeout)
+    counts: list[int] = []
+    for _ in range(int(timeout / 0.05)):
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+        counts.append(commands.option_count)
+        if len(counts) > 14 and counts[-1] == counts[-14] > 0:
+            break
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
 
 
 async def until(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:

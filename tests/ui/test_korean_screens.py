@@ -10,7 +10,7 @@ import asyncio
 import re
 
 import pytest
-from ui_waits import workers_done
+from ui_waits import palette_entries, workers_done
 
 from gdtui.engine.presets import PRESETS
 from gdtui.messages_catalog import CATALOG
@@ -158,29 +158,6 @@ def test_the_catalog_names_each_message_once():
         raise AssertionError("no catalog dict found")
 
 
-async def _palette_after_typing(pilot, text: str) -> list[str]:
-    """The palette's entries once the list holds still after typing ``text``."""
-    from textual.command import CommandList, CommandPalette
-
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    for _ in range(100):
-        if isinstance(app.screen, CommandPalette):
-            break
-        await pilot.pause(0.02)
-    await pilot.press(*text)
-    palette = app.screen
-    counts: list[int] = []
-    for _ in range(60):  # the providers fill the list in the background; "no matches" after 0.5 s
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-        counts.append(palette.query_one(CommandList).option_count)
-        if len(counts) > 14 and counts[-1] == counts[-14] > 0:
-            break
-    options = palette.query_one(CommandList)
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-
-
 async def test_the_korean_palette_finds_commands_by_their_english_names_too(ui):
     """A student following an English handout types "theme" in a Korean app: the
     Korean entries are found (and shown in Korean); a search that finds nothing says so
@@ -190,11 +167,11 @@ async def test_the_korean_palette_finds_commands_by_their_english_names_too(ui):
     app = ui.make_app(preset="parabola", lang="ko")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
-        found = await _palette_after_typing(pilot, "theme")
+        found = await palette_entries(pilot, "theme")
         themes = [entry for entry in found if entry.startswith("테마:")]
         assert len(themes) >= 4 and found[0].startswith("테마:"), found
         await pilot.press("escape")
         await pilot.pause()
-        none = await _palette_after_typing(pilot, "qqqq")
+        none = await palette_entries(pilot, "qqqq")
     assert any(tr("cmd.nomatch", "ko") in entry for entry in none), none
     assert not any("No matches" in entry for entry in none), none

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 from test_lesson_mode import panel
 from lesson_waits import shown, until
+from ui_waits import palette_entries
 
 from gdtui.lessons import find_lesson
 from gdtui.ui.ascii import CHROME, AsciiFilter, is_language, plain
@@ -305,23 +306,11 @@ def _english(text: str, names: set[str]) -> list[str]:
 
 async def _palette(pilot) -> list[str]:
     """Every entry of the command palette on the screen on top: title and help."""
-    from textual.command import CommandList, CommandPalette
+    from textual.command import CommandPalette
 
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
-    palette = app.screen
-    counts = []
-    for _ in range(40):  # the providers fill the list in the background
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-        counts.append(palette.query_one(CommandList).option_count)
-        if len(counts) > 6 and counts[-1] == counts[-6] > 0:
-            break
-    options = palette.query_one(CommandList)
-    entries = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    entries = await palette_entries(pilot)
     await pilot.press("escape")
-    await until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+    await until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette))
     return entries
 
 

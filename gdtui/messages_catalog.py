@@ -217,6 +217,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "label.schedule": {"en": "schedule", "ko": "스케줄"},
     "label.start": {"en": "start", "ko": "출발"},
     "label.batch": {"en": "batch", "ko": "배치"},
+    # "all" is what one types for the full batch, so Korean keeps the word and explains it
+    "placeholder.batch": {"en": "all", "ko": "all(전체)"},
     "label.seed": {"en": "seed", "ko": "시드"},
     "reason.domain": {"en": "{err} {at} ({where})", "ko": "{at} 정의역 오류: {err} ({where})"},
     "panel.truth0": {"en": "true value: {truth}", "ko": "실제 값: {truth}"},

@@ -175,3 +175,16 @@ async def test_the_korean_palette_finds_commands_by_their_english_names_too(ui):
         none = await palette_entries(pilot, "qqqq")
     assert any(tr("cmd.nomatch", "ko") in entry for entry in none), none
     assert not any("No matches" in entry for entry in none), none
+
+
+@pytest.mark.parametrize(("lang", "placeholder"), [("en", "all"), ("ko", "all(전체)")])
+async def test_the_batch_field_says_all_in_the_students_language(ui, lang, placeholder):
+    """"all" is what one types for the full batch: Korean keeps the word and says what it means."""
+    from textual.widgets import Input
+
+    app = ui.make_app(preset="hours", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.ready(pilot)
+        field = app.main_screen.query_one("#batch", Input)
+        assert field.value == "" and field.placeholder == placeholder
+        assert placeholder in ui.screen_text(app)

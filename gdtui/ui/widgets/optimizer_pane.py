@@ -251,7 +251,7 @@ class OptimizerFields(Vertical):
         self._specs, self._names = specs, list(names)
 
     def compose(self) -> ComposeResult:
-        from gdtui.ui.lang import field_label
+        from gdtui.ui.lang import field_label, t
 
         with Horizontal(classes="row"):
             yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
@@ -269,7 +269,7 @@ class OptimizerFields(Vertical):
         yield Horizontal(Label(field_label(self, "start"), classes="lbl"), classes="row", id="start-row")
         with Horizontal(classes="row", id="data-row"):
             yield Label(field_label(self, "batch"), classes="lbl")
-            yield Input(id="batch", compact=True, classes="num", placeholder="all")
+            yield Input(id="batch", compact=True, classes="num", placeholder=t(self, "placeholder.batch"))
             yield Label(field_label(self, "seed"), classes="lbl")
             yield Input(id="seed", compact=True, classes="num")
         yield Static("", id="opt-error", markup=False)

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from gdtui.classroom.server import Classroom, Student
 from gdtui.errors import GdtuiError
 from gdtui.sanitize import shown
+from gdtui.ui.widgets.in_order_input import InOrderInput
 
 __all__ = ["Dashboard", "SORTS"]
 
@@ -122,8 +123,8 @@ class Dashboard(App[None]):
         yield Static(id="info", markup=False)
         # No padding of its own: each column's width includes one space (see COLUMNS).
         yield DataTable(id="students", cursor_type="row", zebra_stripes=True, cell_padding=0)
-        yield Input(placeholder="session file to load for everyone (enter: push, escape: cancel)",
-                    id="push")
+        yield InOrderInput(placeholder="session file to load for everyone (enter: push, escape: cancel)",
+                           id="push")
         yield Static(id="log", markup=False)
         yield Footer()
 

@@ -27,6 +27,7 @@ from gdtui.ui.lang import localize_bindings
 from gdtui.ui.screens.live import LiveRunner
 from gdtui.ui.widgets.compare_plots import BasinStrip, CompareLandscape, CompareLoss, Leaderboard
 from gdtui.ui.widgets.footer import Footer
+from gdtui.ui.widgets.in_order_input import InOrderInput
 
 if TYPE_CHECKING:
     from gdtui.ui.app import GdApp
@@ -124,8 +125,8 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="cmp-what"):
             yield Static(self._t("cmp.label"), id="cmp-label")
-            yield Input(self.text, id="cmp-input", compact=True, max_length=2000,
-                        placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
+            yield InOrderInput(self.text, id="cmp-input", compact=True, max_length=2000,
+                               placeholder="lr=0.01,0.1,0.7 optimizer=sgd,adam steps=100")
         with Horizontal(id="cmp-top"):
             with Vertical(id="cmp-land-pane"):
                 yield CompareLandscape(id="cmp-landscape").data_bind(CompareScreen.live)

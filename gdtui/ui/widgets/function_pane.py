@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from gdtui.ui.charset import charset_of
+from gdtui.ui.widgets.in_order_input import InOrderInput
 
 
 __all__ = ["FunctionPane"]
@@ -64,8 +65,8 @@ class FunctionPane(Vertical):
 
         with Horizontal(classes="row"):
             yield Label("f =", classes="lbl")
-            yield Input(placeholder=self._plain(t(self, "fn.placeholder")), id="fn", compact=True,
-                        select_on_focus=False)
+            yield InOrderInput(placeholder=self._plain(t(self, "fn.placeholder")), id="fn", compact=True,
+                               select_on_focus=False)
         with Horizontal(classes="row", id="preset-row"):
             yield Label(field_label(self, "preset"), classes="lbl")
             yield Select(self._presets, prompt=self._plain(t(self, "select.own")), id="preset", compact=True)

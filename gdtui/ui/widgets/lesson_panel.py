@@ -24,6 +24,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from gdtui.i18n import tr
+from gdtui.ui.widgets.in_order_input import InOrderInput
 
 if TYPE_CHECKING:
     from gdtui.lessons.model import Lesson
@@ -88,7 +89,7 @@ class LessonPanel(Vertical):
             yield Static(id="lesson-text", markup=False)
             yield Static(id="lesson-question", markup=False)
             yield Static(id="lesson-reveal", markup=False)
-        yield Input(id="lesson-answer", max_length=40, compact=True)
+        yield InOrderInput(id="lesson-answer", max_length=40, compact=True)
         yield Static(id="lesson-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -597,7 +598,7 @@ class LessonSide(Vertical):
         with VerticalScroll(id="side-body"):
             for part in ("text", "question", "reveal"):
                 yield Static(id=f"side-{part}", classes="side-part", markup=False)
-        yield Input(id="side-answer", max_length=40, compact=True)
+        yield InOrderInput(id="side-answer", max_length=40, compact=True)
         yield Static(id="side-hint", markup=False)
 
     @property

@@ -24,6 +24,7 @@ from gdtui.engine.optimizers.hyperparameters import parse_hyperparameter
 from gdtui.settings import Settings
 from gdtui.ui.charset import charset_of
 from gdtui.ui.fmt import fmt
+from gdtui.ui.widgets.in_order_input import InOrderInput
 
 __all__ = ["OptimizerPane"]
 
@@ -154,7 +155,7 @@ class OptimizerPane(Vertical):
         await row.mount_all(
             [w for p in self._params for w in (
                 Label(p, classes="lbl start"),
-                Input(id=f"start-{p}", compact=True, classes="num start"),
+                InOrderInput(id=f"start-{p}", compact=True, classes="num start"),
             )]
         )
         self._fill_start()
@@ -257,21 +258,22 @@ class OptimizerFields(Vertical):
             yield Select([(n, n) for n in self._specs], allow_blank=False, id="opt", compact=True,
                          value=next(iter(self._specs), Select.NULL))
             yield Label(charset_of(self).label("lr"), classes="lbl")
-            yield Input(id="hp-lr", compact=True, classes="num")
+            yield InOrderInput(id="hp-lr", compact=True, classes="num")
         with Horizontal(classes="row", id="hyper-row"):
             for name in self._names:
                 yield Label(charset_of(self).label(name), classes=f"lbl hp hp-{name}")
-                yield Input(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
+                yield InOrderInput(id=f"hp-{name}", compact=True, classes=f"num hp hp-{name}")
         with Horizontal(classes="row"):
             yield Label(field_label(self, "schedule"), classes="lbl")
-            yield Input(id="schedule", compact=True, classes="sched",
-                        placeholder="constant, step:S:G, exp:G, cosine:T")
+            yield InOrderInput(id="schedule", compact=True, classes="sched",
+                               placeholder="constant, step:S:G, exp:G, cosine:T")
         yield Horizontal(Label(field_label(self, "start"), classes="lbl"), classes="row", id="start-row")
         with Horizontal(classes="row", id="data-row"):
             yield Label(field_label(self, "batch"), classes="lbl")
-            yield Input(id="batch", compact=True, classes="num", placeholder=t(self, "placeholder.batch"))
+            yield InOrderInput(id="batch", compact=True, classes="num",
+                               placeholder=t(self, "placeholder.batch"))
             yield Label(field_label(self, "seed"), classes="lbl")
-            yield Input(id="seed", compact=True, classes="num")
+            yield InOrderInput(id="seed", compact=True, classes="num")
         yield Static("", id="opt-error", markup=False)
 
     def on_mount(self) -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
 __all__ = ["describe_bindings", "forget_dirty_regions", "no_matches_countdown", "rewrite_bindings",
-           "set_plot_size", "set_theme_before_start", "trim_render_caches"]
+           "run_own_key_binding", "set_plot_size", "set_theme_before_start", "trim_render_caches"]
 
 
 def rewrite_bindings(node: "DOMNode", change: Callable[["Binding"], "Binding"]) -> None:
@@ -136,3 +136,21 @@ def trim_render_caches(keep: int = SPLIT_CACHE_KEEP) -> bool:
         return False
     split.cache_clear()
     return True
+
+
+async def run_own_key_binding(field: "Widget", key: str) -> bool:
+    """Run ``field``'s own (non-priority) binding for ``key`` now; True if one acted.
+
+    Textual 8.2.8 runs a focused Input's editing keys only after the key event has
+    bubbled up to the app, behind characters that arrived with it (issue #6605); the
+    bindings are in ``DOMNode._bindings`` and an Input restarts its cursor blink with
+    ``_restart_blink`` on every key (``Input._on_key``).  Used by ``InOrderInput``.
+    """
+    for binding in field._bindings.key_to_bindings.get(key, ()):
+        # the app has run its priority bindings before the key reached the field
+        if not binding.priority and await field.app.run_action(binding.action, field):
+            restart = getattr(field, "_restart_blink", None)
+            if restart is not None:
+                restart()
+            return True
+    return False

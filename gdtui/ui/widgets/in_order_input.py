@@ -5,13 +5,16 @@ editing keys (backspace, the arrows, home, enter …) are bindings, and a bindin
 only after the key has bubbled up to the app.  When keys arrive together (a fast
 typist, or a slow SSH link that delivers several keystrokes in one packet) the
 characters behind a backspace are inserted before it runs: "." then backspace and
-"0.01" becomes ".0.0".  Here the field runs its own bindings as the key reaches it.
+"0.01" becomes ".0.0".  Here the field runs its own bindings as the key reaches it
+(``textual_compat.run_own_key_binding``; ``Input._on_key`` checked against textual 8.2.8).
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.widgets import Input
+
+from gdtui.ui.textual_compat import run_own_key_binding
 
 __all__ = ["InOrderInput"]
 
@@ -20,12 +23,8 @@ class InOrderInput(Input):
     """An Input whose own editing keys act in order with the characters typed around them."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                # the app has run its priority bindings already; the rest are the field's own
-                if not binding.priority and await self.app.run_action(binding.action, self):
-                    event.stop()
-                    event.prevent_default()
-                    self._restart_blink()
-                    return
+        if not event.is_printable and await run_own_key_binding(self, event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)

@@ -7,6 +7,7 @@ many apps (one per student) can share a process.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -416,6 +417,7 @@ def _start_helper() -> None:
     default_worker().start()
 
 
+@cache  # one class, made on first use (importing textual.command is not for the first frame)
 def _palette() -> type:
     """Textual's command palette with its search icon in the app's character set (🔎 is
     two cells: the line filter would make it "??") and "no matches" in its language."""

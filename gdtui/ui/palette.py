@@ -78,12 +78,11 @@ def _catalog() -> dict[str, dict[str, str]]:
 
 
 def _binding_commands(app: "GdApp", top: object,
-                      msg: Callable[..., str] | None = None) -> Iterator[tuple[str, Callable[[], object], str]]:
+                      msg: Callable[..., str]) -> Iterator[tuple[str, Callable[[], object], str]]:
     """(title, callback, help) for every key binding of the app and the playground that
     has a tooltip and means anything now (their ``available``), whatever has focus.
     Over another screen (``top``, e.g. the compare view) a key that screen binds itself
     is its own, as when pressed, so the playground's and the app's are left out."""
-    msg = msg or app.msg
     from gdtui.messages_catalog import CATALOG
     from gdtui.ui.screens.math_panel import PANELS
 
@@ -126,9 +125,8 @@ def _action(text: str) -> tuple[str, tuple[object, ...]]:
 
 
 def _compare_commands(app: "GdApp",
-                      msg: Callable[..., str] | None = None) -> Iterator[tuple[str, Callable[[], object], str]]:
+                      msg: Callable[..., str]) -> Iterator[tuple[str, Callable[[], object], str]]:
     """The compare view's entries (the view itself is gdtui.ui.screens.compare)."""
-    msg = msg or app.msg
     from gdtui.settings import Settings
 
     saddle = Settings(fn="x^2 - y^2", start={"x": 1.0, "y": 0.0}, hyper={"lr": 0.1}, seed=1,
@@ -144,10 +142,9 @@ def _compare_commands(app: "GdApp",
 
 
 def _keep_commands(app: "GdApp", screen: object,
-                   msg: Callable[..., str] | None = None) -> Iterator[tuple[str, Callable[[], object], str]]:
+                   msg: Callable[..., str]) -> Iterator[tuple[str, Callable[[], object], str]]:
     """Show as command (no key), and over the compare view its export; save and export of
     the playground come from their bindings."""
-    msg = msg or app.msg
     from gdtui.ui.screens.compare import CompareScreen
 
     if isinstance(screen, CompareScreen):

@@ -103,7 +103,7 @@ async def test_show_as_command_in_the_compare_view_rebuilds_the_screen(ui, entry
     app = ui.make_app(preset="noisy-line" if entry == 2 else "rosenbrock" if entry == 1 else "parabola")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
-        _, open_view, _ = list(_compare_commands(app))[entry]
+        _, open_view, _ = list(_compare_commands(app, app.msg))[entry]
         open_view()
         screen = await compare_ready(pilot)
         for _ in range(3):

@@ -193,7 +193,7 @@ async def test_palette_lists_the_compare_view(ui):
     app = ui.make_app(preset="parabola")
     async with app.run_test(size=(80, 24)) as pilot:
         await ui.ready(pilot)
-        titles = [t for t, _, _ in _compare_commands(app)]
+        titles = [t for t, _, _ in _compare_commands(app, app.msg)]
         assert titles[0] == "compare: learning rates" and len(titles) == 4
         provider = GdCommands(app.screen)
         assert any(t.startswith("compare:") for t, _, _ in provider._commands())

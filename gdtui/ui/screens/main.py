@@ -11,7 +11,8 @@ is a :class:`~gdtui.ui.screens.live.LiveRunner` (a timer, stopped when paused).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,17 +20,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input
-
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from gdtui.ui.lang import localize_bindings
 from gdtui.ui.screens.live import DRAW_FPS, LiveRunner
 from gdtui.ui.widgets.status_bar import StatusBar, TooSmall
 
 if TYPE_CHECKING:
-    from typing import Callable
-
     from gdtui.ui.app import GdApp
     from gdtui.ui.controller import Session
     from gdtui.ui.messages import PreviewReady, ProblemFailed, ProblemReady
@@ -52,6 +49,24 @@ _RUN_KEYS = {"step", "toggle_live", "back", "reset", "faster", "slower", "log", 
              "cycle_update", "next_axes"}
 #: Keys pressed before the first problem is ready are kept (in order) and acted on then.
 PENDING_KEYS = 32
+
+_Action = TypeVar("_Action", bound=Callable[..., Any])
+
+
+def _kept_until_ready(action: _Action) -> _Action:
+    """A run key's action: pressed before the first problem is ready it is kept (in order,
+    at most ``PENDING_KEYS``) and acted on then (``MainScreen._act_on_kept_keys``)."""
+    name = action.__name__.removeprefix("action_")
+
+    @wraps(action)  # Textual reads the action's parameters from its signature
+    def act_or_keep(self: "MainScreen", *args: object) -> None:
+        pending = self._pending
+        if pending is None:
+            action(self, *args)
+        elif len(pending) < PENDING_KEYS:
+            pending.append((name, args))
+
+    return act_or_keep  # type: ignore[return-value]
 
 
 class MainScreen(Screen[None]):
@@ -209,15 +224,6 @@ class MainScreen(Screen[None]):
     def _state_table(self) -> "StateTable":
         return self.query_one("#table")  # type: ignore[return-value]
 
-    def _keep_key(self, action: str, *args: object) -> bool:
-        """Before the first problem is ready: keep a run key's action for then (in order, at
-        most ``PENDING_KEYS``) and say True; once it is ready, False (act now)."""
-        if self._pending is None:
-            return False
-        if len(self._pending) < PENDING_KEYS:
-            self._pending.append((action, args))
-        return True
-
     def _act_on_kept_keys(self) -> None:
         """The first problem is ready (or failed): the keys pressed meanwhile, in order."""
         pending, self._pending = self._pending or [], None
@@ -347,7 +353,7 @@ class MainScreen(Screen[None]):
             self._show_error(message.error)
         elif message.objective is not None:
             pane.show_formulas(message.objective.params, message.objective.derivative_formulas)
-            self._function_pane.mark_rejected(False)
+            pane.mark_rejected(False)
 
     # ------------------------------------------------------------ pane messages
     def on_function_pane_edited(self, message: FunctionPane.Edited) -> None:
@@ -428,22 +434,19 @@ class MainScreen(Screen[None]):
         self._draw()  # the landscape keeps its view; the path now starts elsewhere
 
     # ------------------------------------------------------------ actions
+    @_kept_until_ready
     def action_step(self, n: int) -> None:
         """Take n steps now (pauses a live run first)."""
-        if self._keep_key("step", n):
-            return
         self._move(lambda session: session.step(n))
 
+    @_kept_until_ready
     def action_back(self) -> None:
         """One step back, exactly."""
-        if self._keep_key("back"):
-            return
         self._move(lambda session: session.back(1))
 
+    @_kept_until_ready
     def action_reset(self) -> None:
         """Back to step 0."""
-        if self._keep_key("reset"):
-            return
         self._move(lambda session: session.reset())
 
     def _move(self, intent: "Callable[[Session], object]") -> None:
@@ -454,10 +457,9 @@ class MainScreen(Screen[None]):
         intent(self.app.session)
         self._draw()
 
+    @_kept_until_ready
     def action_toggle_live(self) -> None:
         """Run or pause live."""
-        if self._keep_key("toggle_live"):
-            return
         if self.live:
             self.stop_live()
             self._paused = True
@@ -477,17 +479,15 @@ class MainScreen(Screen[None]):
         """Pause a live run (no timer left running)."""
         self.runner.stop()
 
+    @_kept_until_ready
     def action_faster(self) -> None:
         """Next speed up."""
-        if self._keep_key("faster"):
-            return
         self.app.session.faster()
         self._respeed()
 
+    @_kept_until_ready
     def action_slower(self) -> None:
         """Next speed down."""
-        if self._keep_key("slower"):
-            return
         self.app.session.slower()
         self._respeed()
 
@@ -495,23 +495,20 @@ class MainScreen(Screen[None]):
         self.runner.respeed()
         self._draw()
 
+    @_kept_until_ready
     def action_log(self) -> None:
         """Toggle the loss plot's log scale."""
-        if self._keep_key("log"):
-            return
         self._loss_plot.toggle_log()
 
+    @_kept_until_ready
     def action_cycle_update(self) -> None:
         """The worked update of the next parameter, then the recent steps."""
-        if self._keep_key("cycle_update"):
-            return
         self._recent_steps.cycle()
         self._draw()
 
+    @_kept_until_ready
     def action_next_axes(self) -> None:
         """The next pair of parameters in the landscape's slice (and first in the table)."""
-        if self._keep_key("next_axes"):
-            return
         pair = self._landscape.next_axes()
         params = self.app.session.params
         if len(params) > 2:

@@ -99,6 +99,32 @@ async def test_mini_batch_run_labels_batch_and_full_and_the_data_panel_says_whic
         assert landscape._grad == pytest.approx(run.full_loss_grad()[1])
 
 
+async def test_live_update_title_names_the_update_worked_out_under_it(ui) -> None:
+    """While live the worked update is redrawn a few times a second; its title must name
+    the same update as the lines under it (it ran a frame or more ahead of them)."""
+    import re
+
+    sub = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+    app = ui.make_app(preset="parabola")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ui.ready(pilot)
+        screen = app.main_screen
+        screen.runner.draw_fps = 5  # a busy classroom's rate: the panel redraws every other frame
+        await pilot.press("p")
+        recent = screen.query_one(RecentSteps)
+        seen = set()
+        for _ in range(60):
+            await asyncio.sleep(0.05)
+            title = re.search(r"(\d+)→(\d+)", recent.border_title or "")
+            body = re.match(r"x([₀-₉]+) =", recent.render().plain)
+            if title and body:
+                assert int(body.group(1).translate(sub)) == int(title.group(2)), (recent.border_title,
+                                                                                  recent.render().plain)
+                seen.add(int(title.group(2)))
+        await pilot.press("p")
+        assert len(seen) >= 3  # the run moved on while we looked
+
+
 async def test_recent_steps_show_every_parameter_that_fits(ui) -> None:
     app = ui.make_app(preset="saddle")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -253,7 +253,6 @@ class MainScreen(Screen[None]):
         table.show(view)
         recent.show(session.recent(recent.capacity), session.params,
                     view.worked if view is not None else None)
-        recent.show_title(self.app.notice_text(recent.title()))
         state = self.query_one("#state")
         note = _TABLE_NOTES.get(table.note)  # inf or nan on show: what it means
         note = self.app.msg(note) if note else table.note

@@ -162,6 +162,9 @@ class RecentSteps(PaintedWidget):
         if ok:
             text.append_text(self._build(rows, self._params, room - 1))  # type: ignore[arg-type]
         self._text = text
+        # The title names the update the lines under it work out, so it changes with them
+        # (set beside the frame's state it ran a frame or more ahead of a gated redraw).
+        self.show_title(charset_of(self).text(self.title()))
         self.refresh_changed()
 
     def _update_lines(self, width: int, rows: int) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gdtui.classroom.control import LineReader, encode, settings_from_dict, settings_to_dict
-from gdtui.classroom.pace import FPS_MAX, FPS_MIN, Governor, cpu_busy_reader
+from gdtui.classroom.pace import FPS_LOWEST, FPS_MAX, FPS_MIN, Governor, cpu_busy_reader
 from gdtui.settings import Settings
 
 
@@ -15,12 +15,33 @@ def _governor(readings):
 def test_frame_rate_falls_while_the_machine_is_saturated_and_climbs_back_when_it_has_room():
     g = _governor([1.0] * 20 + [0.4] * 20)
     told = [g.update() for _ in range(20)]
-    assert g.fps == FPS_MIN  # saturated: down to the floor, never below
+    assert g.fps == FPS_LOWEST  # saturated even at FPS_MIN: keys first, down to the last floor
     assert told[0] is not None and told[0] < FPS_MAX
     assert all(b < a for a, b in zip([FPS_MAX] + [t for t in told if t], [t for t in told if t]))
     for _ in range(20):
         g.update()
     assert g.fps == FPS_MAX  # room again: back up to the app's own rate, never above
+
+
+def test_a_busy_machine_that_is_not_saturated_keeps_the_class_at_fps_min():
+    g = _governor([1.0] * 2 + [0.95] * 10)
+    for _ in range(2):
+        g.update()
+    assert FPS_MIN <= g.fps < FPS_MAX
+    for _ in range(10):
+        g.update()
+    assert g.fps == FPS_MIN  # over the target, but the machine still gives every student 5
+
+
+def test_below_fps_min_only_while_saturated_and_back_when_there_is_room():
+    g = _governor([1.0] * 8 + [0.9] * 5 + [0.5] * 3)
+    told = [g.update() for _ in range(8)]
+    assert FPS_LOWEST in told and g.fps == FPS_LOWEST  # told when it reaches the last floor
+    for _ in range(5):
+        g.update()
+    assert g.fps == FPS_LOWEST  # busy, not saturated: not lower, and not higher yet
+    rates = [g.update() or g.fps for _ in range(3)]
+    assert rates == sorted(rates) and rates[-1] > FPS_LOWEST  # room again: it climbs
 
 
 def test_frame_rate_settles_where_the_machine_is_near_the_target():

@@ -379,7 +379,17 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     """Print the classroom figures: `classroom [--sessions 1,30]` or `classroom --soak 3600`."""
-    args = _parse(list(argv or []))
+    # Stopped with SIGTERM (a timeout, a killed soak): end like ctrl+c, so the server we
+    # started is stopped too instead of lingering with its students.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        _main(_parse(list(argv or [])))
+    except KeyboardInterrupt:
+        print("classroom benchmark stopped (its server too)", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def _main(args: argparse.Namespace) -> None:
     if args.soak:
         n = int(args.sessions or 10)
         warmup = args.warmup if args.warmup is not None else min(300.0, args.soak / 6)

@@ -19,9 +19,8 @@ that (the class saturates it even at the floor) the rate goes on down to
 each key is worse off than one whose live runs move a few times a second.  It goes
 below :data:`FPS_MIN` only while the machine is saturated, and climbs back as soon as
 there is room.  Past that the kernel shares the CPU, with the students below the
-server (``nice``).  The server
-tells the students one after another across the second, not all at once, so their
-frames do not fall into step.
+server (``nice``).  The server tells the students one after another across the
+second, not all at once, so their frames do not fall into step.
 
 Per student the server may lower the rate further: a client whose link is behind
 (its output waiting in the server) gets :data:`BEHIND_FPS` (the floor) until it has

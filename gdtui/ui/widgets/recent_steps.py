@@ -90,8 +90,8 @@ class RecentSteps(PaintedWidget):
         self._gate.request()
 
     def show_title(self, title: str) -> None:
-        """Put ``title`` on the rule, repainting only the rule's row (the title changes
-        every step of a live run; the rows under it have their own refreshes)."""
+        """Put ``title`` on the rule, repainting only the rule's row (while live the title
+        changes with every redraw; the rows under it have their own refreshes)."""
         if title == self._title and self.border_title == self._title_markup:
             return  # (compared as set: someone else may have set border_title since)
         self._title_only = True
@@ -162,8 +162,8 @@ class RecentSteps(PaintedWidget):
         if ok:
             text.append_text(self._build(rows, self._params, room - 1))  # type: ignore[arg-type]
         self._text = text
-        # The title names the update the lines under it work out, so it changes with them
-        # (set beside the frame's state it ran a frame or more ahead of a gated redraw).
+        # The title names the update worked out under it, so it changes with these lines
+        # (set from every frame's state instead, it ran ahead of them while live).
         self.show_title(charset_of(self).text(self.title()))
         self.refresh_changed()
 
